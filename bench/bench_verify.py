@@ -1,0 +1,95 @@
+"""Verification throughput: ezd XadesVerifier vs python-xmlsec (crypto-only) on the same documents.
+
+    python bench/bench_verify.py [--key rsa|ec] [--seconds 2]
+
+xmlsec checks only SignatureValue and reference digests (what libxmlsec1 does); ezd's verifier also
+parses through ezd.xmlsafe, checks XAdES signed properties, builds the certificate path and reads
+QcStatements, so the ratio is the price of a full verification.  python-xmlsec is optional
+(``pip install xmlsec``); without it only ezd numbers are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lxml import etree
+
+from signatures import Pkcs12Signer, XadesVerifier, create_demo_pki
+
+SIZES = {"1KB": 1_000, "100KB": 100_000, "1MB": 1_000_000}
+
+
+def make_doc(size: int) -> bytes:
+    row = "<Pozycja><Symbol>OR.6220</Symbol><Opis>Zażółć gęślą jaźń – pismo w sprawie</Opis></Pozycja>"
+    n = max(1, size // len(row.encode()))
+    return f"<Spis xmlns='urn:ezd:bench'>{row * n}</Spis>".encode()
+
+
+def rate(fn: Callable[[], object], seconds: float) -> tuple[float, list[float]]:
+    fn()  # warm-up
+    times: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(times) < 5:
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return len(times) / sum(times), times
+
+
+def xmlsec_verifier(cert_pem: bytes) -> Callable[[bytes], None] | None:
+    try:
+        import xmlsec
+    except ImportError:
+        return None
+    key = xmlsec.Key.from_memory(cert_pem, xmlsec.constants.KeyDataFormatCertPem, None)
+
+    def check(doc: bytes) -> None:
+        root = etree.fromstring(doc)
+        sig = xmlsec.tree.find_node(root, xmlsec.constants.NodeSignature)
+        for el in root.iter():  # register Id attributes so #refs resolve
+            if el.get("Id"):
+                xmlsec.tree.add_ids(el, ["Id"])
+                break
+        ctx = xmlsec.SignatureContext()
+        ctx.key = key
+        ctx.verify(sig)
+
+    return check
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--key", choices=["rsa", "ec"], default="rsa")
+    ap.add_argument("--seconds", type=float, default=2.0)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        pki = create_demo_pki(Path(tmp), "Starostwo Powiatowe w Świdniku", b"pw", key_type=args.key)
+        signer = Pkcs12Signer(pki.eseal_p12, b"pw")
+        verifier = XadesVerifier([pki.ca_pem])
+        xs = xmlsec_verifier(signer.certificate_pem)
+        print(f"key={args.key}  python {sys.version.split()[0]}")
+        sign_rate, _ = rate(lambda: signer.sign_enveloped(make_doc(1_000)), args.seconds)
+        print(f"sign 1KB: {1000 / sign_rate:.2f} ms/signature ({sign_rate:.0f}/s)")
+        for label, size in SIZES.items():
+            doc = signer.sign_enveloped(make_doc(size))
+            assert verifier.verify(doc).passed
+            ezd_rate, times = rate(lambda d=doc: verifier.verify(d), args.seconds)  # type: ignore[misc]
+            p50 = statistics.median(times) * 1000
+            line = f"{label:>6} ({len(doc) / 1000:.0f} kB): ezd {ezd_rate:8.1f}/s  p50 {p50:7.2f} ms"
+            if xs is not None:
+                xs(doc)
+                xs_rate, _ = rate(lambda d=doc: xs(d), args.seconds)  # type: ignore[misc]
+                line += f" | xmlsec {xs_rate:8.1f}/s | xmlsec/ezd {xs_rate / ezd_rate:5.1f}x"
+            print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""The composition root: the one place that picks adapters from settings and wires them.
+
+Nothing here runs at import; call :func:`bootstrap`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ezd.channels.outbox import OutboxChannel
+from ezd.channels.port import DispatchChannel
+from ezd.config import Settings
+from ezd.db.engine import make_engine, make_session_factory
+from ezd.db.uow import UnitOfWork
+from ezd.services.deps import Deps
+from signatures.port import Signer, Verifier
+from storage.port import ObjectStore
+from workflow.port import WorkflowEngine
+
+CHANNELS = ("epuap", "e-doreczenia", "poczta")
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Engine
+    sessions: sessionmaker[Session]
+    store: ObjectStore
+    channels: dict[str, DispatchChannel]
+    _engine_for: Callable[[Session], WorkflowEngine]
+    _signer: Signer | None = field(default=None)
+    _verifier: Verifier | None = field(default=None)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def engine(self, session: Session) -> WorkflowEngine:
+        """The workflow engine; the embedded one works inside ``session``'s transaction."""
+        return self._engine_for(session)
+
+    @property
+    def signer(self) -> Signer:
+        if self._signer is None:
+            self._signer = _load_signer(self.settings)
+        return self._signer
+
+    @property
+    def verifier(self) -> Verifier:
+        if self._verifier is None:
+            self._verifier = _load_verifier(self.settings)
+        return self._verifier
+
+    def deps(self, session: Session) -> Deps:
+        return Deps(
+            session=session,
+            engine=self.engine(session),
+            store=self.store,
+            settings=self.settings,
+            channels=self.channels,
+            get_signer=lambda: self.signer,
+            get_verifier=lambda: self.verifier,
+        )
+
+    @cached_property
+    def bpmn_files(self) -> list[Path]:
+        return sorted(Path(self.settings.bpmn_dir).glob("*.bpmn"))
+
+
+def _load_signer(settings: Settings) -> Signer:
+    from signatures.pkcs12 import Pkcs12Signer
+
+    path = settings.signing_key or settings.keys_dir / "eseal.p12"
+    if not Path(path).exists():
+        from records.errors import InvalidState
+
+        raise InvalidState(f"no office e-seal key at {path}; run 'ezd demo' or set EZD_SIGNING_KEY")
+    password = settings.signing_password.get_secret_value()
+    password_file = Path(path).with_suffix(".password")
+    if not password and password_file.exists():
+        password = password_file.read_text().strip()  # demo keys: a 0600 file beside the key
+    return Pkcs12Signer(Path(path), password.encode() or None)
+
+
+def _load_verifier(settings: Settings) -> Verifier:
+    from signatures.verify import XadesVerifier
+
+    trust_dir = settings.trust_dir or settings.keys_dir / "trust"
+    anchors = (
+        [p.read_bytes() for p in sorted(Path(trust_dir).glob("*.pem"))] if Path(trust_dir).is_dir() else []
+    )
+    return XadesVerifier(trust_anchors=anchors)
+
+
+def make_store(settings: Settings) -> ObjectStore:
+    if settings.s3_endpoint:
+        from storage.s3 import S3ObjectStore
+
+        return S3ObjectStore.from_settings(settings)
+    from storage.local import LocalObjectStore
+
+    return LocalObjectStore(settings.objects_dir, fsync=settings.object_fsync)
+
+
+def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = None) -> App:
+    settings = settings or Settings()
+    home = settings.resolved_home
+    home.mkdir(parents=True, exist_ok=True)
+    db = make_engine(settings.db_url, sqlite_synchronous=settings.sqlite_synchronous)
+    sessions = make_session_factory(db)
+    if settings.engine_url:
+        from workflow.operaton import OperatonEngine
+
+        remote = OperatonEngine(
+            settings.engine_url, settings.engine_user, settings.engine_password.get_secret_value()
+        )
+
+        def engine_for(_session: Session) -> WorkflowEngine:
+            return remote
+    else:
+        from workflow.spiff.engine import SpiffEngine
+
+        def engine_for(session: Session) -> WorkflowEngine:
+            return SpiffEngine(session)
+
+    channels: dict[str, DispatchChannel] = {name: OutboxChannel(name, home / "outbox") for name in CHANNELS}
+    return App(
+        settings=settings,
+        db=db,
+        sessions=sessions,
+        store=store or make_store(settings),
+        channels=channels,
+        _engine_for=engine_for,
+    )

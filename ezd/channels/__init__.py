@@ -1,0 +1,1 @@
+"""Dispatch channels: where signed outgoing letters go (ePUAP, e-Doręczenia, post)."""

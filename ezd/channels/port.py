@@ -1,0 +1,38 @@
+"""The dispatch-channel port."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+class DispatchRejected(Exception):
+    """The channel refused the letter for a reason the referent can fix (bad address, ...).
+
+    Workers turn it into the BPMN error ``DISPATCH_REJECTED``.
+    """
+
+
+@dataclass(frozen=True)
+class Envelope:
+    tenant: str
+    case_sign: str
+    outgoing_sign: str
+    addressee: str
+    address: str | None
+    document: bytes
+    filename: str
+    idempotency_key: str  # the same letter sent twice must be delivered once
+
+
+@dataclass(frozen=True)
+class SendReceipt:
+    channel: str
+    message_id: str
+
+
+@runtime_checkable
+class DispatchChannel(Protocol):
+    name: str
+
+    def send(self, envelope: Envelope) -> SendReceipt: ...

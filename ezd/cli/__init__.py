@@ -1,0 +1,1 @@
+"""The ``ezd`` command line."""

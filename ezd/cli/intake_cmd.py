@@ -1,0 +1,106 @@
+"""``ezd register`` and ``ezd rpw list``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from ezd.cli.common import console, make_app, print_json, resolve_actor
+from ezd.db.tables import IncomingItem, Tenant
+
+rpw_app = typer.Typer(help="The register of incoming items (RPW).", no_args_is_help=True)
+
+
+def _default_tenant(app_session: object, tenant: str | None) -> str:
+    if tenant:
+        return tenant
+    from sqlalchemy.orm import Session
+
+    assert isinstance(app_session, Session)
+    first = app_session.execute(select(Tenant.code).order_by(Tenant.id).limit(1)).scalar_one_or_none()
+    if first is None:
+        from records.errors import InvalidState
+
+        raise InvalidState("no offices are set up yet; run 'ezd demo' or create a tenant")
+    return str(first)
+
+
+def register(
+    file: Annotated[Path, typer.Argument(help="The incoming item: an ePUAP XML letter")],
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t", help="Office code, e.g. ug-melgiew")] = None,
+    as_login: Annotated[str | None, typer.Option("--as", help="Register as this kancelaria user")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Register an incoming item in the RPW and start its workflow."""
+    from ezd.services.intake import register_incoming
+    from workers.inprocess import run_pending
+
+    app = make_app()
+    limit = app.settings.max_upload_bytes
+    if file.stat().st_size > limit:
+        from records.errors import InvalidInput
+
+        raise InvalidInput(f"{file} is {file.stat().st_size} bytes; the limit is {limit} bytes")
+    data = file.read_bytes()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        code = _default_tenant(uow.session, tenant)
+        reg = register_incoming(app.deps(uow.session), actor, tenant=code, data=data, filename=file.name)
+        uow.commit()
+    if app.settings.is_embedded:
+        run_pending(app)
+    if as_json:
+        print_json({"rpw": reg.sign, "tenant": code, "document": reg.document_uid, "sha256": reg.sha256})
+    else:
+        console.print(f"Zarejestrowano {reg.sign} ({code}), SHA-256 {reg.sha256[:16]}…")
+
+
+@rpw_app.command("list")
+def rpw_list(
+    year: Annotated[int | None, typer.Option("--year", "-y")] = None,
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List the RPW for a year (default: this year)."""
+    app = make_app()
+    year = year or date.today().year
+    with app.uow() as uow:
+        q = (
+            select(IncomingItem, Tenant.code)
+            .join(Tenant, Tenant.id == IncomingItem.tenant_id)
+            .where(IncomingItem.year == year)
+        )
+        if tenant:
+            q = q.where(Tenant.code == tenant)
+        rows = uow.session.execute(q.order_by(Tenant.code, IncomingItem.number)).all()
+        data = [
+            {
+                "tenant": code,
+                "rpw": i.sign,
+                "number": i.number,
+                "registered_at": i.registered_at.isoformat(timespec="seconds"),
+                "sender": i.sender,
+                "title": i.title,
+                "channel": i.channel,
+                "letter_date": i.letter_date.isoformat() if i.letter_date else None,
+                "received_date": i.received_date.isoformat(),
+                "sender_reference": i.sender_reference,
+                "attachments": i.attachments,
+                "status": i.status,
+            }
+            for i, code in rows
+        ]
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"RPW {year}")
+    for col in ("tenant", "rpw", "registered_at", "sender", "title", "status"):
+        table.add_column(col)
+    for row in data:
+        table.add_row(*(str(row[c]) for c in ("tenant", "rpw", "registered_at", "sender", "title", "status")))
+    console.print(table)

@@ -1,0 +1,44 @@
+"""``ezd jrwa import``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ezd.cli.common import console, make_app, resolve_actor
+
+jrwa_app = typer.Typer(help="The JRWA (uniform file list).", no_args_is_help=True)
+
+
+@jrwa_app.command("import")
+def jrwa_import(
+    file: Annotated[Path, typer.Argument(help="WykazAkt XML or CSV (symbol;haslo;kategoria)")],
+    tenant: Annotated[str, typer.Option("--tenant", "-t", help="Office code")] = "",
+    as_login: Annotated[str | None, typer.Option("--as", help="Admin user")] = None,
+) -> None:
+    """Import (replace) an office's JRWA; the whole list is validated before anything changes."""
+    from sqlalchemy import select
+
+    from ezd.db.tables import Tenant
+    from ezd.jrwa_io import load_jrwa_file
+    from ezd.services.admin import import_jrwa
+
+    entries = load_jrwa_file(file)
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        codes = (
+            [tenant]
+            if tenant
+            else list(uow.session.execute(select(Tenant.code).order_by(Tenant.id)).scalars())
+        )
+        if not codes:
+            from records.errors import InvalidState
+
+            raise InvalidState("no offices are set up yet; run 'ezd demo' first")
+        for code in codes:
+            count = import_jrwa(uow.session, actor, tenant=code, entries=entries)
+        uow.commit()
+    console.print(f"JRWA imported: {count} classes into {', '.join(codes)}")

@@ -1,0 +1,75 @@
+"""``ezd`` -- the command line of the EZD system.
+
+User errors print one line on stderr and exit with status 2; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from ezd.cli import archive_cmd, audit_cmd, cases_cmd, demo_cmd, intake_cmd, jrwa_cmd, system_cmd
+
+app = typer.Typer(
+    name="ezd",
+    help="ezd: electronic records management (EZD) for Polish public administration.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("demo")(demo_cmd.demo)
+app.command("register")(intake_cmd.register)
+app.add_typer(intake_cmd.rpw_app, name="rpw")
+app.add_typer(cases_cmd.case_app, name="case")
+app.add_typer(audit_cmd.audit_app, name="audit")
+app.add_typer(jrwa_cmd.jrwa_app, name="jrwa")
+app.add_typer(archive_cmd.archive_app, name="archive")
+app.add_typer(system_cmd.db_app, name="db")
+app.command("work")(system_cmd.work)
+
+
+def _mount_signatures() -> None:
+    from signatures.cli import sign, verify
+
+    app.command("verify")(verify)
+    app.command("sign")(sign)
+
+
+_mount_signatures()
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from ezd.xmlsafe import XMLRejected
+    from records.errors import EzdError
+    from records.jrwa import JrwaError
+    from storage.errors import StorageError
+    from workflow.port import WorkflowError
+
+    return (EzdError, JrwaError, XMLRejected, StorageError, WorkflowError, FileNotFoundError, PermissionError)
+
+
+def run(argv: Annotated[list[str] | None, typer.Argument()] = None) -> None:
+    errors = _user_errors()
+    try:
+        rc = app(args=argv, standalone_mode=False)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except errors as exc:
+        message = str(exc) or type(exc).__name__
+        if isinstance(exc, FileNotFoundError) and exc.filename:
+            message = f"no such file: {exc.filename}"
+        sys.stderr.write(f"ezd: error: {message}\n")
+        sys.exit(2)
+    sys.exit(rc if isinstance(rc, int) else 0)
+
+
+if __name__ == "__main__":
+    run()
+
+__all__ = ["app", "run"]

@@ -1,0 +1,25 @@
+"""``ezd db upgrade`` and ``ezd work``."""
+
+from __future__ import annotations
+
+import typer
+
+from ezd.cli.common import console, make_app
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations (also done automatically by every command)."""
+    make_app()
+    console.print("database schema is current")
+
+
+def work() -> None:
+    """Run pending worker tasks and due timers in-process (embedded default), then exit."""
+    from workers.inprocess import run_pending
+
+    app = make_app()
+    ran = run_pending(app)
+    console.print(f"{ran} task(s) run")

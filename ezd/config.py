@@ -1,0 +1,76 @@
+"""Settings from the environment (prefix ``EZD_``).
+
+Every setting has an embedded default: with nothing set, ezd runs on SQLite, a local object
+store and the in-process SpiffWorkflow engine under ``EZD_HOME``.  Setting the URL settings
+switches a component to its distributed counterpart.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EZD_", env_file=None, extra="ignore")
+
+    home: Path = Field(
+        default=Path("./.ezd"), description="Folder of the embedded default: database, objects, keys"
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///$EZD_HOME/ezd.sqlite3"
+    )
+    sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = Field(
+        default="FULL", description="SQLite durability; FULL survives power loss after commit"
+    )
+    bpmn_dir: Path = Field(default=REPO_ROOT / "bpmn", description="Folder with the BPMN process definitions")
+
+    engine_url: str | None = Field(
+        default=None, description="Operaton REST URL (…/engine-rest); unset = embedded"
+    )
+    engine_user: str = "ezd"
+    engine_password: SecretStr = SecretStr("ezd-dev")
+
+    broker_url: str | None = Field(
+        default=None, description="RabbitMQ AMQP URL for Celery; unset = run tasks in-process"
+    )
+
+    s3_endpoint: str | None = Field(default=None, description="S3 host:port; unset = local object store")
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_secure: bool = False
+    s3_bucket_prefix: str = "ezd"
+    object_fsync: bool = Field(default=True, description="fsync each object written to the local store")
+
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, description="Largest accepted incoming file")
+    signing_key: Path | None = Field(
+        default=None, description="PKCS#12 file with the office e-seal; default $EZD_HOME/keys"
+    )
+    signing_password: SecretStr = SecretStr("")
+    trust_dir: Path | None = Field(default=None, description="Folder of trusted CA certificates (PEM)")
+
+    @cached_property
+    def resolved_home(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.resolved_home / 'ezd.sqlite3'}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.resolved_home / "objects"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.resolved_home / "keys"
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.engine_url is None

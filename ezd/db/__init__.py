@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 tables, engine setup, counters, the unit of work."""

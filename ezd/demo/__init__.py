@@ -1,0 +1,1 @@
+"""The demo partnership and the end-to-end demo run (``ezd demo``)."""

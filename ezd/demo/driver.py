@@ -1,0 +1,223 @@
+"""Drive N letters through the whole main job, as the office's people would.
+
+Every step goes through the same service-layer calls the web UI uses, each in its own
+transaction (one person's click = one commit); workers run in-process between steps.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ezd.bootstrap import App
+from ezd.demo import letters
+from ezd.demo.seed import TENANTS, DemoTenant, ensure_keys, is_seeded, login, seed
+from ezd.services import archive, cases, intake, outgoing
+from ezd.services.actor import Actor, load_actor, system_actor
+from ezd.services.deps import Deps
+from ezd.services.lookup import case_by_sign, item_by_sign, tenant_by_code
+from workers.inprocess import run_pending
+
+
+@dataclass
+class DemoResult:
+    documents: int = 0
+    signed_incoming: int = 0
+    cases_opened: int = 0
+    attached_to_existing: int = 0
+    returned_for_changes: int = 0
+    cases_archived: int = 0
+    elapsed_s: float = 0.0
+    seeded: bool = False
+    credentials_file: str | None = None
+    case_signs: list[str] = field(default_factory=list)
+
+    @property
+    def cases_per_s(self) -> float:
+        return self.cases_archived / self.elapsed_s if self.elapsed_s else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "signed_incoming": self.signed_incoming,
+            "cases_opened": self.cases_opened,
+            "attached_to_existing": self.attached_to_existing,
+            "returned_for_changes": self.returned_for_changes,
+            "cases_archived": self.cases_archived,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "cases_per_s": round(self.cases_per_s, 2),
+            "seeded": self.seeded,
+        }
+
+
+class Demo:
+    def __init__(self, app: App, seed_value: int = 2026) -> None:
+        self.app = app
+        self.rng = random.Random(seed_value)
+        self._actors: dict[str, Actor] = {}
+
+    def prepare(self) -> DemoResult:
+        result = DemoResult()
+        ensure_keys(self.app.settings)
+        with self.app.uow() as uow:
+            if not is_seeded(uow.session):
+                result.credentials_file = str(seed(uow.session, self.app.settings))
+                result.seeded = True
+            self.app.engine(uow.session).deploy(self.app.bpmn_files)
+            uow.commit()
+        return result
+
+    def actor(self, name: str) -> Actor:
+        if name not in self._actors:
+            with self.app.uow() as uow:
+                self._actors[name] = load_actor(uow.session, name, date.today())
+        return self._actors[name]
+
+    def step(self, fn: Callable[[Deps], Any]) -> Any:
+        with self.app.uow() as uow:
+            value = fn(self.app.deps(uow.session))
+            uow.commit()
+        return value
+
+    def work(self) -> None:
+        run_pending(self.app)
+
+    def _resident_signer(self) -> Any:
+        from signatures.pkcs12 import Pkcs12Signer
+
+        if not hasattr(self, "_resident"):
+            keys = self.app.settings.keys_dir
+            password = (keys / "eseal.password").read_text().strip()
+            self._resident = Pkcs12Signer(keys / "resident.p12", password.encode())
+        return self._resident
+
+    def run(self, documents: int, progress: Callable[[int], None] | None = None) -> DemoResult:
+        result = self.prepare()
+        started = time.perf_counter()
+        last_case: dict[str, str] = {}
+        for n in range(documents):
+            tenant = TENANTS[n % len(TENANTS)]
+            sign = self.one_letter(tenant, n, result, last_case)
+            if sign:
+                result.case_signs.append(sign)
+            result.documents += 1
+            if progress:
+                progress(1)
+        result.elapsed_s = time.perf_counter() - started
+        return result
+
+    def one_letter(self, t: DemoTenant, n: int, result: DemoResult, last_case: dict[str, str]) -> str | None:
+        today = date.today()
+        xml, jrwa = letters.incoming_letter(self.rng, t.name, n, today)
+        if n % 2 == 1:
+            xml = self._resident_signer().sign_enveloped(xml)
+            result.signed_incoming += 1
+        kanc = self.actor(login(t, "kancelaria"))
+        reg = self.step(
+            lambda d: intake.register_incoming(d, kanc, tenant=t.code, data=xml, filename=f"pismo-{n}.xml")
+        )
+        self.work()
+        self.step(lambda d: intake.decree(d, kanc, tenant=t.code, rpw=reg.sign, unit="OR"))
+        boss = self.actor(login(t, "kierownik"))
+        referent_login = login(t, "referent" if n % 3 else "referent2")
+        self.step(
+            lambda d: intake.assign_referent(d, boss, tenant=t.code, rpw=reg.sign, referent=referent_login)
+        )
+        referent = self.actor(referent_login)
+        attach = n % 10 == 9 and t.code in last_case
+        if attach:
+            target = last_case[t.code]
+            self.step(
+                lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, attach_to=target)
+            )
+            self.work()
+            result.attached_to_existing += 1
+            return None
+        self.step(lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, jrwa=jrwa))
+        self.work()
+        sign = self.step(lambda d: _case_of(d, t.code, reg.sign))
+        result.cases_opened += 1
+        last_case[t.code] = sign
+        self._handle_case(t, sign, referent, boss, n, result)
+        return sign
+
+    def _handle_case(
+        self, t: DemoTenant, sign: str, referent: Actor, boss: Actor, n: int, result: DemoResult
+    ) -> None:
+        today = date.today()
+        addressee = self.step(lambda d: _sender_of(d, t.code, sign))
+        reply = letters.reply_letter(t.name, sign, addressee, "Państwa pismo", today)
+        submit = lambda d: cases.submit_draft(  # noqa: E731
+            d,
+            referent,
+            tenant=t.code,
+            case_sign=sign,
+            content=reply,
+            filename="odpowiedz.xml",
+            addressee=addressee,
+        )
+        self.step(submit)
+        if n % 5 == 0:
+            self.step(
+                lambda d: cases.decide_approval(
+                    d,
+                    boss,
+                    tenant=t.code,
+                    case_sign=sign,
+                    approved=False,
+                    comment="Proszę uzupełnić podstawę prawną.",
+                )
+            )
+            result.returned_for_changes += 1
+            self.step(submit)
+        self.step(lambda d: cases.decide_approval(d, boss, tenant=t.code, case_sign=sign, approved=True))
+        self.work()  # sign, dispatch
+        self.step(
+            lambda d: outgoing.confirm_delivery(
+                d, tenant=t.code, case_sign=sign, receipt_ref=f"UPD-{sign}", actor_login="system:epuap"
+            )
+        )
+        self.work()  # close
+        # two full calendar years later the case goes to the archiwum zakładowe
+        self.step(lambda d: archive.start_transfer(d, tenant=t.code, case_sign=sign))
+        self.work()
+        archivist = self.actor(login(t, "archiwista"))
+        self.step(
+            lambda d: archive.decide_transfer(d, archivist, tenant=t.code, case_sign=sign, accepted=True)
+        )
+        self.work()
+        state = self.step(lambda d: case_by_sign(d.session, tenant_by_code(d.session, t.code).id, sign).state)
+        if state == "archived":
+            result.cases_archived += 1
+
+
+def _case_of(deps: Deps, tenant: str, rpw: str) -> str:
+    t = tenant_by_code(deps.session, tenant)
+    item = item_by_sign(deps.session, t.id, rpw)
+    if item.case_id is None:
+        raise RuntimeError(f"{rpw}: the case was not created (see 'ezd case list' and worker incidents)")
+    from ezd.db.tables import CaseFile
+
+    case = deps.session.get(CaseFile, item.case_id)
+    assert case is not None
+    return case.sign
+
+
+def _sender_of(deps: Deps, tenant: str, case_sign: str) -> str:
+    from sqlalchemy import select
+
+    from ezd.db.tables import IncomingItem
+
+    t = tenant_by_code(deps.session, tenant)
+    case = case_by_sign(deps.session, t.id, case_sign)
+    item = deps.session.execute(
+        select(IncomingItem).where(IncomingItem.case_id == case.id).order_by(IncomingItem.id).limit(1)
+    ).scalar_one()
+    return item.sender
+
+
+__all__ = ["Demo", "DemoResult", "system_actor"]

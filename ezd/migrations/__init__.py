@@ -1,0 +1,1 @@
+"""Alembic migrations (run with ``ezd db upgrade``; CLI commands upgrade automatically)."""

@@ -1,0 +1,186 @@
+"""Transfer of closed cases to the archiwum zakładowe, with retention locks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ezd import nes
+from ezd.db.base import utcnow
+from ezd.db.tables import CaseFile, Document, IncomingItem, Tenant
+from ezd.services import audit
+from ezd.services.actor import Actor
+from ezd.services.deps import Deps
+from ezd.services.lookup import business_key, case_by_sign, tenant_by_code, tenant_group, unit_group
+from ezd.services.tasks import complete_task, open_task
+from records.cases import CaseState, transition
+from records.jrwa import ArchivalCategory
+from records.retention import lock_until, transfer_due
+from records.tenancy import Role
+
+ARCHIVE_PROCESS = "ezd_archive"
+
+
+def due_for_transfer(session: Session, as_of: date, tenant_id: int | None = None) -> list[CaseFile]:
+    """Closed cases that have spent 2 full calendar years in their unit."""
+    q = select(CaseFile).where(CaseFile.state == CaseState.CLOSED.value)
+    if tenant_id is not None:
+        q = q.where(CaseFile.tenant_id == tenant_id)
+    return [
+        c
+        for c in session.execute(q.order_by(CaseFile.id)).scalars()
+        if c.closed_at and transfer_due(c.closed_at.date()) <= as_of
+    ]
+
+
+def start_transfer(deps: Deps, *, tenant: str, case_sign: str) -> None:
+    session = deps.session
+    tenant_row = tenant_by_code(session, tenant)
+    case = case_by_sign(session, tenant_row.id, case_sign)
+    key = business_key(tenant, case_sign)
+    if any(not i.ended for i in deps.engine.find_instances(key, ARCHIVE_PROCESS)):
+        return
+    deps.engine.start(
+        ARCHIVE_PROCESS,
+        key,
+        {
+            "tenant": tenant,
+            "case_sign": case_sign,
+            "archivist_group": tenant_group(tenant, Role.ARCHIWISTA.value),
+            "head_group": unit_group(tenant, case.unit.code, Role.KIEROWNIK.value),
+        },
+    )
+
+
+def _institution(tenant: Tenant) -> nes.Institution:
+    return nes.Institution(nazwa=tenant.name, regon=tenant.regon)
+
+
+def _when(value: datetime | None) -> datetime:
+    return (value or utcnow()).replace(microsecond=0)
+
+
+def prepare_transfer(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> dict[str, object]:
+    """Check fixity of every stored version and write NES metadata for the case and its documents."""
+    session = deps.session
+    tenant_row = tenant_by_code(session, tenant)
+    case = case_by_sign(session, tenant_row.id, case_sign)
+    inst = _institution(tenant_row)
+    docs = (
+        session.execute(select(Document).where(Document.case_id == case.id).order_by(Document.id))
+        .scalars()
+        .all()
+    )
+    metadata: dict[str, str] = {}
+    checked = 0
+    for doc in docs:
+        for version in doc.versions:
+            deps.store.get(version.sha256)  # raises IntegrityError/ObjectNotFound on damage
+            checked += 1
+        last = doc.versions[-1]
+        item = session.execute(
+            select(IncomingItem).where(IncomingItem.document_id == doc.id)
+        ).scalar_one_or_none()
+        xml = nes.document_metadata_xml(
+            nes.NesDocument(
+                system_id=doc.uid,
+                title=doc.title,
+                institution=inst,
+                media_type=last.media_type,
+                size_bytes=last.size,
+                rpw_number=item.sign if item else None,
+                sender_reference=item.sender_reference if item else None,
+                created=_when(doc.created_at),
+                received=item.received_date if item else None,
+                sender=nes.Institution(nazwa=item.sender) if item else None,
+                case_sign=case.sign,
+                case_title=case.title,
+                category=case.category,
+                qualified_on=_when(case.opened_at),
+                rodzaj=doc.kind,
+            )
+        )
+        metadata[doc.uid] = deps.store.put(xml, "application/xml").sha256
+    case_xml = nes.case_metadata_xml(
+        nes.NesCase(
+            case_sign=case.sign,
+            title=case.title,
+            institution=inst,
+            date_from=_when(case.opened_at),
+            date_to=_when(case.closed_at),
+            jrwa_symbol=case.jrwa.symbol,
+            jrwa_title=case.jrwa.title,
+            category=case.category,
+            qualified_on=_when(case.opened_at),
+        )
+    )
+    case_meta = deps.store.put(case_xml, "application/xml").sha256
+    audit.record(
+        session,
+        chain_key=audit.case_chain(case.id),
+        tenant_id=tenant_row.id,
+        actor=actor_login,
+        action="przygotowanie_do_archiwum",
+        case_id=case.id,
+        details={"objects_checked": checked, "case_metadata": case_meta},
+    )
+    return {"objects_checked": checked, "case_metadata_sha256": case_meta, "document_metadata": metadata}
+
+
+def decide_transfer(
+    deps: Deps, actor: Actor, *, tenant: str, case_sign: str, accepted: bool, note: str = ""
+) -> None:
+    session = deps.session
+    tenant_row = tenant_by_code(session, tenant)
+    case = case_by_sign(session, tenant_row.id, case_sign)
+    on_behalf = actor.require(tenant, Role.ARCHIWISTA)
+    task = open_task(deps.engine, business_key(tenant, case_sign), "Task_AcceptTransfer")
+    audit.record(
+        session,
+        chain_key=audit.case_chain(case.id),
+        tenant_id=tenant_row.id,
+        actor=actor.login,
+        on_behalf_of=on_behalf,
+        action="przyjecie_do_archiwum" if accepted else "zwrot_akt_do_uzupelnienia",
+        case_id=case.id,
+        details={"note": note} if note else {},
+    )
+    complete_task(deps.engine, task, actor, {"accepted": accepted, "archive_note": note})
+
+
+def archive_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str, metadata: list[str]) -> str:
+    """Lock every object of the case until the end of its retention and mark the case archived."""
+    session = deps.session
+    tenant_row = tenant_by_code(session, tenant)
+    case = case_by_sign(session, tenant_row.id, case_sign)
+    if case.state == CaseState.ARCHIVED.value:
+        return case.state
+    closed = (case.closed_at or utcnow()).date()
+    until_day = lock_until(ArchivalCategory.parse(case.category), closed)
+    until = datetime(until_day.year, until_day.month, until_day.day, tzinfo=UTC)
+    digests = {
+        v.sha256
+        for d in session.execute(select(Document).where(Document.case_id == case.id)).scalars()
+        for v in d.versions
+    }
+    digests.update(metadata)
+    for digest in sorted(digests):
+        deps.store.lock(digest, until)
+    case.state = transition(CaseState(case.state), CaseState.ARCHIVED).value
+    case.archived_at = utcnow()
+    audit.record(
+        session,
+        chain_key=audit.case_chain(case.id),
+        tenant_id=tenant_row.id,
+        actor=actor_login,
+        action="archiwizacja",
+        case_id=case.id,
+        details={
+            "locked_objects": len(digests),
+            "retention_until": until_day.isoformat(),
+            "category": case.category,
+        },
+    )
+    return case.state

@@ -1,0 +1,33 @@
+"""What services need from the outside world, bundled for injection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ezd.channels.port import DispatchChannel
+from ezd.config import Settings
+from signatures.port import Signer, Verifier
+from storage.port import ObjectStore
+from workflow.port import WorkflowEngine
+
+
+@dataclass
+class Deps:
+    session: Session
+    engine: WorkflowEngine
+    store: ObjectStore
+    settings: Settings
+    channels: dict[str, DispatchChannel]
+    get_signer: Callable[[], Signer]  # resolved lazily: loading a key is slow and not always needed
+    get_verifier: Callable[[], Verifier]
+
+    @property
+    def signer(self) -> Signer:
+        return self.get_signer()
+
+    @property
+    def verifier(self) -> Verifier:
+        return self.get_verifier()

@@ -1,0 +1,236 @@
+"""Kancelaria: registering incoming items (RPW), dekretacja, assigning a referent."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ezd import epuap, xmlsafe
+from ezd.db.base import utcnow
+from ezd.db.counters import next_value
+from ezd.db.tables import Document, DocumentVersion, IncomingItem, User
+from ezd.services import audit
+from ezd.services.actor import Actor, unit_by_code
+from ezd.services.deps import Deps
+from ezd.services.lookup import business_key, item_by_sign, tenant_by_code, tenant_group, unit_group
+from ezd.services.tasks import complete_task, open_task
+from records.errors import InvalidInput, NotFound
+from records.intake import Channel, IncomingMetadata
+from records.registers import Register, RegisterNumber
+from records.tenancy import Role
+
+INCOMING_PROCESS = "ezd_incoming"
+
+
+@dataclass(frozen=True)
+class Registered:
+    sign: str
+    document_uid: str
+    sha256: str
+    business_key: str
+
+
+def _looks_like_xml(data: bytes, media_type: str, filename: str) -> bool:
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "xml" in media_type or filename.lower().endswith(".xml") or head.startswith(b"<")
+
+
+def metadata_from_epuap(letter: epuap.EpuapLetter, channel: Channel, received: date) -> IncomingMetadata:
+    return IncomingMetadata(
+        sender=letter.sender,
+        sender_address=letter.sender_address,
+        sender_id=letter.sender_id,
+        title=letter.title,
+        letter_date=letter.letter_date if letter.letter_date and letter.letter_date <= received else None,
+        received_date=received,
+        channel=channel,
+        kind="pismo",
+        attachments=len(letter.attachments),
+        format="application/xml",
+        sender_reference=letter.sender_reference,
+    )
+
+
+def register_incoming(
+    deps: Deps,
+    actor: Actor,
+    *,
+    tenant: str,
+    data: bytes,
+    filename: str,
+    media_type: str = "application/octet-stream",
+    metadata: IncomingMetadata | None = None,
+    channel: Channel = Channel.EPUAP,
+) -> Registered:
+    """Register one incoming item: RPW number, the original bytes as the record, metryka, process.
+
+    Hostile or malformed input is rejected before anything is stored or numbered.
+    """
+    session = deps.session
+    limit = deps.settings.max_upload_bytes
+    if len(data) > limit:
+        raise InvalidInput(f"the file is {len(data)} bytes; the limit is {limit} bytes")
+    if not data:
+        raise InvalidInput("the file is empty")
+    tenant_row = tenant_by_code(session, tenant)
+    on_behalf = actor.require(tenant, Role.KANCELARIA)
+    signed = False
+    received = utcnow().date()
+    if _looks_like_xml(data, media_type, filename):
+        try:
+            root = xmlsafe.parse(data, max_bytes=limit)
+        except xmlsafe.XMLRejected as exc:
+            raise InvalidInput(str(exc)) from None
+        media_type = "application/xml"
+        signed = epuap.has_signature(root)
+        if metadata is None:
+            if not epuap.is_epuap_form(root):
+                raise InvalidInput("XML that is not an ePUAP form needs the metadata form filled in")
+            metadata = metadata_from_epuap(
+                epuap.parse_letter(root, max_attachment_bytes=limit), channel, received
+            )
+    if metadata is None:
+        raise InvalidInput("a non-XML item needs its metadata (sender, title, dates)")
+
+    stored = deps.store.put(data, media_type)
+    year = received.year
+    number = next_value(session, tenant_id=tenant_row.id, kind=Register.RPW.value, scope="", year=year)
+    sign = str(RegisterNumber(Register.RPW, year, number))
+    doc = Document(
+        uid=str(uuid.uuid4()),
+        tenant_id=tenant_row.id,
+        direction="incoming",
+        kind=metadata.kind,
+        title=metadata.title,
+        status="registered",
+        created_by=actor.login,
+        signed=signed,
+    )
+    session.add(doc)
+    session.flush()
+    session.add(
+        DocumentVersion(
+            document_id=doc.id,
+            version=1,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=media_type,
+            filename=filename[:255],
+            created_by=actor.login,
+        )
+    )
+    item = IncomingItem(
+        tenant_id=tenant_row.id,
+        year=year,
+        number=number,
+        sign=sign,
+        registered_at=utcnow(),
+        registered_by=actor.login,
+        sender=metadata.sender,
+        sender_address=metadata.sender_address,
+        sender_id=metadata.sender_id,
+        letter_date=metadata.letter_date,
+        received_date=metadata.received_date,
+        channel=metadata.channel.value,
+        kind=metadata.kind,
+        title=metadata.title,
+        access=metadata.access.value,
+        attachments=metadata.attachments,
+        format=metadata.format,
+        sender_reference=metadata.sender_reference,
+        document_id=doc.id,
+    )
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        chain_key=audit.item_chain(tenant, sign),
+        tenant_id=tenant_row.id,
+        actor=actor.login,
+        on_behalf_of=on_behalf,
+        action="rejestracja",
+        document_ref=doc.uid,
+        details={"rpw": sign, "sha256": stored.sha256, "channel": metadata.channel.value, "signed": signed},
+    )
+    key = business_key(tenant, sign)
+    deps.engine.start(
+        INCOMING_PROCESS,
+        key,
+        {
+            "tenant": tenant,
+            "rpw": sign,
+            "document_uid": doc.uid,
+            "signed": signed,
+            "kancelaria_group": tenant_group(tenant, Role.KANCELARIA.value),
+        },
+    )
+    return Registered(sign, doc.uid, stored.sha256, key)
+
+
+def decree(deps: Deps, actor: Actor, *, tenant: str, rpw: str, unit: str) -> None:
+    """Dekretacja: assign the item to an organisational unit."""
+    session = deps.session
+    tenant_row = tenant_by_code(session, tenant)
+    on_behalf = actor.require(tenant, Role.KANCELARIA)
+    item = item_by_sign(session, tenant_row.id, rpw)
+    unit_row = unit_by_code(session, tenant_row.id, unit)
+    task = open_task(deps.engine, business_key(tenant, rpw), "Task_Decree")
+    item.unit_id = unit_row.id
+    item.status = "decreed"
+    audit.record(
+        session,
+        chain_key=audit.item_chain(tenant, rpw),
+        tenant_id=tenant_row.id,
+        actor=actor.login,
+        on_behalf_of=on_behalf,
+        action="dekretacja",
+        document_ref=item.document.uid,
+        details={"unit": unit},
+    )
+    complete_task(
+        deps.engine,
+        task,
+        actor,
+        {"unit": unit, "head_group": unit_group(tenant, unit, Role.KIEROWNIK.value)},
+    )
+
+
+def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent: str) -> None:
+    """The unit head assigns a referent to a decreed item."""
+    session = deps.session
+    tenant_row = tenant_by_code(session, tenant)
+    item = item_by_sign(session, tenant_row.id, rpw)
+    if item.unit_id is None:
+        raise InvalidInput(f"{rpw} has not been decreed to a unit yet")
+    unit = next(u for u in [item_unit(session, item)])
+    on_behalf = actor.require(tenant, Role.KIEROWNIK, unit)
+    user = session.execute(select(User).where(User.login == referent)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"no user {referent!r}")
+    task = open_task(deps.engine, business_key(tenant, rpw), "Task_AssignReferent")
+    item.referent_id = user.id
+    item.status = "assigned"
+    audit.record(
+        session,
+        chain_key=audit.item_chain(tenant, rpw),
+        tenant_id=tenant_row.id,
+        actor=actor.login,
+        on_behalf_of=on_behalf,
+        action="przydzial",
+        document_ref=item.document.uid,
+        details={"referent": referent},
+    )
+    complete_task(deps.engine, task, actor, {"referent": referent})
+
+
+def item_unit(session: Session, item: IncomingItem) -> str:
+    from ezd.db.tables import Unit
+
+    unit = session.get(Unit, item.unit_id)
+    if unit is None:
+        raise NotFound("the item's unit no longer exists")
+    return unit.code

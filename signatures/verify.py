@@ -1,0 +1,684 @@
+"""XAdES verification: :class:`XadesVerifier` implements :class:`signatures.port.Verifier`.
+
+Flow for every ``ds:Signature`` in a document (top-level ones and xades:CounterSignature ones):
+
+1. the bytes go through :func:`ezd.xmlsafe.parse` first (size cap, no DOCTYPE/entities), so signxml
+   only ever sees a tree our parser accepted;
+2. structural pre-checks on the (still untrusted) signature: only known transforms are allowed —
+   an unknown transform silently skipped by a library is how "signed" data grows unsigned parts;
+3. cryptographic verification with signxml (SignatureValue over SignedInfo, then every Reference
+   digest), using the signing certificate we picked from KeyInfo and *without* signxml's own chain
+   or validity checks: those are done here so that "crypto fine, trust unknown" can be reported as
+   INDETERMINATE instead of an exception;
+4. XAdES checks on the *verified* SignedProperties (SigningCertificate(V2) digest binds the
+   certificate, DataObjectFormat points at a real Reference);
+5. certificate path from the signing certificate to a configured trust anchor (intermediates from
+   KeyInfo X509Data), validity at the validation time, optional revocation checker;
+6. ``signed_root`` = the tree rebuilt from the canonical bytes that were digested (signxml's
+   ``signed_xml``) — never the input tree, so unsigned siblings, moved or duplicated elements
+   cannot reach business logic.
+
+Exceptions: :meth:`XadesVerifier.verify` raises only :class:`ezd.xmlsafe.MalformedXML` (input is
+not XML at all).  Hostile (DOCTYPE/entities/too deep) and oversize XML, and everything that goes
+wrong after parsing, produce a TOTAL-FAILED or INDETERMINATE :class:`VerificationResult`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature as CryptoInvalidSignature
+from cryptography.hazmat.primitives import serialization
+from lxml import etree
+from signxml import SignatureConfiguration, XMLVerifier
+from signxml.algorithms import DigestAlgorithm, SignatureMethod
+from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
+from signxml.xades import XAdESVerifier
+
+from ezd import xmlsafe
+from signatures.port import SignatureReport, Verdict, VerificationResult
+from signatures.qc import DERError, read_qc_statements
+
+DS = "http://www.w3.org/2000/09/xmldsig#"
+XADES = "http://uri.etsi.org/01903/v1.3.2#"
+XADES141 = "http://uri.etsi.org/01903/v1.4.1#"
+NS = {"ds": DS, "xades": XADES, "xades141": XADES141}
+SIGNED_PROPERTIES_TYPES = {"http://uri.etsi.org/01903#SignedProperties"}
+COUNTERSIGNED_TYPE = "http://uri.etsi.org/01903#CountersignedSignature"
+
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116"
+C14N_TRANSFORMS = {
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+    "http://www.w3.org/2006/12/xml-c14n11",
+    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+    "http://www.w3.org/2001/10/xml-exc-c14n#",
+    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+}
+BASE64_TRANSFORM = "http://www.w3.org/2000/09/xmldsig#base64"
+ALLOWED_TRANSFORMS = C14N_TRANSFORMS | {ENVELOPED, XPATH_TRANSFORM, BASE64_TRANSFORM}
+# The only XPath filter we emulate: "everything except signatures" (used by DSS-style parallel
+# signatures).  Any other expression is refused rather than ignored.
+_XPATH_NO_SIGNATURE = "not(ancestor-or-self::{p}:Signature)"
+
+_SEVERITY = {Verdict.TOTAL_PASSED: 0, Verdict.INDETERMINATE: 1, Verdict.TOTAL_FAILED: 2}
+
+# a revocation checker answers for (certificate, issuer, at) -> ("good"|"revoked"|"unknown", detail)
+RevocationChecker = Callable[[x509.Certificate, x509.Certificate, dt.datetime], tuple[str, str]]
+
+
+def worst(verdicts: Iterable[Verdict]) -> Verdict:
+    result = Verdict.TOTAL_PASSED
+    for v in verdicts:
+        if _SEVERITY[v] > _SEVERITY[result]:
+            result = v
+    return result
+
+
+# --- trust anchors ------------------------------------------------------------------------------
+
+
+def load_certificates(source: bytes | str | Path | x509.Certificate) -> list[x509.Certificate]:
+    """Certificates from a Certificate, PEM bundle / DER bytes, or a file or directory of them."""
+    if isinstance(source, x509.Certificate):
+        return [source]
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir():
+            out: list[x509.Certificate] = []
+            for f in sorted(path.iterdir()):
+                if f.suffix.lower() in {".pem", ".crt", ".cer", ".der"}:
+                    out.extend(load_certificates(f.read_bytes()))
+            return out
+        return load_certificates(path.read_bytes())
+    if b"-----BEGIN" in source:
+        return list(x509.load_pem_x509_certificates(source))
+    return [x509.load_der_x509_certificate(source)]
+
+
+def _der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def _b64_cert(text: str | None) -> x509.Certificate:
+    return x509.load_der_x509_certificate(base64.b64decode("".join((text or "").split())))
+
+
+# --- signxml glue ---------------------------------------------------------------------------------
+
+
+class _Refusal(Exception):
+    """Our own structural refusal, carrying a verdict and an ETSI-style reason."""
+
+    def __init__(self, verdict: Verdict, reason: str) -> None:
+        super().__init__(reason)
+        self.verdict = verdict
+        self.reason = reason
+
+
+def _element_path(el: etree._Element) -> str:
+    """Positional XPath (``/*/*[3]/*[1]``) — survives signxml's serialize/re-parse copies."""
+    steps = []
+    while el.getparent() is not None:
+        idx = 1 + sum(1 for s in el.itersiblings(preceding=True) if isinstance(s.tag, str))
+        steps.append(f"*[{idx}]")
+        el = el.getparent()
+    return "/" + "/".join(["*", *reversed(steps)])
+
+
+class _Detached(bytes):
+    """Detached content as supplied by the caller: untrusted, so parsed only by ezd.xmlsafe."""
+
+
+class _PinnedVerifier(XAdESVerifier):
+    """signxml verifier bound to one signature element (by position) with our transform policy."""
+
+    def __init__(self, sig_path: str, content: Callable[[str], bytes | None] | None) -> None:
+        super().__init__()
+        self._sig_path = sig_path
+        self._content = content
+
+    def _get_signature(self, root: Any) -> Any:
+        found = root.xpath(self._sig_path)
+        if len(found) != 1 or found[0].tag != f"{{{DS}}}Signature":
+            raise InvalidInput("signature element not found at its position")
+        return found[0]
+
+    def _resolve_reference(self, doc_root: Any, reference: Any, uri_resolver: Any = None) -> Any:
+        uri = reference.get("URI")
+        if uri is not None and uri != "" and not uri.startswith("#"):
+            data = self._content(uri) if self._content else None
+            if data is None:
+                raise InvalidInput(f"Unable to resolve reference URI: {uri} (detached content not supplied)")
+            return _Detached(data)
+        return super()._resolve_reference(doc_root, reference, uri_resolver=uri_resolver)
+
+    def _fromstring(self, xml_string: Any, **kwargs: Any) -> Any:
+        if isinstance(xml_string, _Detached):
+            # signxml tries to parse the digested bytes to offer signed_xml; for caller-supplied
+            # detached content that must be our parser (and non-XML content is simply not XML)
+            try:
+                return xmlsafe.parse(bytes(xml_string))
+            except xmlsafe.XMLRejected as exc:
+                raise etree.XMLSyntaxError(str(exc), 0, 0, 0) from None
+        return super()._fromstring(xml_string, **kwargs)
+
+    def _apply_transforms(self, payload: Any, *, transforms_node: Any, signature: Any) -> Any:
+        algs = (
+            [t.get("Algorithm") for t in transforms_node.findall("ds:Transform", NS)]
+            if transforms_node is not None
+            else []
+        )
+        if isinstance(payload, bytes) and any(a in C14N_TRANSFORMS for a in algs):
+            # detached XML content that is canonicalized: it is untrusted XML, so our parser
+            payload = xmlsafe.parse(payload)
+        if XPATH_TRANSFORM in algs and not isinstance(payload, bytes):
+            # emulate not(ancestor-or-self::ds:Signature): drop every signature from a copy
+            payload = self._fromstring(self._tostring(payload))
+            for sig in payload.xpath("descendant-or-self::ds:Signature", namespaces=NS):
+                parent = sig.getparent()
+                if parent is None:
+                    raise InvalidInput("XPath transform would remove the whole payload")
+                _remove_keep_tail(sig)
+        return super()._apply_transforms(payload, transforms_node=transforms_node, signature=signature)
+
+
+def _remove_keep_tail(el: etree._Element) -> None:
+    # as signxml's _remove_sig: the tail text belongs to the parent, not to the removed element
+    parent = el.getparent()
+    assert parent is not None
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _check_structure(sig: etree._Element) -> list[etree._Element]:
+    """Pre-crypto checks on the untrusted signature; returns its ds:Reference elements."""
+    signed_info = sig.find("ds:SignedInfo", NS)
+    if signed_info is None:
+        raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: ds:SignedInfo missing")
+    if len(sig.findall("ds:SignedInfo", NS)) != 1:
+        raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: more than one ds:SignedInfo")
+    refs = signed_info.findall("ds:Reference", NS)
+    if not refs:
+        raise _Refusal(Verdict.TOTAL_FAILED, "SIGNED_DATA_NOT_FOUND: no ds:Reference")
+    for ref in refs:
+        for t in ref.findall("ds:Transforms/ds:Transform", NS):
+            alg = t.get("Algorithm")
+            if alg not in ALLOWED_TRANSFORMS:
+                raise _Refusal(Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported transform {alg}")
+            if alg == XPATH_TRANSFORM:
+                xp = t.find("ds:XPath", NS)
+                expr = "".join((xp.text or "").split()) if xp is not None else ""
+                prefixes = [p for p, u in (xp.nsmap.items() if xp is not None else []) if u == DS and p]
+                if not any(expr == _XPATH_NO_SIGNATURE.format(p=p) for p in prefixes):
+                    raise _Refusal(
+                        Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported XPath transform {expr!r}"
+                    )
+    return refs
+
+
+# --- result building ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    verdict: Verdict = Verdict.TOTAL_PASSED
+    reasons: list[str] = field(default_factory=list)
+    crypto_valid: bool = False
+    signer_subject: str | None = None
+    signing_time: str | None = None
+    signed_root: etree._Element | None = None
+    details: dict[str, object] = field(default_factory=dict)
+
+    def add(self, verdict: Verdict, reason: str) -> None:
+        self.verdict = worst([self.verdict, verdict])
+        self.reasons.append(reason)
+
+
+class XadesVerifier:
+    """Verify enveloped/enveloping/detached XAdES signatures.
+
+    ``trust_anchors``: certificates (PEM/DER bytes, paths, directories, Certificate objects) that
+    terminate a path.  ``validation_time``: when to judge certificate validity (default: now).
+    ``revocation``: optional checker (see :mod:`signatures.revocation`); without one the report says
+    revocation was not checked.  ``allow_sha1``: SHA-1 signatures are verified but never PASS
+    (CRYPTO_CONSTRAINTS_FAILURE_NO_POE) unless this is True.
+    """
+
+    def __init__(
+        self,
+        trust_anchors: Sequence[bytes | str | Path | x509.Certificate] = (),
+        *,
+        max_bytes: int = xmlsafe.DEFAULT_MAX_BYTES,
+        validation_time: dt.datetime | None = None,
+        revocation: RevocationChecker | None = None,
+        require_qualified: bool = False,
+        allow_sha1: bool = False,
+        timestamp_verifier: Any | None = None,
+    ) -> None:
+        anchors: list[x509.Certificate] = []
+        for a in trust_anchors:
+            anchors.extend(load_certificates(a))
+        self._anchors = anchors
+        self._anchor_ders = {_der(a) for a in anchors}
+        self._max_bytes = max_bytes
+        self._validation_time = validation_time
+        self._revocation = revocation
+        self._require_qualified = require_qualified
+        self._allow_sha1 = allow_sha1
+        self._timestamp_verifier = timestamp_verifier
+
+    @property
+    def trust_anchors(self) -> list[x509.Certificate]:
+        return list(self._anchors)
+
+    # --- public API ------------------------------------------------------------------------------
+
+    def verify(self, xml: bytes) -> VerificationResult:
+        """Verify every signature in ``xml``.  See the module docstring for what raises."""
+        try:
+            root = xmlsafe.parse(xml, max_bytes=self._max_bytes)
+        except (xmlsafe.HostileXML, xmlsafe.OversizeXML) as exc:
+            return VerificationResult(Verdict.TOTAL_FAILED, (), None, (f"REJECTED_XML: {exc}",))
+        return self._verify_tree(root, None)
+
+    def verify_detached(
+        self, signature_xml: bytes, content: bytes | Mapping[str, bytes]
+    ) -> VerificationResult:
+        """Verify a detached signature; ``content`` is the signed file (or URI → bytes for several).
+
+        ``signed_root`` is the signed content parsed as XML when it is XML, else None (use
+        the content bytes you passed in: they are exactly what was verified).
+        """
+        try:
+            root = xmlsafe.parse(signature_xml, max_bytes=self._max_bytes)
+        except (xmlsafe.HostileXML, xmlsafe.OversizeXML) as exc:
+            return VerificationResult(Verdict.TOTAL_FAILED, (), None, (f"REJECTED_XML: {exc}",))
+        if isinstance(content, bytes):
+            single = content
+
+            def resolver(uri: str) -> bytes | None:
+                return single
+        else:
+            mapping = dict(content)
+
+            def resolver(uri: str) -> bytes | None:
+                return mapping.get(uri)
+
+        return self._verify_tree(root, resolver)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _now(self) -> dt.datetime:
+        t = self._validation_time or dt.datetime.now(dt.UTC)
+        return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+    def _verify_tree(
+        self, root: etree._Element, content: Callable[[str], bytes | None] | None
+    ) -> VerificationResult:
+        all_sigs = list(root.iter(f"{{{DS}}}Signature"))
+        top = [s for s in all_sigs if not any(a.tag == f"{{{DS}}}Signature" for a in s.iterancestors())]
+        if not top:
+            return VerificationResult(Verdict.TOTAL_FAILED, (), None, ("no signature",))
+        reports: list[SignatureReport] = []
+        verdicts: list[Verdict] = []
+        signed_root: etree._Element | None = None
+        for sig in top:
+            outcome = self._verify_signature(root, sig, content)
+            reports.append(self._report(sig, outcome))
+            verdicts.append(outcome.verdict)
+            if signed_root is None and outcome.verdict is not Verdict.TOTAL_FAILED:
+                signed_root = outcome.signed_root
+            # counter-signatures: reported, but they do not change the verdict of what they sign
+            for csig in sig.findall(
+                "ds:Object/xades:QualifyingProperties/xades:UnsignedProperties/"
+                "xades:UnsignedSignatureProperties/xades:CounterSignature/ds:Signature",
+                NS,
+            ):
+                c_out = self._verify_signature(root, csig, content, countersigned=sig)
+                c_out.details["role"] = "counter-signature"
+                c_out.details["countersigned"] = sig.get("Id")
+                reports.append(self._report(csig, c_out))
+        overall = worst(verdicts)
+        reasons = tuple(
+            r for rep in reports if rep.details.get("role") != "counter-signature" for r in rep.reasons
+        )
+        return VerificationResult(
+            overall, tuple(reports), signed_root if overall is not Verdict.TOTAL_FAILED else None, reasons
+        )
+
+    @staticmethod
+    def _report(sig: etree._Element, o: _Outcome) -> SignatureReport:
+        return SignatureReport(
+            signature_id=sig.get("Id"),
+            verdict=o.verdict,
+            reasons=tuple(o.reasons),
+            signer_subject=o.signer_subject,
+            signing_time=o.signing_time,
+            crypto_valid=o.crypto_valid,
+            details=o.details,
+        )
+
+    def _verify_signature(
+        self,
+        root: etree._Element,
+        sig: etree._Element,
+        content: Callable[[str], bytes | None] | None,
+        countersigned: etree._Element | None = None,
+    ) -> _Outcome:
+        out = _Outcome()
+        try:
+            self._verify_signature_inner(root, sig, content, countersigned, out)
+        except _Refusal as r:
+            out.add(r.verdict, r.reason)
+        except InvalidCertificate as exc:
+            out.add(Verdict.INDETERMINATE, f"CERTIFICATE_FAILURE: {exc}")
+        except InvalidDigest as exc:
+            out.crypto_valid = False
+            out.add(Verdict.TOTAL_FAILED, f"HASH_FAILURE: {exc}")
+        except (InvalidSignature, CryptoInvalidSignature, TypeError, AttributeError) as exc:
+            out.crypto_valid = False
+            msg = str(exc).rstrip(": ") or "invalid signature"
+            if msg.startswith("Signature verification failed"):
+                msg = "ds:SignatureValue does not match ds:SignedInfo"
+            out.add(Verdict.TOTAL_FAILED, f"SIG_CRYPTO_FAILURE: {msg}")
+        except InvalidInput as exc:
+            msg = str(exc)
+            if "resolve reference" in msg or "without URIs" in msg or "Ambiguous reference" in msg:
+                out.add(Verdict.TOTAL_FAILED, f"SIGNED_DATA_NOT_FOUND: {msg}")
+            elif "not expected" in msg.lower() or "unrecognized" in msg.lower():
+                out.add(Verdict.INDETERMINATE, f"CRYPTO_CONSTRAINTS_FAILURE: {msg}")
+            else:
+                out.add(Verdict.TOTAL_FAILED, f"FORMAT_FAILURE: {msg}")
+        except xmlsafe.XMLRejected as exc:
+            out.add(Verdict.TOTAL_FAILED, f"SIGNED_DATA_NOT_FOUND: detached content rejected: {exc}")
+        except Exception as exc:  # hostile input must yield a verdict, never a traceback
+            out.crypto_valid = False
+            out.add(Verdict.TOTAL_FAILED, f"FORMAT_FAILURE: {type(exc).__name__}: {exc}")
+        if out.verdict is Verdict.TOTAL_FAILED:
+            out.signed_root = None
+        return out
+
+    def _candidate_certs(self, sig: etree._Element) -> list[x509.Certificate]:
+        certs: list[x509.Certificate] = []
+        for el in sig.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+            try:
+                certs.append(_b64_cert(el.text))
+            except ValueError:
+                raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: unparsable X509Certificate") from None
+        return certs
+
+    def _pick_signing_cert(
+        self, sig: etree._Element, certs: list[x509.Certificate]
+    ) -> list[x509.Certificate]:
+        """Order candidates: SigningCertificate(V2) digest match first, then leaf-looking ones.
+
+        This is only a hint (read from unverified data); signxml verifies SignatureValue with the
+        chosen certificate and checks the signed SigningCertificate digest against it.
+        """
+        digests = []
+        for cd in sig.iterfind(".//xades:SigningCertificateV2/xades:Cert/xades:CertDigest", NS):
+            digests.append(cd)
+        for cd in sig.iterfind(".//xades:SigningCertificate/xades:Cert/xades:CertDigest", NS):
+            digests.append(cd)
+        preferred: list[x509.Certificate] = []
+        for cd in digests[:1]:
+            dm = cd.find("ds:DigestMethod", NS)
+            dv = cd.find("ds:DigestValue", NS)
+            try:
+                alg = DigestAlgorithm(dm.get("Algorithm") if dm is not None else "")
+                want = base64.b64decode((dv.text or "") if dv is not None else "")
+            except ValueError:
+                continue
+            h = hashlib.new(alg.name.lower().replace("_", "-").replace("sha3-", "sha3_"))
+            for c in certs:
+                hh = h.copy()
+                hh.update(_der(c))
+                if hh.digest() == want:
+                    preferred.append(c)
+        issuers = {c.issuer.public_bytes() for c in certs}
+        leaves = [c for c in certs if c.subject.public_bytes() not in issuers]
+        ordered: list[x509.Certificate] = []
+        for c in [*preferred, *leaves, *certs]:
+            if c not in ordered:
+                ordered.append(c)
+        return ordered
+
+    def _verify_signature_inner(
+        self,
+        root: etree._Element,
+        sig: etree._Element,
+        content: Callable[[str], bytes | None] | None,
+        countersigned: etree._Element | None,
+        out: _Outcome,
+    ) -> None:
+        refs = _check_structure(sig)
+        sig_path = _element_path(sig)
+        certs = self._candidate_certs(sig)
+        sm = sig.find("ds:SignedInfo/ds:SignatureMethod", NS)
+        sig_alg = sm.get("Algorithm") if sm is not None else None
+        digest_algs = {
+            dm.get("Algorithm") for dm in sig.iterfind("ds:SignedInfo/ds:Reference/ds:DigestMethod", NS)
+        }
+        sha1_used = "sha1" in (sig_alg or "").lower() or any("sha1" in (d or "").lower() for d in digest_algs)
+        config = SignatureConfiguration(
+            require_x509=bool(certs),
+            expect_references=True,
+            location="./",
+            signature_methods=frozenset(SignatureMethod),
+            digest_algorithms=frozenset(DigestAlgorithm),
+        )
+
+        results: list[Any] | None = None
+        signing_cert: x509.Certificate | None = None
+        first_exc: Exception | None = None
+        verifier = _PinnedVerifier(sig_path, content)
+        for cand in self._pick_signing_cert(sig, certs) if certs else [None]:
+            if cand is not None:
+                # judge the signature at a time the certificate was valid; validity is our check (step 5)
+                t = min(max(self._now(), cand.not_valid_before_utc), cand.not_valid_after_utc)
+                cfg = SignatureConfiguration(**{**config.__dict__, "verification_time": t})
+            else:
+                cfg = config
+            try:
+                res = XMLVerifier.verify(verifier, root, x509_cert=cand, expect_config=cfg)
+            except (InvalidDigest, InvalidInput, xmlsafe.XMLRejected):
+                raise  # SignatureValue was fine with this certificate: a reference digest is wrong
+            except (CryptoInvalidSignature, TypeError, ValueError, AttributeError) as exc:
+                # SignatureValue did not verify with this certificate (or its key type does not fit
+                # the algorithm); another KeyInfo certificate may be the signer's
+                first_exc = first_exc or exc
+                continue
+            results = res if isinstance(res, list) else [res]
+            signing_cert = cand
+            break
+        if results is None:
+            assert first_exc is not None
+            raise first_exc
+        out.crypto_valid = True
+        out.details["signature_algorithm"] = sig_alg
+        if sha1_used and not self._allow_sha1:
+            out.add(Verdict.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE: SHA-1 is not acceptable")
+
+        # --- classify the verified references -----------------------------------------------------
+        if len(results) != len(refs):
+            raise _Refusal(
+                Verdict.TOTAL_FAILED, "FORMAT_FAILURE: reference count changed during verification"
+            )
+        data_results: list[tuple[etree._Element, Any]] = []
+        signed_props_result = None
+        for ref, res in zip(refs, results, strict=True):
+            rtype = ref.get("Type") or ""
+            if rtype in SIGNED_PROPERTIES_TYPES or (
+                res.signed_xml is not None and res.signed_xml.tag == f"{{{XADES}}}SignedProperties"
+            ):
+                if signed_props_result is not None:
+                    raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: SignedProperties referenced twice")
+                signed_props_result = res
+                continue
+            if res.signed_xml is not None and res.signed_xml.tag == f"{{{DS}}}KeyInfo":
+                continue
+            data_results.append((ref, res))
+        out.details["references"] = [{"uri": ref.get("URI"), "type": ref.get("Type")} for ref in refs]
+
+        if countersigned is not None:
+            sv = countersigned.find("ds:SignatureValue", NS)
+            sv_id = sv.get("Id") if sv is not None else None
+            if not any(
+                (ref.get("Type") == COUNTERSIGNED_TYPE) and sv_id and ref.get("URI") == f"#{sv_id}"
+                for ref, _ in data_results
+            ):
+                raise _Refusal(
+                    Verdict.TOTAL_FAILED,
+                    "SIGNED_DATA_NOT_FOUND: counter-signature does not cover SignatureValue",
+                )
+        elif not data_results:
+            raise _Refusal(Verdict.TOTAL_FAILED, "SIGNED_DATA_NOT_FOUND: no reference to signed data")
+
+        # --- XAdES signed properties -----------------------------------------------------------
+        if signed_props_result is None or signed_props_result.signed_xml is None:
+            out.add(Verdict.INDETERMINATE, "FORMAT_FAILURE: XML_NOT_ETSI (no XAdES 1.3.2 SignedProperties)")
+        else:
+            sp = signed_props_result.signed_xml
+            if signing_cert is not None:
+                verifier.x509_cert = signing_cert
+                verifier.expect_signature_policy = None
+                verifier._verify_signed_properties(signed_props_result)  # SigningCertificate(V2) digest
+                out.details["signing_certificate_digest"] = "match"
+            st = sp.find("xades:SignedSignatureProperties/xades:SigningTime", NS)
+            out.signing_time = st.text.strip() if st is not None and st.text else None
+            ref_ids = {f"#{ref.get('Id')}" for ref in refs if ref.get("Id")}
+            for dof in sp.iterfind("xades:SignedDataObjectProperties/xades:DataObjectFormat", NS):
+                if dof.get("ObjectReference") not in ref_ids:
+                    raise _Refusal(
+                        Verdict.TOTAL_FAILED,
+                        "FORMAT_FAILURE: XML_NOT_ETSI: DataObjectFormat/@ObjectReference "
+                        f"{dof.get('ObjectReference')!r} points to no ds:Reference",
+                    )
+            pol = sp.find("xades:SignedSignatureProperties/xades:SignaturePolicyIdentifier", NS)
+            if pol is not None:
+                ident = pol.find("xades:SignaturePolicyId/xades:SigPolicyId/xades:Identifier", NS)
+                out.details["policy"] = (ident.text or "").strip() if ident is not None else "implied"
+
+        # --- signed_root: only what was digested ---------------------------------------------
+        if countersigned is None:
+            whole = [r for ref, r in data_results if ref.get("URI") == ""]
+            chosen = whole[0] if whole else (data_results[0][1] if len(data_results) == 1 else None)
+            out.signed_root = chosen.signed_xml if chosen is not None else None
+            if len(data_results) > 1:
+                out.details["signed_data_references"] = [ref.get("URI") for ref, _ in data_results]
+
+        # --- certificate: path, validity, revocation, qualified status -------------------------------
+        if signing_cert is None:
+            out.add(Verdict.INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND: KeyInfo carries no certificate")
+            return
+        out.signer_subject = signing_cert.subject.rfc4514_string()
+        out.details["signer_serial"] = format(signing_cert.serial_number, "x")
+        try:
+            qc = read_qc_statements(signing_cert)
+            out.details["qc"] = qc.as_dict()
+        except DERError as exc:
+            out.details["qc"] = {"error": str(exc)}
+            qc = None
+        if self._require_qualified and not (qc and qc.compliance):
+            out.add(
+                Verdict.INDETERMINATE,
+                "CHAIN_CONSTRAINTS_FAILURE: certificate is not qualified (no QcCompliance)",
+            )
+        self._check_path(signing_cert, certs, out)
+        ts = sig.find(
+            "ds:Object/xades:QualifyingProperties/xades:UnsignedProperties/"
+            "xades:UnsignedSignatureProperties/xades:SignatureTimeStamp",
+            NS,
+        )
+        if ts is not None:
+            if self._timestamp_verifier is None:
+                out.details["signature_timestamp"] = "present, not verified"
+            else:
+                self._timestamp_verifier(sig, ts, out)
+
+    def _check_path(self, leaf: x509.Certificate, pool: list[x509.Certificate], out: _Outcome) -> None:
+        at = self._now()
+        if at < leaf.not_valid_before_utc:
+            out.add(Verdict.INDETERMINATE, "NOT_YET_VALID: signing certificate is not yet valid")
+        elif at > leaf.not_valid_after_utc:
+            out.add(Verdict.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE: signing certificate has expired")
+        try:
+            ku = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+            if not (ku.digital_signature or ku.content_commitment):
+                out.add(Verdict.INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE: key usage forbids signing")
+        except x509.ExtensionNotFound:
+            pass
+        path = self._build_path(leaf, pool)
+        if path is None:
+            out.add(Verdict.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND: no path to a trusted anchor")
+            return
+        out.details["chain"] = [c.subject.rfc4514_string() for c in path]
+        for ca in path[1:]:
+            if not ca.not_valid_before_utc <= at <= ca.not_valid_after_utc:
+                out.add(
+                    Verdict.INDETERMINATE,
+                    f"OUT_OF_BOUNDS_NO_POE: CA certificate {ca.subject.rfc4514_string()} not valid",
+                )
+        if self._revocation is None:
+            out.details["revocation"] = "not checked"
+            return
+        statuses = []
+        # only the signing certificate for now: CA-level revocation (ARL) is a TODO
+        for cert, issuer in [(path[0], path[1])] if len(path) > 1 else []:
+            status, detail = self._revocation(cert, issuer, at)
+            statuses.append({"subject": cert.subject.rfc4514_string(), "status": status, "detail": detail})
+            if status == "revoked":
+                out.add(Verdict.TOTAL_FAILED, f"REVOKED: {cert.subject.rfc4514_string()}: {detail}")
+            elif status != "good":
+                out.add(Verdict.INDETERMINATE, f"TRY_LATER: revocation status unknown: {detail}")
+        out.details["revocation"] = statuses
+
+    def _build_path(
+        self, leaf: x509.Certificate, pool: list[x509.Certificate]
+    ) -> list[x509.Certificate] | None:
+        """Depth-first path building leaf → anchor; signatures and CA flags are checked on the way."""
+        candidates = [*pool, *self._anchors]
+
+        def is_anchor(c: x509.Certificate) -> bool:
+            return _der(c) in self._anchor_ders
+
+        def extend(path: list[x509.Certificate]) -> list[x509.Certificate] | None:
+            cur = path[-1]
+            if is_anchor(cur):
+                return path
+            if len(path) > 8:
+                return None
+            for cand in candidates:
+                if cand.subject != cur.issuer or any(_der(cand) == _der(p) for p in path):
+                    continue
+                try:
+                    bc = cand.extensions.get_extension_for_class(x509.BasicConstraints).value
+                    if not bc.ca:
+                        continue
+                except x509.ExtensionNotFound:
+                    if not is_anchor(cand):
+                        continue  # non-anchor CA without basicConstraints is not a CA
+                try:
+                    cur.verify_directly_issued_by(cand)
+                except (ValueError, TypeError, CryptoInvalidSignature):
+                    continue
+                found = extend([*path, cand])
+                if found:
+                    return found
+            return None
+
+        return extend([leaf])

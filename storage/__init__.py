@@ -1,0 +1,24 @@
+"""Object storage for document content, addressed by SHA-256.
+
+Public surface: :class:`ObjectStore` (the port), :class:`StoredObject`, the errors, and the
+backends :class:`LocalObjectStore` (embedded default), :class:`MemoryObjectStore` (test double)
+and ``S3ObjectStore`` (minio SDK, imported lazily from :mod:`storage.s3`).
+"""
+
+from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound, StorageError
+from storage.local import LocalObjectStore
+from storage.memory import MemoryObjectStore
+from storage.port import ObjectStore, RetentionMode, StoredObject, sha256_hex
+
+__all__ = [
+    "IntegrityError",
+    "LocalObjectStore",
+    "MemoryObjectStore",
+    "ObjectLocked",
+    "ObjectNotFound",
+    "ObjectStore",
+    "RetentionMode",
+    "StorageError",
+    "StoredObject",
+    "sha256_hex",
+]

@@ -1,0 +1,217 @@
+"""One handler per BPMN topic.  Each is ``handler(task, deps) -> variables``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ezd import epuap, xmlsafe
+from ezd.channels.port import DispatchRejected
+from ezd.db.tables import Attachment, IncomingItem
+from ezd.services import archive, audit, cases, outgoing
+from ezd.services.deps import Deps
+from ezd.services.lookup import item_by_sign, tenant_by_code
+from workers.errors import BusinessError
+from workers.task import TaskInput
+
+Handler = Callable[[TaskInput, Deps], dict[str, Any]]
+
+
+def _item(task: TaskInput, deps: Deps) -> tuple[int, IncomingItem]:
+    tenant = tenant_by_code(deps.session, task.require("tenant"))
+    return tenant.id, item_by_sign(deps.session, tenant.id, task.require("rpw"))
+
+
+def _original(deps: Deps, item: IncomingItem) -> bytes:
+    return deps.store.get(item.document.versions[0].sha256)
+
+
+def validate_xml(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    tenant_id, item = _item(task, deps)
+    version = item.document.versions[0]
+    if version.media_type != "application/xml":
+        return {"xml_valid": False, "xml_form": None}
+    root = xmlsafe.parse(_original(deps, item), max_bytes=deps.settings.max_upload_bytes)
+    form = epuap.parse_letter(root).form if epuap.is_epuap_form(root) else None
+    audit.record(
+        deps.session,
+        chain_key=audit.item_chain(task.require("tenant"), item.sign),
+        tenant_id=tenant_id,
+        actor=task.actor,
+        action="walidacja",
+        document_ref=item.document.uid,
+        details={"form": form},
+    )
+    return {"xml_valid": True, "xml_form": form, "signed": epuap.has_signature(root)}
+
+
+def verify_signature(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    """Verify and, when valid, re-read the letter from the signed data only (anti-wrapping)."""
+    tenant_id, item = _item(task, deps)
+    result = deps.verifier.verify(_original(deps, item))
+    doc = item.document
+    doc.signature_verdict = result.verdict.value
+    changed: dict[str, str] = {}
+    if result.signed_root is not None and epuap.is_epuap_form(result.signed_root):
+        letter = epuap.parse_letter(result.signed_root)
+        for field, value in (("sender", letter.sender), ("title", letter.title)):
+            if getattr(item, field) != value:
+                changed[field] = value
+                setattr(item, field, value)
+    audit.record(
+        deps.session,
+        chain_key=audit.item_chain(task.require("tenant"), item.sign),
+        tenant_id=tenant_id,
+        actor=task.actor,
+        action="weryfikacja_podpisu",
+        document_ref=doc.uid,
+        details={
+            "verdict": result.verdict.value,
+            "reasons": list(result.reasons)[:5],
+            "signers": [s.signer_subject for s in result.signatures][:5],
+            "metadata_from_signed_data": changed,
+        },
+    )
+    return {"signature_verdict": result.verdict.value}
+
+
+def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    """Extract base64 attachments of an ePUAP letter into storage, each with its own SHA-256."""
+    tenant_id, item = _item(task, deps)
+    doc = item.document
+    if doc.attachments or doc.versions[0].media_type != "application/xml":
+        return {"attachments": len(doc.attachments)}
+    root = xmlsafe.parse(_original(deps, item), max_bytes=deps.settings.max_upload_bytes)
+    count = 0
+    if epuap.is_epuap_form(root):
+        for att in epuap.parse_letter(root, max_attachment_bytes=deps.settings.max_upload_bytes).attachments:
+            stored = deps.store.put(att.data, att.media_type)
+            deps.session.add(
+                Attachment(
+                    document_id=doc.id,
+                    sha256=stored.sha256,
+                    size=stored.size,
+                    media_type=att.media_type,
+                    filename=att.filename[:255],
+                )
+            )
+            count += 1
+    audit.record(
+        deps.session,
+        chain_key=audit.item_chain(task.require("tenant"), item.sign),
+        tenant_id=tenant_id,
+        actor=task.actor,
+        action="zapis_tresci",
+        document_ref=doc.uid,
+        details={"attachments": count},
+    )
+    return {"attachments": count}
+
+
+def create_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    opened = cases.open_case_for_item(
+        deps,
+        tenant=task.require("tenant"),
+        rpw=task.require("rpw"),
+        jrwa=task.require("jrwa"),
+        title=task.var("case_title") or "",
+        actor_login=task.actor,
+    )
+    return {"case_sign": opened.sign}
+
+
+def attach_to_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    cases.attach_item(
+        deps,
+        tenant=task.require("tenant"),
+        rpw=task.require("rpw"),
+        case_sign=task.require("case_sign"),
+        actor_login=task.actor,
+    )
+    return {}
+
+
+def deadline_reminder(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    tenant = tenant_by_code(deps.session, task.require("tenant"))
+    from ezd.services.lookup import case_by_sign
+
+    case = case_by_sign(deps.session, tenant.id, task.require("case_sign"))
+    audit.record(
+        deps.session,
+        chain_key=audit.case_chain(case.id),
+        tenant_id=tenant.id,
+        actor=task.actor,
+        action="przypomnienie_o_terminie",
+        case_id=case.id,
+        details={
+            "referent": task.var("referent"),
+            "deadline": case.deadline.isoformat() if case.deadline else None,
+        },
+    )
+    return {"reminded": True}
+
+
+def sign(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    digest = outgoing.sign_draft(
+        deps, tenant=task.require("tenant"), case_sign=task.require("case_sign"), actor_login=task.actor
+    )
+    return {"signed_sha256": digest}
+
+
+def dispatch(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    try:
+        sign_out = outgoing.dispatch_reply(
+            deps,
+            tenant=task.require("tenant"),
+            case_sign=task.require("case_sign"),
+            channel=task.var("channel") or "epuap",
+            addressee=task.var("addressee") or None,
+            actor_login=task.actor,
+        )
+    except DispatchRejected as exc:
+        raise BusinessError("DISPATCH_REJECTED", str(exc)) from exc
+    return {"outgoing_sign": sign_out}
+
+
+def close_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    cases.close_case(
+        deps, tenant=task.require("tenant"), case_sign=task.require("case_sign"), actor_login=task.actor
+    )
+    return {"closed": True}
+
+
+def archive_prepare(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    result = archive.prepare_transfer(
+        deps, tenant=task.require("tenant"), case_sign=task.require("case_sign"), actor_login=task.actor
+    )
+    doc_meta = result["document_metadata"]
+    assert isinstance(doc_meta, dict)
+    return {"metadata_objects": [str(result["case_metadata_sha256"]), *map(str, doc_meta.values())]}
+
+
+def archive_store(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    state = archive.archive_case(
+        deps,
+        tenant=task.require("tenant"),
+        case_sign=task.require("case_sign"),
+        actor_login=task.actor,
+        metadata=list(task.var("metadata_objects") or []),
+    )
+    return {"case_state": state}
+
+
+HANDLERS: dict[str, Handler] = {
+    "ezd.validate-xml": validate_xml,
+    "ezd.verify-signature": verify_signature,
+    "ezd.store-content": store_content,
+    "ezd.create-case": create_case,
+    "ezd.attach-to-case": attach_to_case,
+    "ezd.deadline-reminder": deadline_reminder,
+    "ezd.sign": sign,
+    "ezd.dispatch": dispatch,
+    "ezd.close-case": close_case,
+    "ezd.archive-prepare": archive_prepare,
+    "ezd.archive": archive_store,
+}
+
+__all__ = ["HANDLERS", "Handler"]

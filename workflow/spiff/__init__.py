@@ -1,0 +1,1 @@
+"""Embedded workflow engine: SpiffWorkflow 3 in-process, state in the ezd database."""

@@ -1,0 +1,533 @@
+"""SpiffEngine: the embedded adapter of :class:`workflow.port.WorkflowEngine`.
+
+* Definitions are stored in ``wf_definition`` with a version per changed checksum; running
+  instances keep the version they started on.
+* Each instance's state is serialized (without its spec) into ``wf_instance``; open user and
+  external tasks are mirrored into ``wf_task`` so task lists are plain indexed queries.
+* The engine works inside the caller's SQLAlchemy session: the records change and the workflow
+  step commit or roll back together.  A killed process therefore resumes from the last commit.
+* Loading an instance for change takes ``SELECT ... FOR UPDATE`` (the per-instance lock on
+  PostgreSQL; on SQLite the database write lock of ``BEGIN IMMEDIATE`` serialises writers) and
+  bumps ``revision`` so a lost update is detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from ezd.db.base import utcnow
+from ezd.db.tables import WorkflowDefinition, WorkflowHistory, WorkflowInstance, WorkflowTask
+from workflow import juel
+from workflow.lint import check_definitions
+from workflow.port import (
+    Deployment,
+    DeploymentRejected,
+    ExternalTask,
+    HistoryEntry,
+    InstanceState,
+    NoMatchingInstance,
+    ProcessInstance,
+    TaskNotFound,
+    UserTask,
+    Variables,
+    WorkflowError,
+)
+from workflow.spiff.script_engine import JuelScriptEngine
+from workflow.spiff.specs import ExternalServiceTask, EzdParser, EzdUserTask
+from workflow.spiff.state import STATE_FORMAT, StateCodec
+
+_SCRIPT_ENGINE = JuelScriptEngine()
+_CODEC = StateCodec()
+
+
+class SpecCache:
+    """Parsed specs per (process key, version); parsing BPMN is the slow part, so do it once."""
+
+    def __init__(self) -> None:
+        self._specs: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, version: int, load_bpmn: Callable[[], str]) -> tuple[Any, dict[str, Any]]:
+        cached = self._specs.get((key, version))
+        if cached is None:
+            with self._lock:
+                cached = self._specs.get((key, version))
+                if cached is None:
+                    cached = parse_spec(load_bpmn().encode(), key, source=f"{key} v{version}")
+                    self._specs[(key, version)] = cached
+        return cached
+
+
+def parse_spec(data: bytes, key: str, source: str) -> tuple[Any, dict[str, Any]]:
+    parser = EzdParser()
+    try:
+        from ezd import xmlsafe
+
+        parser.add_bpmn_xml(xmlsafe.parse(data), filename=source)
+        return parser.get_spec(key), parser.get_subprocess_specs(key)
+    except ValidationException as exc:
+        raise DeploymentRejected(f"{source}: {exc}") from None
+
+
+SPECS = SpecCache()
+
+
+class SpiffEngine:
+    def __init__(self, session: Session, *, specs: SpecCache = SPECS, lock_ms: int = 300_000) -> None:
+        self.session = session
+        self._specs = specs
+        self._lock_ms = lock_ms
+
+    # -- deployment -----------------------------------------------------------------------------
+    def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
+        result: list[Deployment] = []
+        for path in paths:
+            data = Path(path).read_bytes()
+            infos = check_definitions(data, Path(path).name)
+            checksum = hashlib.sha256(data).hexdigest()
+            for info in infos:
+                parse_spec(data, info.key, Path(path).name)  # SpiffWorkflow must accept it too
+                latest = self.session.execute(
+                    select(WorkflowDefinition)
+                    .where(WorkflowDefinition.process_key == info.key)
+                    .order_by(WorkflowDefinition.version.desc())
+                    .limit(1)
+                ).scalar_one_or_none()
+                if latest is not None and latest.checksum == checksum:
+                    result.append(Deployment(info.key, latest.version, f"{info.key}:{latest.version}"))
+                    continue
+                version = (latest.version + 1) if latest else 1
+                self.session.add(
+                    WorkflowDefinition(
+                        process_key=info.key,
+                        version=version,
+                        checksum=checksum,
+                        source_name=Path(path).name,
+                        bpmn=data.decode("utf-8"),
+                    )
+                )
+                self.session.flush()
+                result.append(Deployment(info.key, version, f"{info.key}:{version}"))
+        return result
+
+    def _latest_version(self, key: str) -> int:
+        version = self.session.execute(
+            select(WorkflowDefinition.version)
+            .where(WorkflowDefinition.process_key == key)
+            .order_by(WorkflowDefinition.version.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if version is None:
+            raise WorkflowError(f"process {key!r} is not deployed")
+        return int(version)
+
+    def _spec(self, key: str, version: int) -> tuple[Any, dict[str, Any]]:
+        def load() -> str:
+            return str(
+                self.session.execute(
+                    select(WorkflowDefinition.bpmn).where(
+                        WorkflowDefinition.process_key == key, WorkflowDefinition.version == version
+                    )
+                ).scalar_one()
+            )
+
+        return self._specs.get(key, version, load)
+
+    # -- instances ------------------------------------------------------------------------------
+    def start(
+        self, process_key: str, business_key: str, variables: Variables | None = None
+    ) -> ProcessInstance:
+        version = self._latest_version(process_key)
+        spec, subs = self._spec(process_key, version)
+        wf = BpmnWorkflow(spec, subs, script_engine=_SCRIPT_ENGINE)
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(dict(variables or {}))
+        row = WorkflowInstance(
+            id=str(uuid.uuid4()),
+            process_key=process_key,
+            version=version,
+            business_key=business_key,
+            state_format=STATE_FORMAT,
+            state="",
+            revision=0,
+        )
+        self.session.add(row)
+        self._advance(row, wf, new=True)
+        return ProcessInstance(row.id, process_key, business_key, version)
+
+    def _load(self, instance_id: str) -> tuple[WorkflowInstance, BpmnWorkflow]:
+        row = self.session.execute(
+            select(WorkflowInstance).where(WorkflowInstance.id == instance_id).with_for_update()
+        ).scalar_one_or_none()
+        if row is None:
+            raise WorkflowError(f"no process instance {instance_id}")
+        spec, subs = self._spec(row.process_key, row.version)
+        wf = _CODEC.loads(row.state, spec, subs, row.state_format)
+        wf.script_engine = _SCRIPT_ENGINE
+        return row, wf
+
+    def _advance(self, row: WorkflowInstance, wf: BpmnWorkflow, *, new: bool = False) -> None:
+        completed: list[Any] = []
+
+        def did_complete(task: Any) -> None:
+            completed.append(task)
+
+        wf.do_engine_steps(did_complete_task=did_complete)
+        self._record_history(row.id, completed)
+        self._save(row, wf, new=new)
+
+    def _record_history(self, instance_id: str, tasks: list[Any]) -> None:
+        rows = [
+            WorkflowHistory(
+                instance_id=instance_id,
+                activity_id=t.task_spec.bpmn_id,
+                activity_type=type(t.task_spec).__name__,
+                name=t.task_spec.bpmn_name,
+            )
+            for t in tasks
+            if getattr(t.task_spec, "bpmn_id", None)
+        ]
+        if rows:
+            self.session.add_all(rows)
+
+    def _save(self, row: WorkflowInstance, wf: BpmnWorkflow, *, new: bool = False) -> None:
+        now = utcnow()
+        row.state = _CODEC.dumps(wf)
+        row.ended = bool(wf.is_completed())
+        row.next_timer_at = _next_timer(wf)
+        row.updated_at = now
+        if new:
+            row.revision = 1
+            self.session.flush()
+        else:
+            # optimistic check on top of the row lock: a concurrent save would have bumped revision
+            res = self.session.execute(
+                update(WorkflowInstance)
+                .where(WorkflowInstance.id == row.id, WorkflowInstance.revision == row.revision)
+                .values(
+                    state=row.state,
+                    ended=row.ended,
+                    next_timer_at=row.next_timer_at,
+                    updated_at=now,
+                    revision=row.revision + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if res.rowcount != 1:  # type: ignore[attr-defined]
+                raise WorkflowError(f"process instance {row.id} was changed concurrently; retry")
+            self.session.expire(row)
+        self._sync_tasks(row.id, wf)
+
+    def _sync_tasks(self, instance_id: str, wf: BpmnWorkflow) -> None:
+        existing = {
+            t.id: t
+            for t in self.session.execute(
+                select(WorkflowTask).where(WorkflowTask.instance_id == instance_id)
+            ).scalars()
+        }
+        wanted: set[str] = set()
+        for task in wf.get_tasks(state=TaskState.READY):
+            spec = task.task_spec
+            if isinstance(spec, ExternalServiceTask):
+                kind, topic, assignee, groups = "external", spec.topic, None, None
+            elif isinstance(spec, EzdUserTask):
+                kind, topic = "user", None
+                assignee = _resolve(spec.assignee, task.data)
+                groups = _resolve(spec.candidate_groups, task.data)
+            else:
+                continue
+            tid = str(task.id)
+            wanted.add(tid)
+            if tid in existing:
+                continue
+            self.session.add(
+                WorkflowTask(
+                    id=tid,
+                    instance_id=instance_id,
+                    kind=kind,
+                    task_key=spec.bpmn_id,
+                    name=spec.bpmn_name,
+                    topic=topic,
+                    assignee=assignee,
+                    candidate_groups=groups,
+                    retries=None,
+                )
+            )
+        stale = [tid for tid in existing if tid not in wanted]
+        if stale:
+            self.session.execute(delete(WorkflowTask).where(WorkflowTask.id.in_(stale)))
+        self.session.flush()
+
+    def _task(self, task_id: str) -> WorkflowTask:
+        row = self.session.get(WorkflowTask, task_id)
+        if row is None:
+            raise TaskNotFound(f"no open task {task_id}")
+        return row
+
+    def _load_task(self, task_id: str) -> tuple[WorkflowInstance, BpmnWorkflow, Any]:
+        trow = self._task(task_id)
+        row, wf = self._load(trow.instance_id)
+        task = wf.get_task_from_id(uuid.UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise TaskNotFound(f"task {task_id} is no longer open")
+        return row, wf, task
+
+    # -- user tasks -----------------------------------------------------------------------------
+    def user_tasks(
+        self,
+        *,
+        assignee: str | None = None,
+        candidate_groups: Sequence[str] | None = None,
+        business_key: str | None = None,
+        process_instance_id: str | None = None,
+    ) -> list[UserTask]:
+        q = (
+            select(WorkflowTask, WorkflowInstance)
+            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
+            .where(WorkflowTask.kind == "user")
+        )
+        if assignee is not None and candidate_groups is None:
+            q = q.where(WorkflowTask.assignee == assignee)
+        if business_key is not None:
+            q = q.where(WorkflowInstance.business_key == business_key)
+        if process_instance_id is not None:
+            q = q.where(WorkflowInstance.id == process_instance_id)
+        out: list[UserTask] = []
+        groups = set(candidate_groups or ())
+        for t, inst in self.session.execute(q.order_by(WorkflowTask.created_at)).all():
+            task_groups = tuple(g.strip() for g in (t.candidate_groups or "").split(",") if g.strip())
+            if candidate_groups is not None:
+                mine = assignee is not None and t.assignee == assignee
+                open_to_group = t.assignee is None and bool(groups.intersection(task_groups))
+                if not (mine or open_to_group):
+                    continue
+            out.append(
+                UserTask(
+                    id=t.id,
+                    name=t.name or t.task_key,
+                    task_key=t.task_key,
+                    process_instance_id=inst.id,
+                    process_key=inst.process_key,
+                    business_key=inst.business_key,
+                    assignee=t.assignee,
+                    candidate_groups=task_groups,
+                )
+            )
+        return out
+
+    def claim(self, task_id: str, user: str) -> None:
+        trow = self._task(task_id)
+        if trow.kind != "user":
+            raise TaskNotFound(f"{task_id} is not a user task")
+        if trow.assignee not in (None, user):
+            raise WorkflowError(f"task {task_id} is already claimed by {trow.assignee}")
+        trow.assignee = user
+        self.session.flush()
+
+    def complete_user_task(self, task_id: str, variables: Variables | None = None) -> None:
+        row, wf, task = self._load_task(task_id)
+        if not isinstance(task.task_spec, EzdUserTask):
+            raise TaskNotFound(f"{task_id} is not a user task")
+        task.data.update(dict(variables or {}))
+        task.run()
+        self._record_history(row.id, [task])
+        self._advance(row, wf)
+
+    def task_variables(self, task_id: str) -> dict[str, Any]:
+        _row, _wf, task = self._load_task(task_id)
+        return dict(task.data)
+
+    # -- external tasks -------------------------------------------------------------------------
+    def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
+        now = utcnow()
+        q = (
+            select(WorkflowTask, WorkflowInstance)
+            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
+            .where(WorkflowTask.kind == "external", WorkflowTask.topic.in_(list(topics)))
+            .where((WorkflowTask.retries.is_(None)) | (WorkflowTask.retries > 0))
+            .where((WorkflowTask.locked_until.is_(None)) | (WorkflowTask.locked_until < now))
+            .order_by(WorkflowTask.created_at)
+            .limit(max_tasks)
+        )
+        out: list[ExternalTask] = []
+        for t, inst in self.session.execute(q).all():
+            t.locked_until = now + timedelta(milliseconds=self._lock_ms)
+            _row, _wf, task = self._load_task(t.id)
+            out.append(
+                ExternalTask(
+                    id=t.id,
+                    topic=t.topic or "",
+                    activity_id=t.task_key,
+                    process_instance_id=inst.id,
+                    process_key=inst.process_key,
+                    business_key=inst.business_key,
+                    variables=dict(task.data),
+                    retries=t.retries,
+                )
+            )
+        self.session.flush()
+        return out
+
+    def complete_external_task(self, task_id: str, variables: Variables | None = None) -> None:
+        row, wf, task = self._load_task(task_id)
+        if not isinstance(task.task_spec, ExternalServiceTask):
+            raise TaskNotFound(f"{task_id} is not an external task")
+        task.data.update(dict(variables or {}))
+        task.run()
+        self._record_history(row.id, [task])
+        self._advance(row, wf)
+
+    def fail_external_task(self, task_id: str, message: str, retries: int, retry_timeout_ms: int = 0) -> None:
+        trow = self._task(task_id)
+        trow.retries = max(0, retries)
+        trow.error = message
+        trow.locked_until = utcnow() + timedelta(milliseconds=retry_timeout_ms) if retries > 0 else None
+        self.session.flush()
+
+    def bpmn_error(
+        self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
+    ) -> None:
+        row, wf, task = self._load_task(task_id)
+        payload = {**dict(variables or {}), "error_message": message}
+        event = BpmnEvent(
+            ErrorEventDefinition(error_code, code=error_code), payload=payload, target=task.workflow
+        )
+        task.data.update(payload)
+        caught = task.workflow.top_workflow.event_manager.catch(event)
+        if not caught:
+            raise WorkflowError(
+                f"BPMN error {error_code!r} has no boundary event at {task.task_spec.bpmn_id}"
+            )
+        self._advance(row, wf)
+
+    # -- messages and timers --------------------------------------------------------------------
+    def correlate_message(
+        self, message_name: str, business_key: str, variables: Variables | None = None
+    ) -> None:
+        rows = self.session.execute(
+            select(WorkflowInstance.id).where(
+                WorkflowInstance.business_key == business_key, WorkflowInstance.ended.is_(False)
+            )
+        ).scalars()
+        for instance_id in list(rows):
+            row, wf = self._load(instance_id)
+            waiting = [
+                t
+                for t in wf.get_tasks(state=TaskState.WAITING)
+                if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+                and t.task_spec.event_definition.name == message_name
+            ]
+            if not waiting:
+                continue
+            for t in waiting:
+                t.data.update(dict(variables or {}))
+            defn = MessageEventDefinition(message_name)
+            wf.catch(
+                BpmnEvent(defn, payload={"payload": dict(variables or {}), "result_var": "message_payload"})
+            )
+            self._advance(row, wf)
+            return
+        raise NoMatchingInstance(
+            f"no instance with business key {business_key!r} waits for message {message_name!r}"
+        )
+
+    def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
+        """Advance instances whose next timer is due; returns how many were advanced."""
+        now = now or utcnow()
+        ids = self.session.execute(
+            select(WorkflowInstance.id)
+            .where(WorkflowInstance.ended.is_(False), WorkflowInstance.next_timer_at <= now)
+            .limit(limit)
+        ).scalars()
+        count = 0
+        for instance_id in list(ids):
+            row, wf = self._load(instance_id)
+            wf.refresh_timers()
+            self._advance(row, wf)
+            count += 1
+        return count
+
+    # -- queries --------------------------------------------------------------------------------
+    def instance(self, instance_id: str) -> InstanceState:
+        row = self.session.get(WorkflowInstance, instance_id)
+        if row is None:
+            raise WorkflowError(f"no process instance {instance_id}")
+        return self._state(row)
+
+    def _state(self, row: WorkflowInstance) -> InstanceState:
+        spec, subs = self._spec(row.process_key, row.version)
+        wf = _CODEC.loads(row.state, spec, subs, row.state_format)
+        active = tuple(
+            t.task_spec.bpmn_id
+            for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+            if getattr(t.task_spec, "bpmn_id", None)
+        )
+        incidents = tuple(
+            f"{t.task_key}: {t.error}"
+            for t in self.session.execute(
+                select(WorkflowTask).where(WorkflowTask.instance_id == row.id, WorkflowTask.retries == 0)
+            ).scalars()
+        )
+        data = dict(wf.last_task.data) if wf.is_completed() and wf.last_task else _merged_data(wf)
+        return InstanceState(row.id, row.process_key, row.business_key, row.ended, active, data, incidents)
+
+    def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]:
+        q = select(WorkflowInstance).where(WorkflowInstance.business_key == business_key)
+        if process_key:
+            q = q.where(WorkflowInstance.process_key == process_key)
+        return [
+            self._state(r) for r in self.session.execute(q.order_by(WorkflowInstance.started_at)).scalars()
+        ]
+
+    def history(self, instance_id: str) -> list[HistoryEntry]:
+        rows = self.session.execute(
+            select(WorkflowHistory)
+            .where(WorkflowHistory.instance_id == instance_id)
+            .order_by(WorkflowHistory.id)
+        ).scalars()
+        return [HistoryEntry(r.activity_id, r.activity_type, r.name, None, r.ended_at) for r in rows]
+
+
+def _resolve(value: str | None, data: dict[str, Any]) -> str | None:
+    if not value:
+        return None
+    if juel.is_expression(value):
+        result = juel.evaluate(value, data)
+        return None if result is None else str(result)
+    return value
+
+
+def _merged_data(wf: BpmnWorkflow) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED):
+        data.update(task.data)
+    return data
+
+
+def _next_timer(wf: BpmnWorkflow) -> datetime | None:
+    due: list[datetime] = []
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        defn = getattr(task.task_spec, "event_definition", None)
+        if isinstance(defn, TimerEventDefinition):
+            value = task._get_internal_data("event_value")
+            if isinstance(value, str):
+                due.append(datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None))
+            elif isinstance(value, dict) and "next" in value:
+                due.append(datetime.fromisoformat(value["next"]).astimezone(UTC).replace(tzinfo=None))
+    return min(due) if due else None
