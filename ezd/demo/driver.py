@@ -98,52 +98,52 @@ class Demo:
     def run(self, documents: int, progress: Callable[[int], None] | None = None) -> DemoResult:
         result = self.prepare()
         started = time.perf_counter()
-        last_case: dict[str, str] = {}
+        # Letters 6/7 of every ten open a case that waits; letters 8/9 (the next letter of the same
+        # office) are attached to it before it is handled -- the "attach to an existing case" path.
+        waiting: dict[str, tuple[str, Actor, Actor, int]] = {}
         for n in range(documents):
             tenant = TENANTS[n % len(TENANTS)]
-            sign = self.one_letter(tenant, n, result, last_case)
-            if sign:
-                result.case_signs.append(sign)
+            self.one_letter(tenant, n, result, waiting)
             result.documents += 1
             if progress:
                 progress(1)
+        for code, (sign, referent, boss, n) in list(waiting.items()):
+            self._handle_case(_tenant(code), sign, referent, boss, n, result)
         result.elapsed_s = time.perf_counter() - started
         return result
 
-    def one_letter(self, t: DemoTenant, n: int, result: DemoResult, last_case: dict[str, str]) -> str | None:
+    def one_letter(
+        self, t: DemoTenant, n: int, result: DemoResult, waiting: dict[str, tuple[str, Actor, Actor, int]]
+    ) -> None:
         today = date.today()
         xml, jrwa = letters.incoming_letter(self.rng, t.name, n, today)
         if n % 2 == 1:
             xml = self._resident_signer().sign_enveloped(xml)
             result.signed_incoming += 1
         kanc = self.actor(login(t, "kancelaria"))
-        reg = self.step(
-            lambda d: intake.register_incoming(d, kanc, tenant=t.code, data=xml, filename=f"pismo-{n}.xml")
-        )
+        reg = self.step(lambda d: intake.register_incoming(d, kanc, tenant=t.code, data=xml, filename=f"pismo-{n}.xml"))
         self.work()
         self.step(lambda d: intake.decree(d, kanc, tenant=t.code, rpw=reg.sign, unit="OR"))
         boss = self.actor(login(t, "kierownik"))
         referent_login = login(t, "referent" if n % 3 else "referent2")
-        self.step(
-            lambda d: intake.assign_referent(d, boss, tenant=t.code, rpw=reg.sign, referent=referent_login)
-        )
+        self.step(lambda d: intake.assign_referent(d, boss, tenant=t.code, rpw=reg.sign, referent=referent_login))
         referent = self.actor(referent_login)
-        attach = n % 10 == 9 and t.code in last_case
-        if attach:
-            target = last_case[t.code]
-            self.step(
-                lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, attach_to=target)
-            )
+        if t.code in waiting and n % 10 in (8, 9):
+            target, case_referent, case_boss, case_n = waiting.pop(t.code)
+            self.step(lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, attach_to=target))
             self.work()
             result.attached_to_existing += 1
-            return None
+            self._handle_case(t, target, case_referent, case_boss, case_n, result)
+            return
         self.step(lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, jrwa=jrwa))
         self.work()
         sign = self.step(lambda d: _case_of(d, t.code, reg.sign))
         result.cases_opened += 1
-        last_case[t.code] = sign
+        result.case_signs.append(sign)
+        if n % 10 in (6, 7):
+            waiting[t.code] = (sign, referent, boss, n)
+            return
         self._handle_case(t, sign, referent, boss, n, result)
-        return sign
 
     def _handle_case(
         self, t: DemoTenant, sign: str, referent: Actor, boss: Actor, n: int, result: DemoResult
@@ -193,6 +193,10 @@ class Demo:
         state = self.step(lambda d: case_by_sign(d.session, tenant_by_code(d.session, t.code).id, sign).state)
         if state == "archived":
             result.cases_archived += 1
+
+
+def _tenant(code: str) -> DemoTenant:
+    return next(t for t in TENANTS if t.code == code)
 
 
 def _case_of(deps: Deps, tenant: str, rpw: str) -> str:

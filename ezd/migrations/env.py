@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from ezd.db import tables  # noqa: F401  (registers the tables on Base.metadata)
+from ezd.db import all_tables  # noqa: F401  (registers every table on Base.metadata)
 from ezd.db.base import Base
 
 config = context.config

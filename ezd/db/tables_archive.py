@@ -1,0 +1,1 @@
+"""Tables of the archive feature (see its migration in ezd/migrations/versions/)."""

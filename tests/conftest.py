@@ -1,0 +1,118 @@
+"""Shared fixtures.
+
+* ``settings`` / ``app``: a fresh embedded installation (SQLite + local object store) in tmp.
+* ``seeded_app``: the demo partnership seeded, keys created, BPMN deployed.
+* ``pg_url`` / ``pg_app``: a fresh PostgreSQL database per test on the server named by
+  ``EZD_TEST_POSTGRES_URL`` (default: the local cluster started by ``scripts/services.sh``).
+  With ``EZD_REQUIRE_SERVICES=1`` (set by ``scripts/test.sh`` and CI) a missing server fails
+  the test instead of skipping it.
+* ``stack``: parametrizes a test over both stacks (sqlite, postgres).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ezd.bootstrap import App, bootstrap
+from ezd.config import Settings
+from ezd.db.migrate import upgrade
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+DEFAULT_PG = "postgresql+psycopg://ezd:ezd@127.0.0.1:5432/postgres"
+
+
+def services_required() -> bool:
+    return os.environ.get("EZD_REQUIRE_SERVICES") == "1"
+
+
+def need_service(reason: str) -> None:
+    if services_required():
+        pytest.fail(f"required service unavailable: {reason}")
+    pytest.skip(reason)
+
+
+def make_settings(home: Path, **overrides: object) -> Settings:
+    return Settings(home=home, object_fsync=False, sqlite_synchronous="NORMAL", **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "ezd")
+
+
+def _ready_app(settings: Settings) -> App:
+    app = bootstrap(settings)
+    upgrade(app.db, "heads")
+    return app
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[App]:
+    app = _ready_app(settings)
+    yield app
+    app.db.dispose()
+
+
+def seed_and_deploy(app: App) -> App:
+    from ezd.demo.driver import Demo
+
+    Demo(app).prepare()
+    return app
+
+
+@pytest.fixture
+def seeded_app(app: App) -> App:
+    return seed_and_deploy(app)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    url = os.environ.get("EZD_TEST_POSTGRES_URL", DEFAULT_PG)
+    try:
+        eng = create_engine(url, isolation_level="AUTOCOMMIT")
+        with eng.connect() as conn:
+            conn.execute(text("select 1"))
+        eng.dispose()
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "no server"
+        need_service(f"PostgreSQL not reachable at {url.split('@')[-1]}: {type(exc).__name__}")
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str) -> Iterator[str]:
+    name = f"ezd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = pg_admin_url.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_app(tmp_path: Path, pg_url: str) -> Iterator[App]:
+    app = _ready_app(make_settings(tmp_path / "ezd", database_url=pg_url))
+    yield app
+    app.db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
+    """The same test on the embedded SQLite default and on PostgreSQL."""
+    if request.param == "sqlite":
+        app = _ready_app(make_settings(tmp_path / "ezd"))
+        yield app
+        app.db.dispose()
+    else:
+        url = request.getfixturevalue("pg_url")
+        app = _ready_app(make_settings(tmp_path / "ezd", database_url=url))
+        yield app
+        app.db.dispose()

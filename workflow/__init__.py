@@ -1,0 +1,1 @@
+"""Workflow: the engine port, the portable BPMN/JUEL subset, and the engine adapters."""
