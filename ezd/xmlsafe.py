@@ -20,6 +20,10 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 100
 
 
+_DOCTYPE_REFUSED = "XML with a DOCTYPE declaration is refused (entities and external DTDs are not allowed)"
+_DOCTYPE_MARKERS = tuple("<!DOCTYPE".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be"))
+
+
 class XMLRejected(ValueError):
     """Base: XML that ezd will not accept."""
 
@@ -59,6 +63,9 @@ def parse(
         raise OversizeXML(f"XML document is {len(data)} bytes; the limit is {max_bytes}")
     if not data.strip():
         raise MalformedXML("XML document is empty")
+    if any(marker in data for marker in _DOCTYPE_MARKERS):
+        # refused before libxml2 sees it: no entity definitions can be expanded, quadratic or not
+        raise HostileXML(_DOCTYPE_REFUSED)
     try:
         tree = etree.fromstring(bytes(data), parser=_parser())
     except etree.XMLSyntaxError as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ezd import outgoing_xml
 from ezd.bootstrap import App
 from ezd.demo import letters
 from ezd.demo.seed import TENANTS, DemoTenant, ensure_keys, is_seeded, login, seed
@@ -84,7 +85,13 @@ class Demo:
         return value
 
     def work(self) -> None:
-        run_pending(self.app)
+        if self.app.settings.engine_url:
+            # Distributed: the external workers ('ezd worker external') run the tasks.
+            from workers.external import wait_idle
+
+            wait_idle(self.app)
+        else:
+            run_pending(self.app)
 
     def _resident_signer(self) -> Any:
         from signatures.pkcs12 import Pkcs12Signer
@@ -150,7 +157,7 @@ class Demo:
     ) -> None:
         today = date.today()
         addressee = self.step(lambda d: _sender_of(d, t.code, sign))
-        reply = letters.reply_letter(t.name, sign, addressee, "Państwa pismo", today)
+        reply = outgoing_xml.reply_letter(t.name, sign, addressee, "Państwa pismo", today)
         submit = lambda d: cases.submit_draft(  # noqa: E731
             d,
             referent,
