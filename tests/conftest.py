@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,13 @@ REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 DEFAULT_PG = "postgresql+psycopg://ezd:ezd@127.0.0.1:5432/postgres"
 
 
+def embedded_env(home: Path, **extra: str) -> dict[str, str]:
+    """Process environment for an embedded ezd subprocess: no inherited EZD_* service URLs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EZD_")}
+    env.update(EZD_HOME=str(home), EZD_OBJECT_FSYNC="false", **extra)
+    return env
+
+
 def services_required() -> bool:
     return os.environ.get("EZD_REQUIRE_SERVICES") == "1"
 
@@ -38,7 +46,17 @@ def need_service(reason: str) -> None:
 
 
 def make_settings(home: Path, **overrides: object) -> Settings:
-    return Settings(home=home, object_fsync=False, sqlite_synchronous="NORMAL", **overrides)  # type: ignore[arg-type]
+    """Embedded settings regardless of the developer's environment (EZD_* exports of services.sh)."""
+    values: dict[str, object] = {
+        "database_url": None,
+        "engine_url": None,
+        "broker_url": None,
+        "s3_endpoint": None,
+        "object_fsync": False,
+        "sqlite_synchronous": "NORMAL",
+    }
+    values.update(overrides)
+    return Settings(home=home, **values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -66,9 +84,23 @@ def seed_and_deploy(app: App) -> App:
     return app
 
 
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded embedded home per test session (seeding hashes passwords and makes keys: slow)."""
+    home = tmp_path_factory.mktemp("seeded") / "ezd"
+    template = _ready_app(make_settings(home))
+    seed_and_deploy(template)
+    template.db.dispose()
+    return home
+
+
 @pytest.fixture
-def seeded_app(app: App) -> App:
-    return seed_and_deploy(app)
+def seeded_app(seeded_template: Path, tmp_path: Path) -> Iterator[App]:
+    home = tmp_path / "ezd"
+    shutil.copytree(seeded_template, home)
+    app = _ready_app(make_settings(home))
+    yield app
+    app.db.dispose()
 
 
 @pytest.fixture(scope="session")

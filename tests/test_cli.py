@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -11,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import embedded_env
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def ezd(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EZD_HOME": str(home), "EZD_OBJECT_FSYNC": "false", "COLUMNS": "200"}
+    env = embedded_env(home, COLUMNS="200")
     proc = subprocess.run(
         [sys.executable, "-m", "ezd.cli.main", *args], env=env, capture_output=True, text=True, timeout=600, cwd=ROOT
     )

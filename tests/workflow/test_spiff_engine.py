@@ -163,6 +163,7 @@ def test_kill_and_resume(seeded_app: App, tmp_path: Path) -> None:
     from sqlalchemy import select
 
     from ezd.db.tables import CaseFile, IncomingItem
+    from tests.conftest import embedded_env
     from tests.helpers import letter
     from workers.inprocess import run_pending
 
@@ -177,6 +178,7 @@ def test_kill_and_resume(seeded_app: App, tmp_path: Path) -> None:
         text=True,
         timeout=120,
         cwd=Path(__file__).resolve().parents[2],
+        env=embedded_env(app.settings.resolved_home),
     )
     assert proc.returncode == -9, proc.stderr
     rpw = proc.stdout.split()[0]

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what the tests need (Debian packages,
+# Python packages in ./.venv, the Operaton engine jar), starts PostgreSQL, RabbitMQ, SeaweedFS
+# and the engine locally (scripts/services.sh), then runs pytest with every service required.
+#   scripts/test.sh [pytest args...]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+log() { echo "[test] $*" >&2; }
+
+need_apt=()
+command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
+command -v rabbitmq-server >/dev/null || need_apt+=(rabbitmq-server)
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v xmlsec1 >/dev/null || need_apt+=(xmlsec1 libxmlsec1-dev pkg-config)
+if ((${#need_apt[@]})); then
+  log "installing Debian packages: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+if [[ ! -x .venv/bin/python ]]; then
+  log "creating .venv"
+  "$PY" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+fi
+log "installing ezd with test dependencies"
+.venv/bin/pip install -q -e ".[dev,test]"
+export PATH="$ROOT/.venv/bin:$PATH"
+
+log "starting local services"
+eval "$(bash scripts/services.sh start all)"
+
+export EZD_REQUIRE_SERVICES=1
+log "running the test suite"
+exec .venv/bin/python -m pytest "$@"
