@@ -6,6 +6,9 @@ Guarantees it gives: content addressing, atomic writes (temp file + fsync + rena
 files (mode 0444), digest verification on every read, refusal to delete locked or held objects
 *through this API*.  Guarantees it cannot give: WORM against anyone with shell access to the
 directory (root can chmod and delete) -- use the S3 backend with object lock for that.
+Nor can it keep a second copy of a locked object when someone overwrites its file: a fixity audit
+(``ezd fixity audit``) detects the damage, but only a backup or S3 versioning can repair it.
+Retention and legal hold are bookkeeping files beside the objects, not enforced by the kernel.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
-from storage.port import RetentionMode, StoredObject, check_digest, sha256_hex
+from storage.port import RetentionMode, StoredObject, check_digest, check_tenant_code, sha256_hex
 
 
 class LocalObjectStore:
@@ -33,6 +36,10 @@ class LocalObjectStore:
     def _path(self, digest: str) -> Path:
         check_digest(digest)
         return self._objects / digest[:2] / digest[2:4] / digest
+
+    def for_tenant(self, tenant_code: str) -> LocalObjectStore:
+        """The tenant's own subtree ``<root>/tenants/<code>`` (separate files, same guarantees)."""
+        return LocalObjectStore(self.root / "tenants" / check_tenant_code(tenant_code), fsync=self._fsync)
 
     def path_of(self, digest: str) -> Path:
         """Filesystem path of an object (fixity audits read files directly)."""

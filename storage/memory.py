@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
-from storage.port import RetentionMode, StoredObject, check_digest, sha256_hex
+from storage.port import RetentionMode, StoredObject, check_digest, check_tenant_code, sha256_hex
 
 
 class MemoryObjectStore:
@@ -14,6 +14,10 @@ class MemoryObjectStore:
         self._data: dict[str, tuple[bytes, str]] = {}
         self._locks: dict[str, datetime] = {}
         self._holds: set[str] = set()
+        self._tenants: dict[str, MemoryObjectStore] = {}
+
+    def for_tenant(self, tenant_code: str) -> MemoryObjectStore:
+        return self._tenants.setdefault(check_tenant_code(tenant_code), MemoryObjectStore())
 
     def put(self, data: bytes, media_type: str = "application/octet-stream") -> StoredObject:
         digest = sha256_hex(data)

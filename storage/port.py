@@ -63,3 +63,24 @@ class ObjectStore(Protocol):
     def delete(self, sha256: str) -> None:
         """Delete the object; raises ``ObjectLocked`` while a retention lock or legal hold is in force."""
         ...
+
+
+@runtime_checkable
+class TenantScopedStore(Protocol):
+    """Optional capability: a view of the store holding only one tenant's content.
+
+    S3 gives each tenant its own bucket (and bucket policy); the local store a subfolder.
+    Code that must keep offices apart (exports, disposal) asks ``isinstance(store, TenantScopedStore)``.
+    """
+
+    def for_tenant(self, tenant_code: str) -> ObjectStore: ...
+
+
+_TENANT = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")
+
+
+def check_tenant_code(code: str) -> str:
+    """Tenant codes become folder and bucket names: lowercase letters, digits and dashes."""
+    if not _TENANT.match(code) or "--" in code:
+        raise ValueError(f"tenant code {code!r} cannot name a storage scope")
+    return code

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ezd.cli.common import console, make_app
+from ezd.cli.common import console, make_app, print_json, resolve_actor
 
 archive_app = typer.Typer(help="The office archive (archiwum zakładowe).", no_args_is_help=True)
 
@@ -36,3 +37,203 @@ def transfer(
     if app.settings.is_embedded:
         run_pending(app)
     console.print(f"{len(due)} case(s) handed to the archive for acceptance")
+
+
+@archive_app.command("search")
+def search_cmd(
+    words: Annotated[str, typer.Argument(help="Full-text words (any Polish inflection)")] = "",
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    jrwa: Annotated[str | None, typer.Option("--jrwa", help="JRWA class symbol")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="A, B5, BE10, Bc ...")] = None,
+    year_from: Annotated[int | None, typer.Option("--from", help="Case year from")] = None,
+    year_to: Annotated[int | None, typer.Option("--to", help="Case year to")] = None,
+    sign: Annotated[str | None, typer.Option("--sign", help="Exact case sign")] = None,
+    sender: Annotated[str | None, typer.Option("--sender")] = None,
+    page: Annotated[int, typer.Option("--page")] = 1,
+    per_page: Annotated[int, typer.Option("--per-page")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search the archive register: metadata filters + inflection-aware full text, ranked."""
+    from rich.table import Table
+
+    from ezd.archive_ops.search import SearchQuery, search
+
+    q = SearchQuery(words, tenant, unit, jrwa, category, year_from, year_to, sign, sender, page, per_page)
+    app = make_app()
+    with app.uow() as uow:
+        result = search(uow.session, q)
+    if as_json:
+        print_json(
+            {"page": result.page, "has_more": result.has_more, "hits": [h.__dict__ for h in result.hits]}
+        )
+        return
+    table = Table("tenant", "case sign", "title", "cat.", "year", "status", "location", "score")
+    for h in result.hits:
+        table.add_row(
+            h.tenant,
+            h.case_sign,
+            h.title,
+            h.category,
+            str(h.year),
+            h.status,
+            h.location or "",
+            f"{h.score:.3f}",
+        )
+    console.print(table)
+    console.print(f"page {result.page}" + (f" (more: --page {result.page + 1})" if result.has_more else ""))
+
+
+@archive_app.command("lend")
+def lend_cmd(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    sign: Annotated[str, typer.Argument(help="Case sign")],
+    to: Annotated[str, typer.Option("--to", help="Who receives the records")],
+    due: Annotated[str, typer.Option("--due", help="Return date YYYY-MM-DD")],
+    purpose: Annotated[str, typer.Option("--purpose")] = "",
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+) -> None:
+    """Lend (udostępnij) an archived case with a due date; the access is logged."""
+    from ezd.archive_ops.lending import lend
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        loan = lend(
+            uow.session,
+            actor,
+            tenant=tenant,
+            case_sign=sign,
+            borrower=to,
+            due_on=date.fromisoformat(due),
+            purpose=purpose,
+        )
+        uow.commit()
+    console.print(f"{loan.case_sign} lent to {loan.borrower}, due {loan.due_on}")
+
+
+@archive_app.command("return")
+def return_cmd(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    sign: Annotated[str, typer.Argument(help="Case sign")],
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+) -> None:
+    """Record the return of a lent case."""
+    from ezd.archive_ops.lending import give_back
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        loan = give_back(uow.session, actor, tenant=tenant, case_sign=sign)
+        uow.commit()
+    console.print(f"{loan.case_sign} returned by {loan.borrower}")
+
+
+@archive_app.command("hold")
+def hold_cmd(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    sign: Annotated[str, typer.Argument(help="Case sign")],
+    reason: Annotated[str, typer.Option("--reason")] = "",
+    release: Annotated[bool, typer.Option("--release", help="Lift the legal hold")] = False,
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+) -> None:
+    """Put a legal hold on an archived case (blocks disposal), or --release it."""
+    from ezd.archive_ops.disposal import set_legal_hold
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        set_legal_hold(
+            uow.session, app.store, actor, tenant=tenant, case_sign=sign, on=not release, reason=reason
+        )
+        uow.commit()
+    console.print(f"{sign}: legal hold {'released' if release else 'set'}")
+
+
+@archive_app.command("dispose")
+def dispose_cmd(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    step: Annotated[str, typer.Argument(help="due | request | consent | execute")] = "due",
+    request: Annotated[str | None, typer.Option("--request", help="Request number N/YYYY")] = None,
+    consent_file: Annotated[
+        Path | None, typer.Option("--consent-file", help="Scan/XML of the consent")
+    ] = None,
+    consent_date: Annotated[str | None, typer.Option("--consent-date")] = None,
+    consent_ref: Annotated[str, typer.Option("--consent-ref", help="Sign of the archive's letter")] = "",
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Case sign the archive keeps")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+) -> None:
+    """Brakowanie: list due B records, request consent, record it, then destroy with a protocol."""
+    import mimetypes
+
+    from ezd.archive_ops import disposal
+    from ezd.services.lookup import tenant_by_code
+    from records.errors import InvalidInput
+
+    day = date.fromisoformat(as_of) if as_of else date.today()
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        s = uow.session
+        if step == "due":
+            for e in disposal.due_for_disposal(s, day, tenant_by_code(s, tenant).id):
+                console.print(f"{e.case_sign}\t{e.category}\tretention until {e.retention_until}\t{e.title}")
+            return
+        if step == "request":
+            req = disposal.request_disposal(s, app.store, actor, tenant=tenant, as_of=day)
+            msg = f"request {req.number}/{req.year}: {len(req.items)} case(s); document {req.request_sha256}"
+        elif step == "consent":
+            if not (request and consent_file and consent_date):
+                raise InvalidInput("consent needs --request, --consent-file and --consent-date")
+            media = mimetypes.guess_type(consent_file.name)[0] or "application/octet-stream"
+            req = disposal.record_consent(
+                s,
+                app.store,
+                actor,
+                tenant=tenant,
+                request=request,
+                document=consent_file.read_bytes(),
+                media_type=media,
+                consent_date=date.fromisoformat(consent_date),
+                reference=consent_ref,
+                excluded=exclude or [],
+            )
+            msg = f"consent recorded for request {request}: {len(req.items)} case(s) to destroy"
+        elif step == "execute":
+            if not request:
+                raise InvalidInput("execute needs --request N/YYYY")
+            out = disposal.execute_disposal(s, app.store, actor, tenant=tenant, request=request, today=day)
+            msg = (
+                f"destroyed {len(out.destroyed)} case(s), {out.objects_deleted} object(s); "
+                f"protocol {out.protocol_sha256}"
+            )
+        else:
+            raise InvalidInput(f"unknown step {step!r}; expected due, request, consent or execute")
+        uow.commit()
+    console.print(msg)
+
+
+@archive_app.command("spis")
+def spis_cmd(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    unit: Annotated[str, typer.Option("--unit", help="Unit (komórka) handing the cases over")],
+    out: Annotated[Path | None, typer.Option("--out", help="Folder to write spis.xml and spis.html")] = None,
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+) -> None:
+    """Make the spis zdawczo-odbiorczy (XML valid against the NDAP schema + printable HTML)."""
+    from ezd.archive_ops.spis import create_transfer_list
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        tl = create_transfer_list(uow.session, app.store, actor, tenant=tenant, unit=unit)
+        label, xml_d, html_d = f"{tl.number}/{tl.year}", tl.xml_sha256, tl.html_sha256
+        uow.commit()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "spis.xml").write_bytes(app.store.get(xml_d))
+        (out / "spis.html").write_bytes(app.store.get(html_d))
+    console.print(f"spis zdawczo-odbiorczy {label}: xml {xml_d}, html {html_d}")

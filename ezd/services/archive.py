@@ -17,7 +17,7 @@ from ezd.services.lookup import business_key, case_by_sign, tenant_by_code, tena
 from ezd.services.tasks import complete_task, open_task
 from records.cases import CaseState, transition
 from records.jrwa import ArchivalCategory
-from records.retention import lock_until, transfer_due
+from records.retention import disposal_date, lock_until, transfer_due
 from records.tenancy import Role
 
 ARCHIVE_PROCESS = "ezd_archive"
@@ -170,6 +170,16 @@ def archive_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str, m
         deps.store.lock(digest, until)
     case.state = transition(CaseState(case.state), CaseState.ARCHIVED).value
     case.archived_at = utcnow()
+    from ezd.archive_ops.register import register_case  # the archive's register and search index
+
+    register_case(
+        session,
+        deps.store,
+        case,
+        tenant=tenant_row,
+        retention_until=disposal_date(ArchivalCategory.parse(case.category), closed),
+        metadata=sorted(set(metadata)),
+    )
     audit.record(
         session,
         chain_key=audit.case_chain(case.id),

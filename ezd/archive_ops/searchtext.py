@@ -1,0 +1,81 @@
+"""What goes into an entry's search document: stemmed words plus facet tokens.
+
+Facet tokens (``zzt<tenant>``, ``zzu<unit>``, ``zzj<jrwa>``, ``zzc<category>``, ``zzy<year>``,
+``zzs<sender stem>``) put the equality filters into the same inverted index as the words, so a
+filtered full-text query is one index intersection on both SQLite FTS5 and PostgreSQL GIN instead
+of a scan of every row that contains a frequent word.  The SQL predicates are applied as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ezd import xmlsafe
+from ezd.archive_ops.stemmer import stems
+
+MAX_EXTRACT_CHARS = 200_000
+_NON_ALNUM = re.compile(r"[^0-9a-z]")
+
+
+def _norm(value: str) -> str:
+    return _NON_ALNUM.sub("", value.lower())
+
+
+def facet(kind: str, value: str | int) -> str:
+    """One facet token; kinds: t tenant, u unit, j JRWA symbol, c category, y year, s sender stem."""
+    return f"zz{kind}{_norm(str(value))}"
+
+
+def sender_facets(sender: str | None) -> list[str]:
+    return [facet("s", s) for s in stems(sender or "")]
+
+
+def build_search_text(
+    *,
+    tenant: str,
+    unit: str,
+    jrwa_symbol: str,
+    category: str,
+    year: int,
+    case_sign: str,
+    title: str,
+    jrwa_title: str = "",
+    sender: str | None = None,
+    texts: Iterable[str] = (),
+) -> str:
+    words: list[str] = []
+    words += stems(title) * 2  # the title twice: a hit in the title outranks one in the body
+    words += stems(jrwa_title)
+    words += stems(case_sign)
+    words += stems(sender or "")
+    for text in texts:
+        words += stems(text[:MAX_EXTRACT_CHARS])
+    facets = [
+        facet("t", tenant),
+        facet("u", unit),
+        facet("j", jrwa_symbol),
+        facet("c", category),
+        facet("y", year),
+        *sender_facets(sender),
+    ]
+    return " ".join(words + facets)
+
+
+def extract_text(data: bytes, media_type: str) -> str:
+    """Plain text of a document for indexing (text, XML, HTML); other formats give ""."""
+    mt = media_type.split(";")[0].strip().lower()
+    if mt.startswith("text/html"):
+        return re.sub(r"<[^>]+>", " ", data.decode("utf-8", "replace"))
+    if mt.startswith("text/"):
+        return data.decode("utf-8", "replace")
+    if mt in ("application/xml", "text/xml") or mt.endswith("+xml"):
+        try:
+            root = xmlsafe.parse(data)
+        except xmlsafe.XMLRejected:
+            return ""
+        return " ".join(t.strip() for t in root.itertext() if isinstance(t, str) and t.strip())
+    return ""
+
+
+__all__ = ["build_search_text", "extract_text", "facet", "sender_facets"]

@@ -1,0 +1,398 @@
+"""S3 object store over the minio SDK: content addressing, verified writes and reads, WORM.
+
+Layout: one bucket per scope, created with S3 object lock (which implies versioning).  The
+shared bucket is ``<prefix>-objects``; :meth:`S3ObjectStore.for_tenant` gives a view on the
+tenant's own bucket ``<prefix>-t-<tenant>``, so one office's content never shares a bucket (or
+a bucket policy) with another's.  Object keys are ``sha256/<ab>/<digest>``.
+
+Integrity:
+
+* on write the SHA-256 travels with the request (``x-amz-checksum-sha256``; over plain HTTP
+  the payload is also SigV4-signed by its SHA-256), the server refuses a mismatch, and the
+  returned ETag is compared with the MD5 (single part) or the multipart ETag we compute
+  ourselves from the part MD5s;
+* on read the bytes are re-hashed and must equal the address, else :class:`IntegrityError`.
+
+WORM: :meth:`lock` sets COMPLIANCE retention on the current version (the server refuses to
+shorten it and to delete the version before it expires, even for the root account);
+:meth:`set_legal_hold` freezes deletion regardless of retention.  Overwriting a key creates a
+new version -- the locked one stays -- and a read of a tampered latest version fails its digest.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from minio import Minio
+from minio.commonconfig import COMPLIANCE, GOVERNANCE
+from minio.error import S3Error
+from minio.retention import Retention
+
+from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound, StorageError
+from storage.port import RetentionMode, StoredObject, check_digest, check_tenant_code, sha256_hex
+
+if TYPE_CHECKING:
+    from ezd.config import Settings
+
+MIB = 1024 * 1024
+DEFAULT_PART_SIZE = 16 * MIB  # S3 minimum is 5 MiB; 16 MiB keeps part counts low for scans
+MAX_PRESIGN = timedelta(minutes=15)
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+_NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "ResourceNotFound"}
+_LOCKED = {"AccessDenied", "ObjectLocked", "InvalidRequest"}
+_NO_LOCK = {
+    "NoSuchObjectLockConfiguration",
+    "ObjectLockConfigurationNotFoundError",
+    "NoSuchObjectLegalHold",
+    "InvalidRequest",
+}
+_HASH_CHUNK = MIB
+
+
+def _key(digest: str) -> str:
+    return f"sha256/{digest[:2]}/{check_digest(digest)}"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def multipart_etag(part_md5s: list[bytes]) -> str:
+    """The ETag S3 gives a multipart upload: MD5 of the concatenated part MD5s, dash, part count."""
+    return f"{hashlib.md5(b''.join(part_md5s), usedforsecurity=False).hexdigest()}-{len(part_md5s)}"
+
+
+def _expected_etag(data: bytes, part_size: int) -> str:
+    if len(data) <= part_size:
+        return hashlib.md5(data, usedforsecurity=False).hexdigest()
+    parts = [
+        hashlib.md5(data[i : i + part_size], usedforsecurity=False).digest()
+        for i in range(0, len(data), part_size)
+    ]
+    return multipart_etag(parts)
+
+
+def tenant_bucket_policy(bucket: str) -> dict[str, object]:
+    """Bucket policy of a tenant bucket: nobody may bypass governance retention or drop the lock
+    configuration; only TLS or loopback access is meant to reach it (enforced by deployment)."""
+    arn = f"arn:aws:s3:::{bucket}"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "NoRetentionBypass",
+                "Effect": "Deny",
+                "Principal": {"AWS": ["*"]},
+                "Action": ["s3:BypassGovernanceRetention", "s3:PutBucketObjectLockConfiguration"],
+                "Resource": [arn, f"{arn}/*"],
+            },
+            {
+                "Sid": "NoBucketDeletion",
+                "Effect": "Deny",
+                "Principal": {"AWS": ["*"]},
+                "Action": ["s3:DeleteBucket", "s3:DeleteBucketPolicy"],
+                "Resource": [arn],
+            },
+        ],
+    }
+
+
+class S3ObjectStore:
+    """Content-addressed WORM store on an S3 server with object lock (SeaweedFS, MinIO, AWS)."""
+
+    def __init__(
+        self,
+        client: Minio,
+        bucket: str,
+        *,
+        bucket_prefix: str = "ezd",
+        part_size: int = DEFAULT_PART_SIZE,
+        apply_policy: bool = True,
+    ) -> None:
+        if not _BUCKET.match(bucket):
+            raise StorageError(f"invalid bucket name {bucket!r}")
+        if part_size < 5 * MIB:
+            raise StorageError("S3 multipart parts must be at least 5 MiB")
+        self.client = client
+        self.bucket = bucket
+        self.bucket_prefix = bucket_prefix
+        self.part_size = part_size
+        self._apply_policy = apply_policy
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_settings(cls, settings: Settings) -> S3ObjectStore:
+        if not settings.s3_endpoint:
+            raise StorageError("EZD_S3_ENDPOINT is not set")
+        access = (
+            settings.s3_access_key.get_secret_value()
+            if settings.s3_access_key
+            else os.environ.get("AWS_ACCESS_KEY_ID")
+        )
+        secret = (
+            settings.s3_secret_key.get_secret_value()
+            if settings.s3_secret_key
+            else os.environ.get("AWS_SECRET_ACCESS_KEY")
+        )
+        if not access or not secret:
+            raise StorageError("S3 credentials missing: set EZD_S3_ACCESS_KEY/EZD_S3_SECRET_KEY")
+        client = Minio(settings.s3_endpoint, access_key=access, secret_key=secret, secure=settings.s3_secure)
+        return cls(client, f"{settings.s3_bucket_prefix}-objects", bucket_prefix=settings.s3_bucket_prefix)
+
+    def for_tenant(self, tenant_code: str) -> S3ObjectStore:
+        """The tenant's own bucket (``<prefix>-t-<code>``), with object lock and its policy."""
+        bucket = f"{self.bucket_prefix}-t-{check_tenant_code(tenant_code)}"
+        if not _BUCKET.match(bucket):
+            raise StorageError(f"tenant code {tenant_code!r} cannot name a bucket")
+        return S3ObjectStore(
+            self.client,
+            bucket,
+            bucket_prefix=self.bucket_prefix,
+            part_size=self.part_size,
+            apply_policy=self._apply_policy,
+        )
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket with object lock (idempotent); refuse a bucket without it."""
+        if self._ready:
+            return
+        with self._ready_lock:
+            if self._ready:
+                return
+            try:
+                if not self.client.bucket_exists(self.bucket):
+                    self.client.make_bucket(self.bucket, object_lock=True)
+                    if self._apply_policy:
+                        self._set_policy()
+                else:
+                    self._check_lock_enabled()
+            except S3Error as exc:
+                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise StorageError(f"cannot prepare bucket {self.bucket}: {exc.code}") from exc
+            self._ready = True
+
+    def _check_lock_enabled(self) -> None:
+        try:
+            self.client.get_object_lock_config(self.bucket)
+        except S3Error as exc:
+            raise StorageError(
+                f"bucket {self.bucket} exists without object lock; WORM storage needs a lock-enabled bucket"
+            ) from exc
+
+    def _set_policy(self) -> None:
+        try:
+            self.client.set_bucket_policy(self.bucket, json.dumps(tenant_bucket_policy(self.bucket)))
+        except S3Error as exc:
+            # Servers without bucket policies (some SeaweedFS builds) still enforce object lock.
+            if exc.code not in ("NotImplemented", "MalformedPolicy"):
+                raise
+
+    # ------------------------------------------------------------------ writes
+    def put(self, data: bytes, media_type: str = "application/octet-stream") -> StoredObject:
+        self.ensure_bucket()
+        digest = sha256_hex(data)
+        existing = self._stat_or_none(digest)
+        if existing is not None:
+            return existing
+        sha = hashlib.sha256(data).digest()
+        result = self.client.put_object(
+            self.bucket,
+            _key(digest),
+            io.BytesIO(data),
+            len(data),
+            content_type=media_type,
+            metadata={"x-amz-checksum-sha256": _b64(sha)} if len(data) <= self.part_size else None,
+            part_size=self.part_size,
+            num_parallel_uploads=2,
+        )
+        self._verify_etag(digest, result.etag, _expected_etag(data, self.part_size))
+        return StoredObject(digest, len(data), media_type)
+
+    def put_file(self, path: Path, media_type: str = "application/octet-stream") -> StoredObject:
+        """Stream a (large) file in: hash it and its parts in one pass, then multipart upload."""
+        self.ensure_bucket()
+        sha = hashlib.sha256()
+        parts: list[bytes] = []
+        size = 0
+        with open(path, "rb") as fh:
+            while chunk := fh.read(self.part_size):
+                sha.update(chunk)
+                parts.append(hashlib.md5(chunk, usedforsecurity=False).digest())
+                size += len(chunk)
+        digest = sha.hexdigest()
+        existing = self._stat_or_none(digest)
+        if existing is not None:
+            return existing
+        if len(parts) <= 1:
+            return self.put(Path(path).read_bytes(), media_type)
+        result = self.client.fput_object(
+            self.bucket, _key(digest), str(path), content_type=media_type, part_size=self.part_size
+        )
+        self._verify_etag(digest, result.etag, multipart_etag(parts))
+        return StoredObject(digest, size, media_type)
+
+    def _verify_etag(self, digest: str, got: str | None, expected: str) -> None:
+        if (got or "").strip('"') != expected:
+            raise IntegrityError(f"upload of {digest} was not stored intact (ETag {got!r} != {expected!r})")
+
+    # ------------------------------------------------------------------ reads
+    def _stat_or_none(self, digest: str) -> StoredObject | None:
+        try:
+            st = self.client.stat_object(self.bucket, _key(digest))
+        except S3Error as exc:
+            if exc.code in _NOT_FOUND:
+                return None
+            raise StorageError(f"stat {digest}: {exc.code}") from exc
+        return StoredObject(digest, int(st.size or 0), st.content_type or "application/octet-stream")
+
+    def get(self, sha256: str) -> bytes:
+        self.ensure_bucket()
+        h = hashlib.sha256()
+        buf = io.BytesIO()
+        for chunk in self._stream(sha256):
+            h.update(chunk)
+            buf.write(chunk)
+        if h.hexdigest() != sha256:
+            raise IntegrityError(f"object {sha256} is corrupted (digest mismatch)")
+        return buf.getvalue()
+
+    def verify(self, sha256: str) -> int:
+        """Re-hash the object without keeping it in memory; returns its size."""
+        self.ensure_bucket()
+        h = hashlib.sha256()
+        size = 0
+        for chunk in self._stream(sha256):
+            h.update(chunk)
+            size += len(chunk)
+        if h.hexdigest() != sha256:
+            raise IntegrityError(f"object {sha256} is corrupted (digest mismatch)")
+        return size
+
+    def _stream(self, digest: str) -> Iterator[bytes]:
+        try:
+            resp = self.client.get_object(self.bucket, _key(digest))
+        except S3Error as exc:
+            if exc.code in _NOT_FOUND:
+                raise ObjectNotFound(digest) from None
+            raise StorageError(f"get {digest}: {exc.code}") from exc
+        try:
+            yield from resp.stream(_HASH_CHUNK)
+        finally:
+            resp.close()
+            resp.release_conn()
+
+    def exists(self, sha256: str) -> bool:
+        self.ensure_bucket()
+        return self._stat_or_none(sha256) is not None
+
+    def stat(self, sha256: str) -> StoredObject:
+        self.ensure_bucket()
+        found = self._stat_or_none(sha256)
+        if found is None:
+            raise ObjectNotFound(sha256)
+        return found
+
+    def iter_digests(self) -> Iterator[str]:
+        self.ensure_bucket()
+        for obj in self.client.list_objects(self.bucket, prefix="sha256/", recursive=True):
+            name = (obj.object_name or "").rsplit("/", 1)[-1]
+            if re.fullmatch(r"[0-9a-f]{64}", name):
+                yield name
+
+    def presigned_url(self, sha256: str, ttl: timedelta = timedelta(minutes=5)) -> str:
+        """A short-lived download link (at most 15 minutes) for a client that fetches content itself."""
+        if ttl <= timedelta(0) or ttl > MAX_PRESIGN:
+            raise StorageError(f"presigned links live between 1 s and {MAX_PRESIGN}")
+        self.stat(sha256)
+        return self.client.presigned_get_object(self.bucket, _key(sha256), expires=ttl)
+
+    # ------------------------------------------------------------------ WORM
+    def retention(self, sha256: str) -> datetime | None:
+        """Current retain-until date of the object's latest version (None if unlocked)."""
+        try:
+            ret = self.client.get_object_retention(self.bucket, _key(sha256))
+        except S3Error as exc:
+            if exc.code in _NOT_FOUND:
+                if not self.exists(sha256):
+                    raise ObjectNotFound(sha256) from None
+                return None
+            if exc.code in _NO_LOCK:
+                return None
+            raise StorageError(f"retention of {sha256}: {exc.code}") from exc
+        if ret is None or ret.retain_until_date is None:
+            return None
+        return ret.retain_until_date
+
+    def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
+        self.ensure_bucket()
+        if not self.exists(sha256):
+            raise ObjectNotFound(sha256)
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=UTC)
+        current = self.retention(sha256)
+        if current is not None and until < current:
+            raise ObjectLocked(
+                f"retention of {sha256} cannot be shortened (locked until {current.isoformat()})"
+            )
+        if current is not None and until == current:
+            return
+        s3_mode = COMPLIANCE if mode == RetentionMode.COMPLIANCE else GOVERNANCE
+        try:
+            self.client.set_object_retention(self.bucket, _key(sha256), Retention(s3_mode, until))
+        except S3Error as exc:
+            if exc.code in _LOCKED:
+                raise ObjectLocked(f"retention of {sha256} refused by the server: {exc.code}") from exc
+            raise StorageError(f"lock {sha256}: {exc.code}") from exc
+
+    def set_legal_hold(self, sha256: str, on: bool) -> None:
+        self.ensure_bucket()
+        if not self.exists(sha256):
+            raise ObjectNotFound(sha256)
+        if on:
+            self.client.enable_object_legal_hold(self.bucket, _key(sha256))
+        else:
+            self.client.disable_object_legal_hold(self.bucket, _key(sha256))
+
+    def legal_hold(self, sha256: str) -> bool:
+        try:
+            return bool(self.client.is_object_legal_hold_enabled(self.bucket, _key(sha256)))
+        except S3Error as exc:
+            if exc.code in _NO_LOCK or exc.code in _NOT_FOUND:
+                return False
+            raise StorageError(f"legal hold of {sha256}: {exc.code}") from exc
+
+    def delete(self, sha256: str) -> None:
+        """Destroy every version of the object; refused while a retention lock or legal hold holds."""
+        self.ensure_bucket()
+        key = _key(sha256)
+        versions = [
+            o.version_id
+            for o in self.client.list_objects(self.bucket, prefix=key, include_version=True)
+            if o.object_name == key
+        ]
+        if not versions:
+            return
+        if self.legal_hold(sha256):
+            raise ObjectLocked(f"{sha256} is under legal hold")
+        until = self.retention(sha256)
+        if until is not None and until > datetime.now(UTC):
+            raise ObjectLocked(f"{sha256} is locked until {until.isoformat()}")
+        for version in versions:
+            try:
+                self.client.remove_object(self.bucket, key, version_id=version)
+            except S3Error as exc:
+                if exc.code in _LOCKED:
+                    raise ObjectLocked(f"{sha256}: the server refused deletion ({exc.code})") from exc
+                raise StorageError(f"delete {sha256}: {exc.code}") from exc
