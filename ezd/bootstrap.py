@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ezd.channels.outbox import OutboxChannel
+from ezd.channels.factory import build_channels
 from ezd.channels.port import DispatchChannel
 from ezd.config import Settings
 from ezd.db.engine import make_engine, make_session_factory
@@ -117,7 +117,10 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
         from workflow.operaton import OperatonEngine
 
         remote = OperatonEngine(
-            settings.engine_url, settings.engine_user, settings.engine_password.get_secret_value()
+            settings.engine_url,
+            settings.engine_user,
+            settings.engine_password.get_secret_value(),
+            tenant_id=settings.engine_tenant,
         )
 
         def engine_for(_session: Session) -> WorkflowEngine:
@@ -128,7 +131,7 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
         def engine_for(session: Session) -> WorkflowEngine:
             return SpiffEngine(session)
 
-    channels: dict[str, DispatchChannel] = {name: OutboxChannel(name, home / "outbox") for name in CHANNELS}
+    channels: dict[str, DispatchChannel] = build_channels(settings, home)
     return App(
         settings=settings,
         db=db,

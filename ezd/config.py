@@ -36,9 +36,20 @@ class Settings(BaseSettings):
     )
     engine_user: str = "ezd"
     engine_password: SecretStr = SecretStr("ezd-dev")
+    engine_tenant: str | None = Field(
+        default=None,
+        description="Operaton tenant id of this installation; keeps installations sharing one engine apart",
+    )
+    case_reminder_after: str | None = Field(
+        default=None,
+        description="ISO 8601 duration after which the deadline reminder of a new case fires; default P23D",
+    )
 
     broker_url: str | None = Field(
         default=None, description="RabbitMQ AMQP URL for Celery; unset = run tasks in-process"
+    )
+    celery_queue_prefix: str = Field(
+        default="ezd", description="Prefix of the Celery queue names (<prefix>.heavy, .periodic, .dead)"
     )
 
     s3_endpoint: str | None = Field(default=None, description="S3 host:port; unset = local object store")
@@ -54,6 +65,17 @@ class Settings(BaseSettings):
     )
     signing_password: SecretStr = SecretStr("")
     trust_dir: Path | None = Field(default=None, description="Folder of trusted CA certificates (PEM)")
+
+    # dispatch adapters (ezd/channels/factory.py); unset = the local outbox folder for that channel
+    epuap_url: str | None = Field(default=None, description="ePUAP skrytka SOAP endpoint; unset = outbox")
+    epuap_podmiot: str | None = Field(default=None, description="our ePUAP subject identifier")
+    epuap_reply_box: str | None = Field(default=None, description="our ePUAP reply box (/urzad/skrytka)")
+    edoreczenia_url: str | None = Field(default=None, description="e-Doręczenia REST base URL; unset=outbox")
+    edoreczenia_token_url: str | None = None
+    edoreczenia_client_id: str | None = None
+    edoreczenia_client_secret: SecretStr | None = None
+    edoreczenia_sender: str | None = Field(default=None, description="our ADE address AE:PL-…")
+    post_dir: Path | None = Field(default=None, description="folder for envelopes + książka nadawcza")
 
     @cached_property
     def resolved_home(self) -> Path:

@@ -9,19 +9,36 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ezd.services.deps import Deps
 from workers.errors import BusinessError
 from workers.handlers import HANDLERS
 from workers.ledger import run_once
 from workers.task import TaskInput
-from workflow.port import ExternalTask
+from workflow.port import ExternalTask, Variables
 
 log = logging.getLogger("ezd.workers")
 
 DEFAULT_RETRIES = 3
 BASE_BACKOFF_MS = 2_000
+# Key under which engine calls a handler made through a deferring engine (see
+# workers._external_deferred) are kept in the ledger row, so they can be replayed after a crash.
+AFTER_COMMIT_KEY = "__after_commit__"
+
+
+class Reporter(Protocol):
+    """The part of the engine port that receives a task's outcome."""
+
+    def complete_external_task(self, task_id: str, variables: Variables | None = None) -> None: ...
+
+    def fail_external_task(
+        self, task_id: str, message: str, retries: int, retry_timeout_ms: int = 0
+    ) -> None: ...
+
+    def bpmn_error(
+        self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,8 @@ class Outcome:
     kind: str  # completed | bpmn_error | failed
     variables: dict[str, Any]
     error: str | None = None
+    # engine calls to make after the database commit (remote engine only; see AFTER_COMMIT_KEY)
+    after_commit: tuple[dict[str, Any], ...] = ()
 
 
 def backoff_ms(retries_left: int, total: int = DEFAULT_RETRIES) -> int:
@@ -41,10 +60,18 @@ def run_handler(deps: Deps, task: ExternalTask) -> Outcome:
     if handler is None:
         return Outcome("failed", {}, f"no handler for topic {task.topic!r}")
     inp = TaskInput(task.id, task.topic, task.business_key, dict(task.variables))
+
+    def effect() -> dict[str, Any]:
+        result = handler(inp, deps)
+        drain = getattr(deps.engine, "drain_deferred", None)
+        deferred = drain() if drain is not None else []
+        return {**result, AFTER_COMMIT_KEY: deferred} if deferred else result
+
     try:
         with deps.session.begin_nested():
-            result = run_once(deps.session, task.id, task.topic, lambda: handler(inp, deps))
-        return Outcome("completed", result)
+            result = dict(run_once(deps.session, task.id, task.topic, effect))
+        deferred = result.pop(AFTER_COMMIT_KEY, None) or []
+        return Outcome("completed", result, after_commit=tuple(deferred))
     except BusinessError as exc:
         log.info("task %s (%s): business error %s: %s", task.id, task.topic, exc.code, exc.message)
         return Outcome("bpmn_error", {}, f"{exc.code}:{exc.message}")
@@ -54,15 +81,23 @@ def run_handler(deps: Deps, task: ExternalTask) -> Outcome:
 
 
 def report(deps: Deps, task: ExternalTask, outcome: Outcome) -> None:
-    engine = deps.engine
+    report_to(deps.engine, task, outcome)
+
+
+def failure_retries(task: ExternalTask) -> int:
+    """Retries left after this failure: DEFAULT_RETRIES - 1 on the first, then one less each time."""
+    return max((task.retries if task.retries is not None else DEFAULT_RETRIES) - 1, 0)
+
+
+def report_to(engine: Reporter, task: ExternalTask, outcome: Outcome) -> None:
     if outcome.kind == "completed":
         engine.complete_external_task(task.id, outcome.variables)
     elif outcome.kind == "bpmn_error":
         code, _, message = (outcome.error or "").partition(":")
         engine.bpmn_error(task.id, code, message)
     else:
-        retries = (task.retries if task.retries is not None else DEFAULT_RETRIES) - 1
-        engine.fail_external_task(task.id, outcome.error or "failed", max(retries, 0), backoff_ms(retries))
+        retries = failure_retries(task)
+        engine.fail_external_task(task.id, outcome.error or "failed", retries, backoff_ms(retries))
 
 
 def execute(deps: Deps, task: ExternalTask) -> Outcome:

@@ -108,6 +108,16 @@ def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
     return {"attachments": count}
 
 
+def issue_upp(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    """UPP (official receipt) for electronically received items; other channels get none."""
+    from ezd.services import receipts
+
+    _, item = _item(task, deps)
+    if item.channel not in receipts.ELECTRONIC_CHANNELS:
+        return {"upp_sha256": None}
+    return {"upp_sha256": receipts.issue_upp(deps, task.require("tenant"), item.sign, actor_login=task.actor)}
+
+
 def create_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
     opened = cases.open_case_for_item(
         deps,
@@ -204,6 +214,7 @@ HANDLERS: dict[str, Handler] = {
     "ezd.validate-xml": validate_xml,
     "ezd.verify-signature": verify_signature,
     "ezd.store-content": store_content,
+    "ezd.issue-upp": issue_upp,
     "ezd.create-case": create_case,
     "ezd.attach-to-case": attach_to_case,
     "ezd.deadline-reminder": deadline_reminder,

@@ -1,7 +1,10 @@
 """In-process runner for the embedded default: no broker, no engine server.
 
-Each task runs in its own transaction, together with the engine step that completes it, so a
-crash leaves either both or neither.
+Tasks run in batches inside one transaction: each task's handler runs in its own savepoint and
+its completion is an engine step in the same transaction, so a crash leaves either all of a
+batch or none of it -- and because handlers are idempotent through the ledger, a batch that is
+lost is simply run again.  Batches are short (``batch`` tasks) so the SQLite write lock is not
+held for long while people work.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ if TYPE_CHECKING:
     from ezd.bootstrap import App
 
 
-def run_pending(app: App, *, topics: Sequence[str] | None = None, limit: int = 10_000) -> int:
+def run_pending(app: App, *, topics: Sequence[str] | None = None, limit: int = 10_000, batch: int = 20) -> int:
     """Run ready external tasks (and due timers) until none is left; return how many ran."""
     topics = list(topics or HANDLERS)
     ran = 0
@@ -25,13 +28,16 @@ def run_pending(app: App, *, topics: Sequence[str] | None = None, limit: int = 1
             deps = app.deps(uow.session)
             fire = getattr(deps.engine, "fire_due_timers", None)
             fired = fire() if fire else 0
-            tasks = deps.engine.fetch_external_tasks(topics, 1)
-            if not tasks:
-                if fired:
-                    uow.commit()
-                    continue
+            in_batch = 0
+            while in_batch < batch and ran < limit:
+                tasks = deps.engine.fetch_external_tasks(topics, 1)
+                if not tasks:
+                    break
+                execute(deps, tasks[0])
+                in_batch += 1
+                ran += 1
+            if in_batch or fired:
+                uow.commit()
+            if in_batch < batch and not fired:
                 return ran
-            execute(deps, tasks[0])
-            uow.commit()
-        ran += 1
     return ran

@@ -102,6 +102,7 @@ class OperatonEngine:
         connect_timeout: float = 5.0,
         worker_id: str | None = None,
         session: requests.Session | None = None,
+        tenant_id: str | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.username is not None:  # credentials inside the URL: take them out of it
@@ -119,6 +120,9 @@ class OperatonEngine:
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        # Engine tenant: keeps several ezd installations (or test databases) on one engine apart;
+        # their business keys ("<office>/<sign>") would otherwise collide.
+        self.tenant_id = tenant_id or None
         self._session = session or requests.Session()
         self._session.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=8))
         self._session.mount("https://", HTTPAdapter(pool_connections=1, pool_maxsize=8))
@@ -134,11 +138,26 @@ class OperatonEngine:
             os.environ.get("EZD_ENGINE_URL", DEFAULT_URL),
             os.environ.get("EZD_ENGINE_USER", "ezd"),
             os.environ.get("EZD_ENGINE_PASSWORD", "ezd-dev"),
-            **kwargs,
+            **{"tenant_id": os.environ.get("EZD_ENGINE_TENANT") or None, **kwargs},
         )
 
     def __repr__(self) -> str:
         return f"OperatonEngine({self.base_url!r}, user={self.user!r}, worker_id={self.worker_id!r})"
+
+    def clone(self, **overrides: Any) -> OperatonEngine:
+        """A new adapter (own connection pool) to the same engine, same worker id and tenant."""
+        password = self._session.auth[1] if isinstance(self._session.auth, tuple) else None
+        kwargs: dict[str, Any] = {
+            "deployment_name": self.deployment_name,
+            "lock_duration_ms": self.lock_duration_ms,
+            "async_response_timeout_ms": self.async_response_timeout_ms,
+            "timeout": self.timeout,
+            "connect_timeout": self.connect_timeout,
+            "worker_id": self.worker_id,
+            "tenant_id": self.tenant_id,
+        }
+        kwargs.update(overrides)
+        return OperatonEngine(self.base_url, self.user, password, **kwargs)
 
     def close(self) -> None:
         self._session.close()
@@ -228,6 +247,9 @@ class OperatonEngine:
             return None
         return response.json()
 
+    def _tenant_params(self) -> dict[str, str]:
+        return {"tenantIdIn": self.tenant_id} if self.tenant_id else {}
+
     def _definition(self, definition_id: str) -> tuple[str, int]:
         """(process key, version) of a process definition id, cached (definitions never change)."""
         cached = self._definitions.get(definition_id)
@@ -262,6 +284,7 @@ class OperatonEngine:
                 "deployment-name": self.deployment_name,
                 "deploy-changed-only": "true",
                 "deployment-source": "ezd",
+                **({"tenant-id": self.tenant_id} if self.tenant_id else {}),
             },
             files=files,
             read_timeout=max(self.timeout, 120.0),
@@ -276,9 +299,8 @@ class OperatonEngine:
         for key in keys:
             definition = by_key.get(key)
             if definition is None:  # unchanged file: the latest deployed version is current
-                found = self._call(
-                    "GET", "process-definition", op, params={"key": key, "latestVersion": "true"}
-                )
+                params = {"key": key, "latestVersion": "true", **self._tenant_params()}
+                found = self._call("GET", "process-definition", op, params=params)
                 if not found:
                     raise DeploymentRejected(f"{op}: process {key!r} was not deployed")
                 definition = found[0]
@@ -293,9 +315,12 @@ class OperatonEngine:
         self, process_key: str, business_key: str, variables: Variables | None = None
     ) -> ProcessInstance:
         op = f"start {process_key}"
+        path = f"process-definition/key/{quote(process_key, safe='')}"
+        if self.tenant_id:
+            path += f"/tenant-id/{quote(self.tenant_id, safe='')}"
         body = self._call(
             "POST",
-            f"process-definition/key/{quote(process_key, safe='')}/start",
+            f"{path}/start",
             op,
             json={"businessKey": business_key, "variables": to_typed_map(variables)},
             not_found=WorkflowError,
@@ -313,7 +338,12 @@ class OperatonEngine:
         return self._state(historic)
 
     def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]:
-        params = {"processInstanceBusinessKey": business_key, "sortBy": "startTime", "sortOrder": "asc"}
+        params = {
+            "processInstanceBusinessKey": business_key,
+            "sortBy": "startTime",
+            "sortOrder": "asc",
+            **self._tenant_params(),
+        }
         if process_key is not None:
             params["processDefinitionKey"] = process_key
         found = self._call("GET", "history/process-instance", f"find instances {business_key}", params=params)
@@ -392,6 +422,7 @@ class OperatonEngine:
                 "messageName": message_name,
                 "businessKey": business_key,
                 "processVariables": to_typed_map(variables),
+                **({"tenantId": self.tenant_id} if self.tenant_id else {}),
             },
         )
         if response.status_code == 400:
@@ -429,6 +460,8 @@ class OperatonEngine:
             query["processInstanceBusinessKey"] = business_key
         if process_instance_id is not None:
             query["processInstanceId"] = process_instance_id
+        if self.tenant_id:
+            query["tenantIdIn"] = [self.tenant_id]
         found = self._call("POST", "task", "user tasks", json=query) or []
         instance_ids = sorted({str(t["processInstanceId"]) for t in found if t.get("processInstanceId")})
         business_keys: dict[str, str] = {}
@@ -501,7 +534,15 @@ class OperatonEngine:
             "workerId": self.worker_id,
             "maxTasks": max_tasks,
             "usePriority": True,
-            "topics": [{"topicName": t, "lockDuration": lock, "deserializeValues": False} for t in topics],
+            "topics": [
+                {
+                    "topicName": t,
+                    "lockDuration": lock,
+                    "deserializeValues": False,
+                    **({"tenantIdIn": [self.tenant_id]} if self.tenant_id else {}),
+                }
+                for t in topics
+            ],
         }
         wait = (
             async_response_timeout_ms
@@ -578,6 +619,46 @@ class OperatonEngine:
     def extend_lock(self, task_id: str, new_duration_ms: int) -> None:
         """Lock the task for another ``new_duration_ms`` from now (only for the locking worker)."""
         self._external(task_id, "extendLock", f"extend lock of {task_id}", {"newDuration": new_duration_ms})
+
+    def external_task(self, task_id: str) -> ExternalTask | None:
+        """One external task with its process variables; None once it is completed or gone."""
+        op = f"external task {task_id}"
+        response = self._send("GET", f"external-task/{quote(task_id, safe='')}", op)
+        if response.status_code == 404:
+            return None
+        if not response.ok:
+            self._fail(op, response)
+        t = response.json()
+        instance_id = str(t.get("processInstanceId") or "")
+        try:
+            variables = self.instance(instance_id).variables if instance_id else {}
+        except InstanceNotFound:
+            return None
+        return ExternalTask(
+            id=str(t["id"]),
+            topic=str(t.get("topicName") or ""),
+            activity_id=str(t.get("activityId") or ""),
+            process_instance_id=instance_id,
+            process_key=str(t.get("processDefinitionKey") or ""),
+            business_key=str(t.get("businessKey") or ""),
+            variables=variables,
+            retries=t.get("retries"),
+        )
+
+    def external_task_owner(self, task_id: str) -> str | None:
+        """Worker id holding the task's lock (None if unlocked or gone)."""
+        response = self._send("GET", f"external-task/{quote(task_id, safe='')}", f"external task {task_id}")
+        if not response.ok:
+            return None
+        return response.json().get("workerId")
+
+    def count_external_tasks(self, *, with_retries_left: bool = True) -> int:
+        """External tasks of this tenant waiting for or held by a worker (or, if not
+        ``with_retries_left``, those that became incidents)."""
+        params: dict[str, Any] = {"withRetriesLeft" if with_retries_left else "noRetriesLeft": "true"}
+        params.update(self._tenant_params())
+        body = self._call("GET", "external-task/count", "count external tasks", params=params)
+        return int(body["count"])
 
     def unlock(self, task_id: str) -> None:
         """Give the task back: it can be fetched again at once."""

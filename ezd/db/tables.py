@@ -118,9 +118,9 @@ class Document(Base):
     signed: Mapped[bool] = mapped_column(Boolean, default=False)
     signature_verdict: Mapped[str | None] = mapped_column(String(20))
     versions: Mapped[list[DocumentVersion]] = relationship(
-        order_by="DocumentVersion.version", back_populates="document", lazy="selectin"
+        order_by="DocumentVersion.version", back_populates="document"
     )
-    attachments: Mapped[list[Attachment]] = relationship(back_populates="document", lazy="selectin")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="document")
 
 
 class DocumentVersion(Base):

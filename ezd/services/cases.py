@@ -145,7 +145,7 @@ def open_case_for_item(
             "unit": unit.code,
             "referent": referent.login if referent else "",
             "head_group": unit_group(tenant, unit.code, Role.KIEROWNIK.value),
-            "reminder_after": f"P{DEFAULT_DEADLINE_DAYS - 7}D",
+            "reminder_after": deps.settings.case_reminder_after or f"P{DEFAULT_DEADLINE_DAYS - 7}D",
         },
     )
     return OpenedCase(sign, case.id)

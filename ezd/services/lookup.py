@@ -10,9 +10,14 @@ from records.errors import NotFound
 
 
 def tenant_by_code(session: Session, code: str) -> Tenant:
-    tenant = session.execute(select(Tenant).where(Tenant.code == code)).scalar_one_or_none()
+    # memoised per session: every service call starts with this lookup
+    cache: dict[str, Tenant] = session.info.setdefault("ezd.tenants", {})
+    tenant = cache.get(code)
     if tenant is None:
-        raise NotFound(f"no office (tenant) {code!r}")
+        tenant = session.execute(select(Tenant).where(Tenant.code == code)).scalar_one_or_none()
+        if tenant is None:
+            raise NotFound(f"no office (tenant) {code!r}")
+        cache[code] = tenant
     return tenant
 
 

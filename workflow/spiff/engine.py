@@ -28,7 +28,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
@@ -93,6 +93,9 @@ class SpiffEngine:
         self.session = session
         self._specs = specs
         self._lock_ms = lock_ms
+        # Deserialized workflows of this transaction, by instance id, tagged with the row revision
+        # they reflect: a fetch followed by a completion loads the state once, not twice.
+        self._loaded: dict[str, tuple[int, BpmnWorkflow]] = {}
 
     # -- deployment -----------------------------------------------------------------------------
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
@@ -177,9 +180,13 @@ class SpiffEngine:
         ).scalar_one_or_none()
         if row is None:
             raise WorkflowError(f"no process instance {instance_id}")
+        cached = self._loaded.get(instance_id)
+        if cached is not None and cached[0] == row.revision:
+            return row, cached[1]
         spec, subs = self._spec(row.process_key, row.version)
         wf = _CODEC.loads(row.state, spec, subs, row.state_format)
         wf.script_engine = _SCRIPT_ENGINE
+        self._loaded[instance_id] = (row.revision, wf)
         return row, wf
 
     def _advance(self, row: WorkflowInstance, wf: BpmnWorkflow, *, new: bool = False) -> None:
@@ -193,18 +200,20 @@ class SpiffEngine:
         self._save(row, wf, new=new)
 
     def _record_history(self, instance_id: str, tasks: list[Any]) -> None:
+        now = utcnow()
         rows = [
-            WorkflowHistory(
-                instance_id=instance_id,
-                activity_id=t.task_spec.bpmn_id,
-                activity_type=type(t.task_spec).__name__,
-                name=t.task_spec.bpmn_name,
-            )
+            {
+                "instance_id": instance_id,
+                "activity_id": t.task_spec.bpmn_id,
+                "activity_type": type(t.task_spec).__name__,
+                "name": t.task_spec.bpmn_name,
+                "ended_at": now,
+            }
             for t in tasks
             if getattr(t.task_spec, "bpmn_id", None)
         ]
-        if rows:
-            self.session.add_all(rows)
+        if rows:  # one executemany instead of an ORM insert per activity
+            self.session.execute(insert(WorkflowHistory), rows)
 
     def _save(self, row: WorkflowInstance, wf: BpmnWorkflow, *, new: bool = False) -> None:
         now = utcnow()
@@ -215,6 +224,7 @@ class SpiffEngine:
         if new:
             row.revision = 1
             self.session.flush()
+            self._loaded[row.id] = (1, wf)
         else:
             # optimistic check on top of the row lock: a concurrent save would have bumped revision
             res = self.session.execute(
@@ -230,7 +240,9 @@ class SpiffEngine:
                 .execution_options(synchronize_session=False)
             )
             if res.rowcount != 1:  # type: ignore[attr-defined]
+                self._loaded.pop(row.id, None)
                 raise WorkflowError(f"process instance {row.id} was changed concurrently; retry")
+            self._loaded[row.id] = (row.revision + 1, wf)
             self.session.expire(row)
         self._sync_tasks(row.id, wf)
 

@@ -1,0 +1,119 @@
+"""The external-task worker against the real engine (test process of test_operaton_engine.py)
+and a real PostgreSQL database (the idempotency ledger)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from ezd.bootstrap import App
+from tests.distributed.test_operaton_engine import Proc, start_approved, wait_until
+from tests.distributed.test_operaton_engine import proc as proc
+from workers import handlers
+from workers.errors import BusinessError
+from workers.external import ExternalWorker
+from workflow.operaton import OperatonEngine
+
+
+@contextmanager
+def worker(app: App, engine: OperatonEngine, topics: list[str], **options: Any) -> Iterator[ExternalWorker]:
+    w = ExternalWorker(app, engine, topics=topics, long_poll_ms=1000, **options)
+    thread = threading.Thread(target=w.run, daemon=True)
+    thread.start()
+    try:
+        yield w
+    finally:
+        w.stop()
+        thread.join(30)
+        assert not thread.is_alive()
+
+
+def test_handler_exception_retries_with_backoff_then_incident(
+    pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[float] = []
+
+    def broken(task: Any, deps: Any) -> dict[str, Any]:
+        calls.append(time.monotonic())
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(handlers.HANDLERS, proc.register, broken)
+    instance_id = start_approved(engine, proc, business_key, doc={"a": 1})
+    with worker(pg_app, engine, [proc.register]):
+        state = wait_until(lambda: (s := engine.instance(instance_id)).incidents and s, 40, "incident")
+    assert len(calls) == 3  # DEFAULT_RETRIES attempts, then an incident
+    assert calls[1] - calls[0] >= 1.8 and calls[2] - calls[1] >= 3.8  # 2 s, then 4 s backoff
+    assert "disk on fire" in state.incidents[0]
+
+
+def test_business_error_becomes_bpmn_error(
+    pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(task: Any, deps: Any) -> dict[str, Any]:
+        raise BusinessError("REGISTER_FAILED", "no sender")
+
+    monkeypatch.setitem(handlers.HANDLERS, proc.register, refuse)
+    instance_id = start_approved(engine, proc, business_key)
+    with worker(pg_app, engine, [proc.register]):
+        wait_until(lambda: "Task_Fix" in engine.instance(instance_id).active_activities, 20, "error path")
+
+
+def test_long_task_keeps_its_lock_and_runs_once(
+    pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def slow(task: Any, deps: Any) -> dict[str, Any]:
+        calls.append(task.task_id)
+        time.sleep(4.0)  # > 2 x the 1.5 s lock: only the heartbeat keeps it
+        return {"registered": True}
+
+    monkeypatch.setitem(handlers.HANDLERS, proc.register, slow)
+    instance_id = start_approved(engine, proc, business_key)
+    with (
+        worker(pg_app, engine, [proc.register], lock_duration_ms=1500) as w1,
+        worker(pg_app, engine, [proc.register], lock_duration_ms=1500) as w2,
+    ):
+        wait_until(lambda: "Wait_Signed" in engine.instance(instance_id).active_activities, 30, "completion")
+        assert w1.worker_id != w2.worker_id
+    assert len(calls) == 1
+    assert w1.stats["lock_lost"] == w2.stats["lock_lost"] == 0
+
+
+def test_stop_unlocks_a_task_still_running(
+    pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def blocking(task: Any, deps: Any) -> dict[str, Any]:
+        started.set()
+        release.wait(30)
+        return {}
+
+    monkeypatch.setitem(handlers.HANDLERS, proc.register, blocking)
+    start_approved(engine, proc, business_key)
+    w = ExternalWorker(pg_app, engine, topics=[proc.register], long_poll_ms=1000, drain_timeout_s=0.5)
+    thread = threading.Thread(target=w.run, daemon=True)
+    thread.start()
+    assert started.wait(20)
+    [task_id] = list(w._inflight)
+    assert engine.external_task_owner(task_id) == w.worker_id
+    w.stop()
+    thread.join(15)
+    assert not thread.is_alive()
+    assert w.stats["unlocked"] == 1
+    assert engine.external_task_owner(task_id) is None  # free for another worker at once
+    release.set()
+
+
+def test_fetch_asks_for_free_slots_only(pg_app: App, engine: OperatonEngine) -> None:
+    w = ExternalWorker(pg_app, engine, slots=3, topics=["ezd.none"], long_poll_ms=0)
+    asked: list[int] = []
+    w.client.fetch = lambda topics, n: asked.append(n) or []  # type: ignore[method-assign]
+    w._inflight = {"a": None}  # type: ignore[dict-item]
+    assert w._wait_for_free_slots() == 2

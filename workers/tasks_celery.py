@@ -1,0 +1,167 @@
+"""Celery tasks: heavy external-task topics and the periodic jobs.
+
+Tasks are thin: they carry IDs only (external-task id, topic, business key, the id of the
+worker holding the engine lock); the task loads the variables from the engine and everything
+else from the database, through the same handler and idempotency ledger as every runner
+(:func:`workers._external_run.run_committed`).
+
+Failure policy of :func:`run_external_task`: a technical failure is retried by Celery with
+exponential backoff (``RETRY_BASE_S * 2**n``, ``MAX_RETRIES`` times) while the engine lock is
+kept; when retries are exhausted the engine gets a failure with 0 retries (an incident the
+operator sees in the engine) and the message is rejected without requeue, so RabbitMQ
+dead-letters it into ``ezd.dead``. A business error becomes a BPMN error at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Any
+
+from celery import Task
+from celery.exceptions import Reject
+
+from workers import beat
+from workers._external_heartbeat import Heartbeat
+from workers._external_run import run_committed
+from workers.celery_app import celery_app
+from workers.execute import report_to
+from workflow.operaton import EngineUnavailable, LockLost, OperatonEngine
+from workflow.port import ExternalTask, TaskNotFound
+
+if TYPE_CHECKING:
+    from ezd.bootstrap import App
+
+log = logging.getLogger("ezd.workers.celery")
+
+# Heavy topics: signature verification, archive packaging (NES metadata, package, locks).
+HANDOFF_TOPICS = ("ezd.verify-signature", "ezd.archive-prepare", "ezd.archive")
+MAX_RETRIES = 5
+RETRY_BASE_S = 2.0
+LOCK_MS = 120_000
+
+_app: App | None = None
+_engines: dict[str, OperatonEngine] = {}
+_guard = threading.Lock()
+
+
+def use_app(app: App | None) -> None:
+    """Run the tasks against this app (tests, embedded in-process use); None = from environment."""
+    global _app
+    with _guard:
+        _app = app
+        _engines.clear()
+
+
+def ezd_app() -> App:
+    global _app
+    with _guard:
+        if _app is None:
+            from ezd.bootstrap import bootstrap
+
+            _app = bootstrap()
+        return _app
+
+
+def _engine(worker_id: str) -> OperatonEngine:
+    """The adapter acting as ``worker_id`` (the worker that locked the task), one per worker."""
+    from workers.external import remote_engine
+
+    with _guard:
+        engine = _engines.get(worker_id)
+    if engine is None:
+        engine = remote_engine(ezd_app()).clone(worker_id=worker_id)
+        with _guard:
+            _engines[worker_id] = engine
+    return engine
+
+
+def hand_off(task: ExternalTask, worker_id: str) -> bool:
+    """Queue a heavy external task (IDs only); raises if the broker does not take it."""
+    run_external_task.apply_async(
+        kwargs={
+            "task_id": task.id,
+            "topic": task.topic,
+            "business_key": task.business_key,
+            "worker_id": worker_id,
+        },
+        retry=True,
+        retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0},
+    )
+    return True
+
+
+@celery_app.task(
+    name="ezd.run_external_task",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    autoretry_for=(EngineUnavailable,),
+    retry_backoff=RETRY_BASE_S,
+    retry_backoff_max=300,
+)
+def run_external_task(self: Task, task_id: str, topic: str, business_key: str, worker_id: str) -> str:
+    engine = _engine(worker_id)
+    task = engine.external_task(task_id)
+    if task is None:
+        log.info("external task %s (%s, %s) is already done", task_id, topic, business_key)
+        return "gone"
+    if task.topic != topic:
+        raise Reject(f"task {task_id} is {task.topic!r}, not {topic!r}", requeue=False)
+    heartbeat = Heartbeat(engine.extend_lock, LOCK_MS, name=f"celery-{task_id}").start()
+    heartbeat.track(task_id)
+    try:
+        outcome = run_committed(ezd_app(), engine, task)
+    finally:
+        heartbeat.stop()
+    try:
+        if outcome.kind == "failed":
+            retries = int(self.request.retries or 0)
+            if retries < MAX_RETRIES:
+                engine.extend_lock(task_id, LOCK_MS + int(_countdown(retries) * 1000))
+                raise self.retry(countdown=_countdown(retries), exc=RuntimeError(outcome.error))
+            engine.fail_external_task(task_id, outcome.error or "failed", 0, 0)
+            raise Reject(f"{topic} {task_id}: {outcome.error}", requeue=False)
+        report_to(engine, task, outcome)
+    except (LockLost, TaskNotFound) as exc:
+        log.info("external task %s: result not accepted (%s); another run reports it", task_id, exc)
+        return "lock-lost"
+    return outcome.kind
+
+
+def _countdown(retries: int) -> float:
+    return RETRY_BASE_S * 2**retries
+
+
+@celery_app.task(
+    name="ezd.periodic.deadline_reminders",
+    acks_late=True,
+    max_retries=3,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+)
+def deadline_reminders() -> dict[str, Any]:
+    return beat.deadline_reminders(ezd_app())
+
+
+@celery_app.task(
+    name="ezd.periodic.retention_check",
+    acks_late=True,
+    max_retries=3,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+)
+def retention_check() -> dict[str, Any]:
+    return beat.retention_check(ezd_app())
+
+
+@celery_app.task(
+    name="ezd.periodic.fixity_sample",
+    acks_late=True,
+    max_retries=3,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+)
+def fixity_sample(percent: float = beat.FIXITY_PERCENT) -> dict[str, Any]:
+    return beat.fixity_sample(ezd_app(), percent)
