@@ -13,6 +13,13 @@ class DispatchRejected(Exception):
     """
 
 
+class ChannelUnavailable(Exception):
+    """The channel could not take the letter now (network, 5xx, expired token): retry later.
+
+    Nothing was delivered; the same envelope (same idempotency key) may be sent again.
+    """
+
+
 @dataclass(frozen=True)
 class Envelope:
     tenant: str
@@ -23,12 +30,16 @@ class Envelope:
     document: bytes
     filename: str
     idempotency_key: str  # the same letter sent twice must be delivered once
+    # ePUAP box ("/urzad/skrytka") or e-Doręczenia address ("AE:PL-…"); None = not known
+    electronic_address: str | None = None
+    media_type: str = "application/xml"
 
 
 @dataclass(frozen=True)
 class SendReceipt:
     channel: str
     message_id: str
+    evidence: str | None = None  # e.g. ePUAP identyfikatorUpp, post "numer nadawczy"
 
 
 @runtime_checkable

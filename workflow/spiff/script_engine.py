@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from workflow.juel import JuelError, evaluate, is_expression
 
 
-class JuelScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+class JuelScriptEngine(PythonScriptEngine):
     def validate(self, expression: str) -> None:
         if is_expression(expression):
             from workflow.juel import compile_expression

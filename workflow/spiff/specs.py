@@ -21,7 +21,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 
 
-class ExternalServiceTask(ServiceTask):  # type: ignore[misc]
+class ExternalServiceTask(ServiceTask):
     def __init__(self, wf_spec: Any, bpmn_id: str, topic: str, **kwargs: Any) -> None:
         super().__init__(wf_spec, bpmn_id, **kwargs)
         self.topic = topic
@@ -32,7 +32,7 @@ class ExternalServiceTask(ServiceTask):  # type: ignore[misc]
         return True
 
 
-class EzdUserTask(UserTask):  # type: ignore[misc]
+class EzdUserTask(UserTask):
     def __init__(
         self,
         wf_spec: Any,
@@ -47,13 +47,13 @@ class EzdUserTask(UserTask):  # type: ignore[misc]
         self.candidate_groups = candidate_groups
 
 
-class ExternalServiceTaskParser(TaskParser):  # type: ignore[misc]
+class ExternalServiceTaskParser(TaskParser):
     def create_task(self) -> ExternalServiceTask:
         topic = self.node.get(f"{{{CAMUNDA_NS}}}topic")
         return ExternalServiceTask(self.spec, self.bpmn_id, topic=topic, **self.bpmn_attributes)
 
 
-class EzdUserTaskParser(UserTaskParser):  # type: ignore[misc]
+class EzdUserTaskParser(UserTaskParser):
     def create_task(self) -> EzdUserTask:
         return EzdUserTask(
             self.spec,
@@ -65,7 +65,7 @@ class EzdUserTaskParser(UserTaskParser):  # type: ignore[misc]
         )
 
 
-class EzdParser(CamundaParser):  # type: ignore[misc]
+class EzdParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES: ClassVar[dict[str, tuple[type, type]]] = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (ExternalServiceTaskParser, ExternalServiceTask),

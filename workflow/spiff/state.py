@@ -19,7 +19,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 STATE_FORMAT = 1
 
 
-class _StateOnlyConverter(BpmnWorkflowConverter):  # type: ignore[misc]
+class _StateOnlyConverter(BpmnWorkflowConverter):
     """Like SpiffWorkflow's converter, but the spec is supplied, not serialized."""
 
     current_spec: Any = None
