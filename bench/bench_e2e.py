@@ -35,10 +35,16 @@ def bare_peer(cases: int) -> float:
 
     engine = JuelScriptEngine()
     specs = {}
-    for name, key in (("incoming", "ezd_incoming"), ("case_handling", "ezd_case"), ("archive_transfer", "ezd_archive")):
+    for name, key in (
+        ("incoming", "ezd_incoming"),
+        ("case_handling", "ezd_case"),
+        ("archive_transfer", "ezd_archive"),
+    ):
         specs[key] = parse_spec((ROOT / "bpmn" / f"{name}.bpmn").read_bytes(), key, name)
 
-    def run(key: str, data: dict[str, Any], answers: dict[str, list[dict[str, Any]]], messages: set[str]) -> None:
+    def run(
+        key: str, data: dict[str, Any], answers: dict[str, list[dict[str, Any]]], messages: set[str]
+    ) -> None:
         spec, subs = specs[key]
         wf = BpmnWorkflow(spec, subs, script_engine=engine)
         for t in wf.get_tasks(state=TaskState.READY):
@@ -64,14 +70,29 @@ def bare_peer(cases: int) -> float:
     started = time.perf_counter()
     for n in range(cases):
         base = {"tenant": "t", "rpw": f"RPW/{n}/2026", "signed": n % 2 == 1, "kancelaria_group": "g"}
-        run("ezd_incoming", base, {"Task_Decree": [{"unit": "OR", "head_group": "h"}],
-                                   "Task_AssignReferent": [{"referent": "r"}],
-                                   "Task_CaseDecision": [{"case_action": "new", "jrwa": "0122"}]}, set())
+        run(
+            "ezd_incoming",
+            base,
+            {
+                "Task_Decree": [{"unit": "OR", "head_group": "h"}],
+                "Task_AssignReferent": [{"referent": "r"}],
+                "Task_CaseDecision": [{"case_action": "new", "jrwa": "0122"}],
+            },
+            set(),
+        )
         approvals = [{"approved": False}, {"approved": True}] if n % 5 == 0 else [{"approved": True}]
-        run("ezd_case", {**base, "referent": "r", "head_group": "h", "reminder_after": "P23D"},
-            {"Task_Approve": approvals}, {"ezd.delivery-confirmed"})
-        run("ezd_archive", {**base, "archivist_group": "a", "head_group": "h"},
-            {"Task_AcceptTransfer": [{"accepted": True}]}, set())
+        run(
+            "ezd_case",
+            {**base, "referent": "r", "head_group": "h", "reminder_after": "P23D"},
+            {"Task_Approve": approvals},
+            {"ezd.delivery-confirmed"},
+        )
+        run(
+            "ezd_archive",
+            {**base, "archivist_group": "a", "head_group": "h"},
+            {"Task_AcceptTransfer": [{"accepted": True}]},
+            set(),
+        )
     return cases / (time.perf_counter() - started)
 
 
@@ -86,20 +107,26 @@ def ezd_run(documents: int) -> dict[str, Any]:
             "out=r.as_dict();out['peak_rss_mb']=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024;"
             "print(json.dumps(out))"
         )
-        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
         return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--peer-cases", type=int, default=1000)
     args = parser.parse_args()
     ezd = ezd_run(args.documents)
     peer = bare_peer(args.peer_cases)
     ratio = ezd["cases_per_s"] / peer if peer else 0.0
-    print(f"ezd embedded : {ezd['cases_archived']} cases archived from {ezd['documents']} documents "
-          f"in {ezd['elapsed_s']:.1f} s = {ezd['cases_per_s']:.1f} cases/s (target ≥ 100)")
+    print(
+        f"ezd embedded : {ezd['cases_archived']} cases archived from {ezd['documents']} documents "
+        f"in {ezd['elapsed_s']:.1f} s = {ezd['cases_per_s']:.1f} cases/s (target ≥ 100)"
+    )
     print(f"bare Spiff   : {peer:.1f} cases/s (same BPMN, no-op handlers, no persistence)")
     print(f"ratio        : {ratio:.3f} (target ≥ 0.3)")
     print(f"peak RSS     : {ezd['peak_rss_mb']:.0f} MB (target ≤ 300 MB)")

@@ -113,6 +113,7 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
     home.mkdir(parents=True, exist_ok=True)
     db = make_engine(settings.db_url, sqlite_synchronous=settings.sqlite_synchronous)
     sessions = make_session_factory(db)
+    engine_for: Callable[[Session], WorkflowEngine]
     if settings.engine_url:
         from workflow.operaton import OperatonEngine
 
@@ -122,14 +123,11 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
             settings.engine_password.get_secret_value(),
             tenant_id=settings.engine_tenant,
         )
-
-        def engine_for(_session: Session) -> WorkflowEngine:
-            return remote
+        engine_for = lambda _session: remote  # noqa: E731 - one shared REST client
     else:
         from workflow.spiff.engine import SpiffEngine
 
-        def engine_for(session: Session) -> WorkflowEngine:
-            return SpiffEngine(session)
+        engine_for = SpiffEngine  # the embedded engine works inside each session's transaction
 
     channels: dict[str, DispatchChannel] = build_channels(settings, home)
     return App(

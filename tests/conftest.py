@@ -111,7 +111,7 @@ def pg_admin_url() -> str:
         with eng.connect() as conn:
             conn.execute(text("select 1"))
         eng.dispose()
-    except Exception as exc:  # noqa: BLE001 - any connection problem means "no server"
+    except Exception as exc:
         need_service(f"PostgreSQL not reachable at {url.split('@')[-1]}: {type(exc).__name__}")
     return url
 

@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def ezd(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = embedded_env(home, COLUMNS="200")
     proc = subprocess.run(
-        [sys.executable, "-m", "ezd.cli.main", *args], env=env, capture_output=True, text=True, timeout=600, cwd=ROOT
+        [sys.executable, "-m", "ezd.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
     )
     if check:
         assert proc.returncode == 0, proc.stderr
@@ -105,19 +110,28 @@ def test_audit_verify_detects_tampering(tmp_path: Path) -> None:
     ezd(home, "demo", "-n", "2", "--json")
     assert "metryka OK" in ezd(home, "audit", "verify").stdout
     db = sqlite3.connect(home / "ezd.sqlite3")
-    key, seq = db.execute("select chain_key, seq from metryka_entry where action='akceptacja' limit 1").fetchone()
+    key, seq = db.execute(
+        "select chain_key, seq from metryka_entry where action='akceptacja' limit 1"
+    ).fetchone()
     db.close()
 
     _tamper(home, f"update metryka_entry set actor='ktos.inny' where chain_key='{key}' and seq={seq}")
     proc = ezd(home, "audit", "verify", check=False)
-    assert proc.returncode == 1 and f"entry {seq}" in proc.stderr and key in proc.stderr and "edited" in proc.stderr
+    assert (
+        proc.returncode == 1
+        and f"entry {seq}" in proc.stderr
+        and key in proc.stderr
+        and "edited" in proc.stderr
+    )
 
 
 def test_audit_verify_detects_delete_and_reorder(tmp_path: Path) -> None:
     home = tmp_path / "ezd"
     ezd(home, "demo", "-n", "1", "--json")
     db = sqlite3.connect(home / "ezd.sqlite3")
-    key = db.execute("select chain_key from metryka_entry where chain_key like 'case:%' limit 1").fetchone()[0]
+    key = db.execute("select chain_key from metryka_entry where chain_key like 'case:%' limit 1").fetchone()[
+        0
+    ]
     db.close()
     _tamper(home, f"update metryka_entry set seq = 100 where chain_key='{key}' and seq = 2")
     _tamper(home, f"update metryka_entry set seq = 2 where chain_key='{key}' and seq = 3")
@@ -133,6 +147,8 @@ def test_audit_verify_detects_delete_and_reorder(tmp_path: Path) -> None:
     ).fetchone()
     last.close()
     _tamper(home, f"delete from metryka_entry where chain_key='{key}'")  # remove the broken chain entirely…
-    _tamper(home, f"delete from metryka_entry where chain_key='{last_key}' and seq={last_seq}")  # …and a tail entry
+    _tamper(
+        home, f"delete from metryka_entry where chain_key='{last_key}' and seq={last_seq}"
+    )  # …and a tail entry
     proc = ezd(home, "audit", "verify", check=False)
     assert proc.returncode == 1

@@ -18,7 +18,9 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><lolz>&lol3;</lolz>"""
 XXE = b"""<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>"""
 EXTERNAL_DTD = b"""<?xml version="1.0"?><!DOCTYPE d SYSTEM "http://127.0.0.1:9/evil.dtd"><d/>"""
-QUADRATIC = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "' + b"A" * 50_000 + b'">]><d>' + b"&a;" * 1000 + b"</d>"
+QUADRATIC = (
+    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "' + b"A" * 50_000 + b'">]><d>' + b"&a;" * 1000 + b"</d>"
+)
 DEEP = b"<a>" * 5000 + b"</a>" * 5000
 
 
@@ -47,7 +49,9 @@ def _nothing_stored(app: App) -> None:
 def test_hostile_xml_rejected(seeded_app: App, data: bytes, message: str) -> None:
     kanc = actor(seeded_app, "sw.kancelaria")
     with seeded_app.uow() as uow, pytest.raises(InvalidInput, match=message):
-        intake.register_incoming(seeded_app.deps(uow.session), kanc, tenant="sp-swidnik", data=data, filename="x.xml")
+        intake.register_incoming(
+            seeded_app.deps(uow.session), kanc, tenant="sp-swidnik", data=data, filename="x.xml"
+        )
     _nothing_stored(seeded_app)
 
 
@@ -56,7 +60,9 @@ def test_oversize_rejected_before_parsing(seeded_app: App) -> None:
     data = b"<a>" + b"x" * limit + b"</a>"
     kanc = actor(seeded_app, "sw.kancelaria")
     with seeded_app.uow() as uow, pytest.raises(InvalidInput, match="limit"):
-        intake.register_incoming(seeded_app.deps(uow.session), kanc, tenant="sp-swidnik", data=data, filename="x.xml")
+        intake.register_incoming(
+            seeded_app.deps(uow.session), kanc, tenant="sp-swidnik", data=data, filename="x.xml"
+        )
     _nothing_stored(seeded_app)
 
 
@@ -74,14 +80,18 @@ def test_only_kancelaria_registers(seeded_app: App) -> None:
 def _registered_and_assigned(app: App) -> str:
     kanc, boss = actor(app, "sw.kancelaria"), actor(app, "sw.kierownik")
     with app.uow() as uow:
-        reg = intake.register_incoming(app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(3), filename="a.xml")
+        reg = intake.register_incoming(
+            app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(3), filename="a.xml"
+        )
         uow.commit()
     run_pending(app)
     with app.uow() as uow:
         intake.decree(app.deps(uow.session), kanc, tenant="sp-swidnik", rpw=reg.sign, unit="OR")
         uow.commit()
     with app.uow() as uow:
-        intake.assign_referent(app.deps(uow.session), boss, tenant="sp-swidnik", rpw=reg.sign, referent="sw.referent")
+        intake.assign_referent(
+            app.deps(uow.session), boss, tenant="sp-swidnik", rpw=reg.sign, referent="sw.referent"
+        )
         uow.commit()
     return reg.sign
 

@@ -7,7 +7,15 @@ from collections import Counter as Tally
 from sqlalchemy import select
 
 from ezd.bootstrap import App
-from ezd.db.tables import CaseFile, Document, IncomingItem, MetrykaEntry, OutgoingItem, Tenant, WorkflowInstance
+from ezd.db.tables import (
+    CaseFile,
+    Document,
+    IncomingItem,
+    MetrykaEntry,
+    OutgoingItem,
+    Tenant,
+    WorkflowInstance,
+)
 from ezd.demo.driver import Demo
 from ezd.services.audit import verify_all
 from storage.local import LocalObjectStore
@@ -30,7 +38,9 @@ def test_main_job_on_both_stacks(stack: App) -> None:
     result = Demo(stack).run(12)
     assert result.documents == 12
     assert result.cases_archived == result.cases_opened == 12 - result.attached_to_existing
-    assert result.attached_to_existing >= 1 and result.returned_for_changes >= 1 and result.signed_incoming == 6
+    assert (
+        result.attached_to_existing >= 1 and result.returned_for_changes >= 1 and result.signed_incoming == 6
+    )
     with stack.uow() as uow:
         s = uow.session
         assert {c.state for c in s.execute(select(CaseFile)).scalars()} == {"archived"}
@@ -49,7 +59,9 @@ def test_main_job_on_both_stacks(stack: App) -> None:
         # signed incoming letters were verified against the demo CA
         verdicts = Tally(
             d.signature_verdict
-            for d in s.execute(select(Document).where(Document.direction == "incoming", Document.signed)).scalars()
+            for d in s.execute(
+                select(Document).where(Document.direction == "incoming", Document.signed)
+            ).scalars()
         )
         assert verdicts == {"TOTAL-PASSED": 6}
         # metryka: the full life of each case, in order, with the acting people
@@ -58,7 +70,9 @@ def test_main_job_on_both_stacks(stack: App) -> None:
         actions = [
             e.action
             for e in s.execute(
-                select(MetrykaEntry).where(MetrykaEntry.chain_key == f"case:{case.id}").order_by(MetrykaEntry.seq)
+                select(MetrykaEntry)
+                .where(MetrykaEntry.chain_key == f"case:{case.id}")
+                .order_by(MetrykaEntry.seq)
             ).scalars()
         ]
         core = [a for a in actions if a not in ("zwrot_do_poprawy", "dolaczenie_dokumentu")]

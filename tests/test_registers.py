@@ -23,7 +23,11 @@ def _register_many(app: App, who: str, worker: int, failures: list[int], errors:
         try:
             with app.uow() as uow:
                 intake.register_incoming(
-                    app.deps(uow.session), kanc, tenant="ug-melgiew", data=letter(worker * 100 + i), filename="l.xml"
+                    app.deps(uow.session),
+                    kanc,
+                    tenant="ug-melgiew",
+                    data=letter(worker * 100 + i),
+                    filename="l.xml",
                 )
                 if (worker + i) % 4 == 0:
                     failures.append(1)
@@ -38,7 +42,8 @@ def test_rpw_gapless_under_concurrency_and_rollback(stack: App) -> None:
     failures: list[int] = []
     errors: list[BaseException] = []
     threads = [
-        threading.Thread(target=_register_many, args=(app, "mg.kancelaria", w, failures, errors)) for w in range(THREADS)
+        threading.Thread(target=_register_many, args=(app, "mg.kancelaria", w, failures, errors))
+        for w in range(THREADS)
     ]
     for t in threads:
         t.start()
@@ -57,10 +62,14 @@ def test_counter_rollback_does_not_burn(app: App) -> None:
     seed_and_deploy(app)
     kanc = actor(app, "sw.kancelaria")
     with app.uow() as uow:
-        intake.register_incoming(app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(1), filename="a.xml")
+        intake.register_incoming(
+            app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(1), filename="a.xml"
+        )
         # no commit
     with app.uow() as uow:
-        reg = intake.register_incoming(app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(2), filename="b.xml")
+        reg = intake.register_incoming(
+            app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(2), filename="b.xml"
+        )
         uow.commit()
     assert reg.sign.startswith("RPW/1/")
     with app.uow() as uow:
@@ -73,7 +82,9 @@ def test_case_seq_per_unit_jrwa_year(app: App, n: int) -> None:
 
     Demo(app).run(n * 5)
     with app.uow() as uow:
-        rows = uow.session.execute(select(CaseFile.tenant_id, CaseFile.unit_id, CaseFile.jrwa_class_id, CaseFile.seq)).all()
+        rows = uow.session.execute(
+            select(CaseFile.tenant_id, CaseFile.unit_id, CaseFile.jrwa_class_id, CaseFile.seq)
+        ).all()
     groups: dict[tuple[int, int, int], list[int]] = {}
     for t, u, j, seq in rows:
         groups.setdefault((t, u, j), []).append(seq)

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from ezd.bootstrap import App
 
 
-def run_pending(app: App, *, topics: Sequence[str] | None = None, limit: int = 10_000, batch: int = 20) -> int:
+def run_pending(
+    app: App, *, topics: Sequence[str] | None = None, limit: int = 10_000, batch: int = 20
+) -> int:
     """Run ready external tasks (and due timers) until none is left; return how many ran."""
     topics = list(topics or HANDLERS)
     ran = 0

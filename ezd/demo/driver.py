@@ -128,16 +128,22 @@ class Demo:
             xml = self._resident_signer().sign_enveloped(xml)
             result.signed_incoming += 1
         kanc = self.actor(login(t, "kancelaria"))
-        reg = self.step(lambda d: intake.register_incoming(d, kanc, tenant=t.code, data=xml, filename=f"pismo-{n}.xml"))
+        reg = self.step(
+            lambda d: intake.register_incoming(d, kanc, tenant=t.code, data=xml, filename=f"pismo-{n}.xml")
+        )
         self.work()
         self.step(lambda d: intake.decree(d, kanc, tenant=t.code, rpw=reg.sign, unit="OR"))
         boss = self.actor(login(t, "kierownik"))
         referent_login = login(t, "referent" if n % 3 else "referent2")
-        self.step(lambda d: intake.assign_referent(d, boss, tenant=t.code, rpw=reg.sign, referent=referent_login))
+        self.step(
+            lambda d: intake.assign_referent(d, boss, tenant=t.code, rpw=reg.sign, referent=referent_login)
+        )
         referent = self.actor(referent_login)
         if t.code in waiting and n % 10 in (8, 9):
             target, case_referent, case_boss, case_n = waiting.pop(t.code)
-            self.step(lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, attach_to=target))
+            self.step(
+                lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, attach_to=target)
+            )
             self.work()
             result.attached_to_existing += 1
             self._handle_case(t, target, case_referent, case_boss, case_n, result)

@@ -21,7 +21,9 @@ def test_case_sign_round_trip() -> None:
     assert CaseSign.parse("OR-A.0122.15.2025") == CaseSign("OR-A", "0122", 15, 2025)
 
 
-@pytest.mark.parametrize("bad", ["OR.0012.7", "or.0012.7.2026", "OR.00123.7.2026", "OR.0012.0.2026", "OR..7.2026"])
+@pytest.mark.parametrize(
+    "bad", ["OR.0012.7", "or.0012.7.2026", "OR.00123.7.2026", "OR.0012.0.2026", "OR..7.2026"]
+)
 def test_case_sign_rejects(bad: str) -> None:
     with pytest.raises(InvalidInput):
         CaseSign.parse(bad)
@@ -51,7 +53,9 @@ def _chain(n: int) -> list[Entry]:
     prev = GENESIS
     t0 = datetime(2026, 3, 1, 8, 0)
     for i in range(1, n + 1):
-        e = seal(Entry("case:1", i, prev, t0 + timedelta(minutes=i), f"user{i}", None, f"act{i}", "doc", {"i": i}))
+        e = seal(
+            Entry("case:1", i, prev, t0 + timedelta(minutes=i), f"user{i}", None, f"act{i}", "doc", {"i": i})
+        )
         out.append(e)
         prev = e.hash
     return out
@@ -64,7 +68,9 @@ def test_metryka_chain_intact() -> None:
 def test_metryka_detects_edit() -> None:
     chain = _chain(5)
     e = chain[2]
-    chain[2] = Entry(e.chain_key, e.seq, e.prev_hash, e.at, "intruder", None, e.action, e.document_ref, e.details, e.hash)
+    chain[2] = Entry(
+        e.chain_key, e.seq, e.prev_hash, e.at, "intruder", None, e.action, e.document_ref, e.details, e.hash
+    )
     brk = verify_chain(chain)
     assert brk is not None and brk.seq == 3 and "edited" in brk.reason
 
@@ -73,7 +79,7 @@ def test_metryka_detects_delete_and_reorder() -> None:
     chain = _chain(5)
     brk = verify_chain(chain[:2] + chain[3:])
     assert brk is not None and brk.seq == 4
-    swapped = chain[:1] + [chain[2], chain[1]] + chain[3:]
+    swapped = [*chain[:1], chain[2], chain[1], *chain[3:]]
     brk = verify_chain(swapped)
     assert brk is not None and brk.seq == 3
 

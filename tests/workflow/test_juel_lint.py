@@ -19,7 +19,7 @@ BPMN = Path(__file__).resolve().parents[2] / "bpmn"
         ("${approved}", {"approved": True}, True),
         ("${!approved}", {"approved": True}, False),
         ("${case_action == 'attach'}", {"case_action": "attach"}, True),
-        ("${case_action eq \"new\"}", {"case_action": "attach"}, False),
+        ('${case_action eq "new"}', {"case_action": "attach"}, False),
         ("${n >= 3 && (a || not b)}", {"n": 3, "a": False, "b": False}, True),
         ("${empty jrwa}", {"jrwa": ""}, True),
         ("${empty items}", {"items": [1]}, False),
@@ -31,7 +31,9 @@ def test_juel_subset(expr: str, variables: dict[str, object], expected: object) 
     assert evaluate(expr, variables) == expected
 
 
-@pytest.mark.parametrize("expr", ["${a.b}", "${f(x)}", "${a + 1}", "${a ? b : c}", "${a[0]}", "approved", "${${a}}"])
+@pytest.mark.parametrize(
+    "expr", ["${a.b}", "${f(x)}", "${a + 1}", "${a ? b : c}", "${a[0]}", "approved", "${${a}}"]
+)
 def test_juel_rejects_outside_subset(expr: str) -> None:
     with pytest.raises(JuelError):
         evaluate(expr, {"a": 1, "b": 2, "c": 3, "x": 1, "approved": True})

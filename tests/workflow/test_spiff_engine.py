@@ -112,7 +112,7 @@ def test_versions_running_instances_keep_theirs(app: App, tmp_path: Path) -> Non
 def test_deploy_rejects_unportable(app: App, tmp_path: Path) -> None:
     bad = tmp_path / "bad.bpmn"
     bad.write_text((BPMN / "incoming.bpmn").read_text().replace("${signed}", "${signed == true ? 1 : 0}"))
-    with app.uow() as uow, pytest.raises(DeploymentRejected, match="bad.bpmn"):
+    with app.uow() as uow, pytest.raises(DeploymentRejected, match=r"bad\.bpmn"):
         _engine(app, uow.session).deploy([bad])
 
 
