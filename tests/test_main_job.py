@@ -6,6 +6,7 @@ from collections import Counter as Tally
 
 from sqlalchemy import select
 
+from ezd import xsd
 from ezd.bootstrap import App
 from ezd.db.tables import (
     CaseFile,
@@ -81,6 +82,16 @@ def test_main_job_on_both_stacks(stack: App) -> None:
         ]
         chains, entries, brk = verify_all(s)
         assert brk is None and chains > result.cases_opened and entries > 15 * result.cases_opened
+    # the NES metadata written when the case went to the archive is valid against Metadane-1.7.xsd
+    with stack.uow() as uow:
+        details = uow.session.execute(
+            select(MetrykaEntry.details).where(MetrykaEntry.action == "przygotowanie_do_archiwum")
+        ).scalars().all()
+    assert len(details) == result.cases_opened
+    for d in details[:3]:
+        xml = stack.store.get(str(d["case_metadata"]))
+        assert b"<ndap:dokument" in xml or b"dokument" in xml
+        assert xsd.validate(xml, "Metadane-1.7.xsd") == []
     if isinstance(stack.store, LocalObjectStore):
         locks = list((stack.store.root / "locks").glob("*.json"))
         assert len(locks) >= 3 * result.cases_opened  # content + metadata locked for the retention period

@@ -11,7 +11,18 @@ from typing import Annotated
 import click
 import typer
 
-from ezd.cli import archive_cmd, audit_cmd, cases_cmd, demo_cmd, intake_cmd, jrwa_cmd, system_cmd
+from ezd.cli import (
+    archive_cmd,
+    audit_cmd,
+    cases_cmd,
+    demo_cmd,
+    fixity_cmd,
+    intake_cmd,
+    jrwa_cmd,
+    serve_cmd,
+    system_cmd,
+    worker_cmd,
+)
 
 app = typer.Typer(
     name="ezd",
@@ -27,8 +38,11 @@ app.add_typer(cases_cmd.case_app, name="case")
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.add_typer(jrwa_cmd.jrwa_app, name="jrwa")
 app.add_typer(archive_cmd.archive_app, name="archive")
+app.add_typer(fixity_cmd.fixity_app, name="fixity")
 app.add_typer(system_cmd.db_app, name="db")
 app.command("work")(system_cmd.work)
+app.command("serve")(serve_cmd.serve)
+app.add_typer(worker_cmd.worker_app, name="worker")
 
 
 def _mount_signatures() -> None:

@@ -1,0 +1,248 @@
+"""Administration by a signed-in office admin (web/API).
+
+:mod:`ezd.services.admin` holds the primitives, also used by seeding as the system; here every
+call checks that the actor is an admin of the office concerned, and lists are scoped to it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ezd.db.tables import JrwaClass, MetrykaChain, MetrykaEntry, RoleGrant, Substitution, Unit, User
+from ezd.services import admin, audit
+from ezd.services.actor import Actor, unit_by_code
+from ezd.services.lookup import tenant_by_code
+from records.errors import InvalidInput, NotFound
+from records.metryka import GENESIS, ChainBreak, verify_chain
+from records.tenancy import Role
+
+
+def list_units(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, str]]:
+    t = tenant_by_code(session, tenant)
+    if not actor.system and tenant not in actor.tenants():
+        raise NotFound(f"no office (tenant) {tenant!r}")
+    rows = session.execute(select(Unit).where(Unit.tenant_id == t.id).order_by(Unit.code)).scalars()
+    return [{"code": u.code, "name": u.name} for u in rows]
+
+
+def create_unit(session: Session, actor: Actor, *, tenant: str, code: str, name: str) -> dict[str, str]:
+    actor.require(tenant, Role.ADMIN)
+    t = tenant_by_code(session, tenant)
+    if session.execute(select(Unit).where(Unit.tenant_id == t.id, Unit.code == code)).scalar_one_or_none():
+        raise InvalidInput(f"unit {code!r} already exists")
+    if not name.strip():
+        raise InvalidInput("a unit needs a name")
+    unit = admin.create_unit(session, tenant=tenant, code=code, name=name.strip()[:200])
+    audit.record(
+        session,
+        chain_key=audit.tenant_chain(tenant),
+        tenant_id=t.id,
+        actor=actor.login,
+        action="utworzenie_komorki",
+        details={"unit": unit.code},
+    )
+    return {"code": unit.code, "name": unit.name}
+
+
+def _tenant_users(session: Session, tenant_id: int) -> dict[int, User]:
+    rows = session.execute(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .where(Unit.tenant_id == tenant_id)
+    ).scalars()
+    return {u.id: u for u in rows}
+
+
+def list_users(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, Any]]:
+    """People with a role in the office; admins see lock state, others logins and names only."""
+    t = tenant_by_code(session, tenant)
+    if not actor.system and tenant not in actor.tenants():
+        raise NotFound(f"no office (tenant) {tenant!r}")
+    is_admin = actor.can(tenant, Role.ADMIN)
+    users = _tenant_users(session, t.id)
+    grants: dict[int, list[dict[str, str]]] = {}
+    for g in session.execute(
+        select(RoleGrant).join(Unit, Unit.id == RoleGrant.unit_id).where(Unit.tenant_id == t.id)
+    ).scalars():
+        grants.setdefault(g.user_id, []).append({"unit": g.unit.code, "role": g.role})
+    out = []
+    for u in sorted(users.values(), key=lambda u: u.login):
+        row: dict[str, Any] = {"login": u.login, "full_name": u.full_name, "grants": grants.get(u.id, [])}
+        if is_admin:
+            row.update(
+                active=u.active,
+                locked_until=u.locked_until.isoformat() if u.locked_until else None,
+                failed_logins=u.failed_logins,
+            )
+        out.append(row)
+    return out
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    tenant: str,
+    login: str,
+    full_name: str,
+    password: str,
+    unit: str,
+    role: Role,
+) -> dict[str, Any]:
+    actor.require(tenant, Role.ADMIN)
+    if not login or len(login) > 64 or not all(c.isalnum() or c in ".-_" for c in login):
+        raise InvalidInput("a login is 1-64 letters, digits, '.', '-' or '_'")
+    if not full_name.strip():
+        raise InvalidInput("a user needs a full name")
+    t = tenant_by_code(session, tenant)
+    unit_by_code(session, t.id, unit)
+    admin.create_user(session, login=login, full_name=full_name.strip()[:200], password=password)
+    admin.grant_role(session, login=login, tenant=tenant, unit=unit, role=Role(role))
+    audit.record(
+        session,
+        chain_key=audit.tenant_chain(tenant),
+        tenant_id=t.id,
+        actor=actor.login,
+        action="utworzenie_konta",
+        details={"login": login, "unit": unit, "role": Role(role).value},
+    )
+    return {"login": login, "full_name": full_name, "grants": [{"unit": unit, "role": Role(role).value}]}
+
+
+def grant_role(session: Session, actor: Actor, *, tenant: str, login: str, unit: str, role: Role) -> None:
+    actor.require(tenant, Role.ADMIN)
+    t = tenant_by_code(session, tenant)
+    user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"no user {login!r}")
+    u = unit_by_code(session, t.id, unit)
+    exists = session.execute(
+        select(RoleGrant).where(
+            RoleGrant.user_id == user.id, RoleGrant.unit_id == u.id, RoleGrant.role == Role(role).value
+        )
+    ).scalar_one_or_none()
+    if exists is None:
+        admin.grant_role(session, login=login, tenant=tenant, unit=unit, role=Role(role))
+    audit.record(
+        session,
+        chain_key=audit.tenant_chain(tenant),
+        tenant_id=t.id,
+        actor=actor.login,
+        action="nadanie_roli",
+        details={"login": login, "unit": unit, "role": Role(role).value},
+    )
+
+
+def unlock_user(session: Session, actor: Actor, *, tenant: str, login: str) -> None:
+    actor.require(tenant, Role.ADMIN)
+    t = tenant_by_code(session, tenant)
+    users = {u.login: u for u in _tenant_users(session, t.id).values()}
+    if login not in users:
+        raise NotFound(f"no user {login!r} in this office")
+    users[login].failed_logins = 0
+    users[login].locked_until = None
+    audit.record(
+        session,
+        chain_key=audit.tenant_chain(tenant),
+        tenant_id=t.id,
+        actor=actor.login,
+        action="odblokowanie_konta",
+        details={"login": login},
+    )
+
+
+def add_substitution(
+    session: Session, actor: Actor, *, tenant: str, absent: str, substitute: str, start: date, end: date
+) -> None:
+    """Both people must belong to the office, so an admin cannot lend rights across offices."""
+    actor.require(tenant, Role.ADMIN)
+    t = tenant_by_code(session, tenant)
+    members = {u.login for u in _tenant_users(session, t.id).values()}
+    for login in (absent, substitute):
+        if login not in members:
+            raise NotFound(f"no user {login!r} in this office")
+    admin.add_substitution(
+        session, actor, tenant=tenant, absent=absent, substitute=substitute, start=start, end=end
+    )
+
+
+def list_substitutions(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, str]]:
+    actor.require(tenant, Role.ADMIN)
+    t = tenant_by_code(session, tenant)
+    members = _tenant_users(session, t.id)
+    logins = {uid: u.login for uid, u in members.items()}
+    rows = session.execute(
+        select(Substitution)
+        .where(Substitution.absent_user_id.in_(list(members)))
+        .order_by(Substitution.start.desc())
+    ).scalars()
+    return [
+        {
+            "absent": logins.get(s.absent_user_id, "?"),
+            "substitute": logins.get(s.substitute_user_id, "?"),
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "created_by": s.created_by,
+        }
+        for s in rows
+    ]
+
+
+def list_jrwa(
+    session: Session, actor: Actor, *, tenant: str, leaves_only: bool = False
+) -> list[dict[str, Any]]:
+    t = tenant_by_code(session, tenant)
+    if not actor.system and tenant not in actor.tenants():
+        raise NotFound(f"no office (tenant) {tenant!r}")
+    q = select(JrwaClass).where(JrwaClass.tenant_id == t.id)
+    if leaves_only:
+        q = q.where(JrwaClass.is_leaf.is_(True))
+    return [
+        {"symbol": c.symbol, "title": c.title, "category": c.category, "is_leaf": c.is_leaf}
+        for c in session.execute(q.order_by(JrwaClass.symbol)).scalars()
+    ]
+
+
+def verify_tenant_audit(session: Session, actor: Actor, *, tenant: str) -> dict[str, Any]:
+    """Verify the office's metryka chains (an admin sees only their own office's chains)."""
+    if not (actor.can(tenant, Role.ADMIN) or actor.can(tenant, Role.ARCHIWISTA)):
+        actor.require(tenant, Role.ADMIN)
+    t = tenant_by_code(session, tenant)
+    chains = entries = 0
+    broken: ChainBreak | None = None
+    for head in session.execute(
+        select(MetrykaChain).where(MetrykaChain.tenant_id == t.id).order_by(MetrykaChain.chain_key)
+    ).scalars():
+        chains += 1
+        rows = (
+            session.execute(
+                select(MetrykaEntry)
+                .where(MetrykaEntry.chain_key == head.chain_key)
+                .order_by(MetrykaEntry.seq, MetrykaEntry.id)
+            )
+            .scalars()
+            .all()
+        )
+        chain = [audit._as_entry(r) for r in rows]
+        entries += len(chain)
+        broken = verify_chain(chain)
+        last = chain[-1] if chain else None
+        if broken is None and (
+            (last.seq if last else 0) != head.last_seq or (last.hash if last else GENESIS) != head.last_hash
+        ):
+            broken = ChainBreak(
+                head.chain_key, (last.seq + 1) if last else 1, "entries at the end of the chain were removed"
+            )
+        if broken is not None:
+            break
+    return {
+        "ok": broken is None,
+        "chains": chains,
+        "entries": entries,
+        "break": str(broken) if broken else None,
+    }

@@ -1,0 +1,127 @@
+"""Kancelaria: the RPW (register, list, show), dekretacja, referent assignment, case decision,
+and the outgoing register."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+
+from ezd.services import cases, intake, queries
+from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
+from ezd.web.dependencies import Me, ServiceDeps, UoW
+from ezd.web.forms import incoming_metadata, read_upload
+from records.intake import Channel
+
+router = APIRouter(prefix="/api/v1/tenants/{tenant}", tags=["kancelaria"])
+
+Tenant = Annotated[str, Path(pattern=TENANT, description="Office code, e.g. ug-melgiew")]
+Year = Annotated[int, Path(ge=2000, le=2999)]
+Number = Annotated[int, Path(ge=1, le=10_000_000)]
+
+
+def rpw(year: int, number: int) -> str:
+    return f"RPW/{number}/{year}"
+
+
+@router.post("/incoming", summary="Register an incoming item (ePUAP XML, PDF or a scan)", status_code=201)
+async def register(
+    tenant: Tenant,
+    me: Me,
+    deps: ServiceDeps,
+    file: Annotated[UploadFile, File(description="The item as received")],
+    sender: Annotated[str, Form(max_length=300)] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    letter_date: Annotated[date | None, Form()] = None,
+    channel: Annotated[Channel, Form()] = Channel.EPUAP,
+    kind: Annotated[str, Form(max_length=40)] = "pismo",
+    sender_address: Annotated[str, Form(max_length=500)] = "",
+    sender_reference: Annotated[str, Form(max_length=100)] = "",
+    attachments: Annotated[int, Form(ge=0, le=1000)] = 0,
+    restricted: Annotated[bool, Form()] = False,
+) -> dict[str, Any]:
+    data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
+    metadata = incoming_metadata(
+        sender=sender,
+        title=title,
+        letter_date=letter_date,
+        channel=channel,
+        kind=kind,
+        sender_address=sender_address,
+        sender_reference=sender_reference,
+        attachments=attachments,
+        restricted=restricted,
+        media_type=media_type,
+    )
+    reg = intake.register_incoming(
+        deps,
+        me.actor,
+        tenant=tenant,
+        data=data,
+        filename=filename,
+        media_type=media_type,
+        metadata=metadata,
+        channel=channel,
+    )
+    return {"rpw": reg.sign, "tenant": tenant, "document": reg.document_uid, "sha256": reg.sha256}
+
+
+@router.get("/incoming", summary="The RPW of a year")
+def rpw_list(
+    tenant: Tenant,
+    me: Me,
+    uow: UoW,
+    year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+) -> list[dict[str, Any]]:
+    return queries.rpw_list(
+        uow.session, me.actor, tenant=tenant, year=year or date.today().year, status=status
+    )
+
+
+@router.get("/incoming/{year}/{number}", summary="One incoming item")
+def item(tenant: Tenant, year: Year, number: Number, me: Me, uow: UoW) -> dict[str, Any]:
+    return queries.item_view(uow.session, me.actor, tenant=tenant, rpw=rpw(year, number))
+
+
+@router.post("/incoming/{year}/{number}/decree", summary="Dekretacja: send the item to a unit")
+def decree(
+    tenant: Tenant, year: Year, number: Number, body: DecreeBody, me: Me, deps: ServiceDeps
+) -> dict[str, str]:
+    intake.decree(deps, me.actor, tenant=tenant, rpw=rpw(year, number), unit=body.unit)
+    return {"rpw": rpw(year, number), "unit": body.unit}
+
+
+@router.post("/incoming/{year}/{number}/assign", summary="The unit head assigns a referent")
+def assign(
+    tenant: Tenant, year: Year, number: Number, body: AssignBody, me: Me, deps: ServiceDeps
+) -> dict[str, str]:
+    intake.assign_referent(deps, me.actor, tenant=tenant, rpw=rpw(year, number), referent=body.referent)
+    return {"rpw": rpw(year, number), "referent": body.referent}
+
+
+@router.post(
+    "/incoming/{year}/{number}/case-decision",
+    summary="Open a new case in a JRWA class, or attach the item to an existing case",
+)
+def case_decision(
+    tenant: Tenant, year: Year, number: Number, body: CaseDecisionBody, me: Me, deps: ServiceDeps
+) -> dict[str, str | None]:
+    cases.case_decision(
+        deps,
+        me.actor,
+        tenant=tenant,
+        rpw=rpw(year, number),
+        jrwa=body.jrwa,
+        title=body.title,
+        attach_to=body.attach_to,
+    )
+    return {"rpw": rpw(year, number), "jrwa": body.jrwa, "attach_to": body.attach_to}
+
+
+@router.get("/outgoing", summary="The outgoing register of a year")
+def outgoing_register(
+    tenant: Tenant, me: Me, uow: UoW, year: Annotated[int | None, Query(ge=2000, le=2999)] = None
+) -> list[dict[str, Any]]:
+    return queries.outgoing_register(uow.session, me.actor, tenant=tenant, year=year or date.today().year)

@@ -1,0 +1,36 @@
+"""Public endpoints: the list of offices and the residents' case status (sign + access code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+
+from ezd.db.tables import Tenant
+from ezd.services.case_actions import public_status
+from ezd.web.api.models import PublicStatusBody
+from ezd.web.dependencies import UoW
+
+router = APIRouter(prefix="/api/v1/public", tags=["public"])
+
+
+@router.get("/offices", summary="Offices of the partnership (code and name)")
+def offices(uow: UoW) -> list[dict[str, str]]:
+    return [
+        {"code": t.code, "name": t.name}
+        for t in uow.session.execute(select(Tenant).order_by(Tenant.name)).scalars()
+    ]
+
+
+@router.post("/case-status", summary="Status and deadline of a case for its access code; no personal data")
+def case_status(body: PublicStatusBody, request: Request, uow: UoW) -> dict[str, Any]:
+    address = request.client.host if request.client else "?"
+    request.app.state.public_throttle.check(address)
+    from records.errors import NotFound
+
+    try:
+        return public_status(uow.session, tenant=body.tenant, case_sign=body.sign, code=body.code)
+    except NotFound:
+        request.app.state.public_throttle.failed(address)
+        raise

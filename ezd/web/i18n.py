@@ -1,0 +1,185 @@
+"""Polish by default, English switchable (cookie ``ezd_lang``).
+
+Templates are written in Polish; :data:`EN` maps each Polish text to English.  A missing entry
+falls back to Polish rather than failing a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Request
+
+LANG_COOKIE = "ezd_lang"
+LANGS = ("pl", "en")
+
+EN: dict[str, str] = {
+    "Elektroniczne zarządzanie dokumentacją": "Electronic records management",
+    "Przejdź do treści": "Skip to content",
+    "Moje zadania": "My tasks",
+    "Rejestracja pisma": "Register incoming",
+    "Rejestr przesyłek wpływających": "Incoming register (RPW)",
+    "Rejestr przesyłek wychodzących": "Outgoing register",
+    "Sprawy": "Cases",
+    "Akceptacje": "Approvals",
+    "Wydział": "Unit",
+    "Pulpit": "Dashboard",
+    "Archiwum": "Archive",
+    "Administracja": "Administration",
+    "Wyloguj": "Sign out",
+    "Zaloguj": "Sign in",
+    "Logowanie": "Sign in",
+    "Login": "Login",
+    "Hasło": "Password",
+    "Zaloguj przez SSO": "Sign in with SSO",
+    "Sprawdź status sprawy": "Check the status of a case",
+    "Urząd": "Office",
+    "Znak sprawy": "Case sign",
+    "Kod dostępu": "Access code",
+    "Sprawdź": "Check",
+    "Status": "Status",
+    "Termin": "Deadline",
+    "Termin załatwienia": "Deadline",
+    "Zadanie": "Task",
+    "Dotyczy": "Concerns",
+    "Tytuł": "Title",
+    "Brak zadań.": "No tasks.",
+    "po terminie": "overdue",
+    "termin wkrótce": "due soon",
+    "Otwórz": "Open",
+    "Plik": "File",
+    "Nadawca": "Sender",
+    "Adres nadawcy": "Sender address",
+    "Data pisma": "Letter date",
+    "Kanał wpływu": "Channel",
+    "Rodzaj": "Kind",
+    "Znak pisma nadawcy": "Sender's reference",
+    "Liczba załączników": "Attachments",
+    "Dostęp ograniczony (dane osobowe)": "Restricted access (personal data)",
+    "Zarejestruj": "Register",
+    "Dla pisma ePUAP (XML) metadane zostaną odczytane z pisma; pola można zostawić puste.": (
+        "For an ePUAP (XML) letter the metadata are read from the letter; the fields may be left empty."
+    ),
+    "Pismo zarejestrowane": "Item registered",
+    "Numer RPW": "RPW number",
+    "Dekretacja": "Decree",
+    "Komórka": "Unit",
+    "Dekretuj": "Decree",
+    "Przydział referenta": "Assign a referent",
+    "Referent": "Referent",
+    "Przydziel": "Assign",
+    "Decyzja o sprawie": "Case decision",
+    "Załóż nową sprawę w klasie JRWA": "Open a new case in JRWA class",
+    "lub dołącz do sprawy": "or attach to case",
+    "Zapisz decyzję": "Save decision",
+    "Rok": "Year",
+    "Pokaż": "Show",
+    "Stan": "State",
+    "Sprawa": "Case",
+    "Data wpływu": "Received",
+    "Zarejestrował": "Registered by",
+    "Dokumenty": "Documents",
+    "Wersje": "Versions",
+    "Pobierz": "Download",
+    "Metryka sprawy": "Case record (metryka)",
+    "Kiedy": "When",
+    "Kto": "Who",
+    "Czynność": "Action",
+    "za": "for",
+    "Przebieg procesu": "Process",
+    "Projekt odpowiedzi": "Reply draft",
+    "Adresat": "Addressee",
+    "Kanał wysyłki": "Dispatch channel",
+    "Wyślij do akceptacji": "Send for approval",
+    "Akceptacja": "Approval",
+    "Komentarz": "Comment",
+    "Akceptuj i podpisz": "Approve and sign",
+    "Zwróć do poprawy": "Return for changes",
+    "Potwierdzenie doręczenia": "Delivery confirmation",
+    "Numer UPD/UPO": "Receipt (UPD/UPO) number",
+    "Zapisz": "Save",
+    "Udostępnij urzędowi": "Share with office",
+    "Udostępnij": "Share",
+    "Kod dostępu dla mieszkańca": "Resident access code",
+    "Wydaj kod": "Issue code",
+    "Przyjęcie do archiwum": "Accept into the archive",
+    "Przyjmij": "Accept",
+    "Zwróć": "Return",
+    "Przekaż do archiwum": "Transfer to the archive",
+    "Kolejka akceptacji": "Approval queue",
+    "Sprawy wydziału": "Unit's cases",
+    "Sprawy po terminie": "Overdue cases",
+    "dni po terminie": "days late",
+    "Wpływ tygodniowo": "Intake per week",
+    "Otwarte i zakończone": "Open vs closed",
+    "Otwarte": "Open",
+    "Zakończone": "Closed",
+    "Po terminie wg referenta": "Overdue per referent",
+    "Mediana czasu załatwienia": "Median handling time",
+    "dni": "days",
+    "Szukaj": "Search",
+    "Szukaj w archiwum": "Search the archive",
+    "Kategoria": "Category",
+    "Eksport CSV": "Export CSV",
+    "Spis do brakowania": "Disposal list",
+    "Brakowanie od": "Disposal from",
+    "Użytkownicy": "Users",
+    "Komórki": "Units",
+    "Zastępstwa": "Substitutions",
+    "Import JRWA": "JRWA import",
+    "Importuj": "Import",
+    "Nieobecny": "Absent",
+    "Zastępca": "Substitute",
+    "Od": "From",
+    "Do": "To",
+    "Dodaj": "Add",
+    "Imię i nazwisko": "Full name",
+    "Rola": "Role",
+    "Kod": "Code",
+    "Nazwa": "Name",
+    "Błąd": "Error",
+    "Wróć": "Back",
+    "Nie znaleziono": "Not found",
+    "Brak uprawnień": "Forbidden",
+    "Zapisano.": "Saved.",
+    "Zachowaj kod — wydrukuj go na potwierdzeniu dla mieszkańca. Nie będzie pokazany ponownie.": (
+        "Keep the code: print it on the resident's receipt. It will not be shown again."
+    ),
+    "Drukuj": "Print",
+    "Stan sprawy": "Case status",
+    "otwarta": "open",
+    "w akceptacji": "in approval",
+    "zakończona": "closed",
+    "zarchiwizowana": "archived",
+    "Wyniki": "Results",
+    "Brak wyników.": "No results.",
+    "Udostępniona przez inny urząd (tylko odczyt)": "Shared by another office (read only)",
+    "Zakończono": "Closed on",
+    "Założono": "Opened on",
+    "Sprawa jest po terminie.": "The case is overdue.",
+    "Język": "Language",
+    "Odblokuj": "Unlock",
+    "Zablokowane do": "Locked until",
+    "Rozpocznij przekazanie spraw": "Start transfers of due cases",
+    "według stanu na": "as of",
+    "Odśwież": "Refresh",
+}
+
+STATE_PL = {
+    "open": "otwarta",
+    "in_approval": "w akceptacji",
+    "closed": "zakończona",
+    "archived": "zarchiwizowana",
+}
+
+
+def language(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, "pl")
+    return lang if lang in LANGS else "pl"
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    def t(text: str) -> str:
+        return EN.get(text, text) if lang == "en" else text
+
+    return t

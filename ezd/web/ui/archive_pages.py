@@ -1,0 +1,64 @@
+"""Archiwista pages: search (live with htmx), export, disposal list, starting transfers.
+
+Search uses :func:`ezd.services.queries.search_archive` (plain SQL over signs and titles); the
+archive engineer's ``ezd.archive_ops`` full-text search is not in the tree yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from ezd.services import case_actions, queries
+from ezd.web.dependencies import Me, ServiceDeps, UoW
+from ezd.web.ui.common import back, tenant_of
+from ezd.web.ui.render import render
+from records.errors import InvalidInput
+
+router = APIRouter()
+
+
+def _filter(request: Request) -> queries.ArchiveFilter:
+    p = request.query_params
+    year = p.get("year", "").strip()
+    if year and not year.isdigit():
+        raise InvalidInput("the year must be a number")
+    return queries.ArchiveFilter(
+        text=p.get("q", "")[:200],
+        category=p.get("category", "").strip() or None,
+        year=int(year) if year else None,
+        jrwa=p.get("jrwa", "").strip() or None,
+        state=p.get("state", "").strip() or None,
+    )
+
+
+@router.get("/archiwum")
+def archive_page(request: Request, me: Me, uow: UoW, fragment: int = 0) -> Response:
+    tenant = tenant_of(me, request)
+    flt = _filter(request)
+    rows = queries.search_archive(uow.session, me.actor, tenant=tenant, flt=flt)
+    if fragment:
+        return render(request, "_cases_table.html", cases=rows, show_late=False)
+    params = {
+        k: v for k, v in request.query_params.items() if k in ("q", "category", "year", "jrwa", "state") and v
+    }
+    export = f"/api/v1/tenants/{tenant}/archive/export.csv" + (f"?{urlencode(params)}" if params else "")
+    return render(request, "archive.html", cases=rows, flt=flt, show_late=False, export_url=export)
+
+
+@router.get("/archiwum/brakowanie")
+def disposal_page(request: Request, me: Me, uow: UoW) -> Response:
+    tenant = tenant_of(me, request)
+    as_of = date.today()
+    rows = queries.disposal_list(uow.session, me.actor, tenant=tenant, as_of=as_of)
+    return render(request, "disposal.html", rows=rows, as_of=as_of)
+
+
+@router.post("/archiwum/przekazania")
+def start_transfers(request: Request, me: Me, deps: ServiceDeps) -> Response:
+    tenant = tenant_of(me, request)
+    case_actions.start_due_transfers(deps, me.actor, tenant=tenant, as_of=date.today())
+    return back("/zadania")

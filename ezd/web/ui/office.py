@@ -1,0 +1,186 @@
+"""Kancelaria pages: registering mail, the RPW, an item with its dekretacja/assignment/decision."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ezd.db.tables import RoleGrant, Unit, User
+from ezd.services import cases, intake, queries
+from ezd.services.lookup import business_key, tenant_by_code
+from ezd.services.office_admin import list_jrwa, list_units
+from ezd.web.dependencies import Me, ServiceDeps, UoW
+from ezd.web.forms import incoming_metadata, read_upload
+from ezd.web.ui.common import back, rpw_parts, tenant_of
+from ezd.web.ui.render import render
+from records.intake import Channel
+from records.tenancy import Role
+
+router = APIRouter()
+
+
+@router.get("/kancelaria/rejestracja")
+def register_page(request: Request, me: Me) -> Response:
+    tenants = sorted(g.tenant for g, _ in me.actor.grants if g.role == Role.KANCELARIA)
+    return render(request, "register.html", tenants=sorted(set(tenants)), channels=[c.value for c in Channel])
+
+
+@router.post("/kancelaria/rejestracja")
+async def register_submit(
+    me: Me,
+    deps: ServiceDeps,
+    tenant: Annotated[str, Form(max_length=40)],
+    file: Annotated[UploadFile, File()],
+    sender: Annotated[str, Form(max_length=300)] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    letter_date: Annotated[str, Form(max_length=10)] = "",
+    channel: Annotated[Channel, Form()] = Channel.EPUAP,
+    kind: Annotated[str, Form(max_length=40)] = "pismo",
+    sender_address: Annotated[str, Form(max_length=500)] = "",
+    sender_reference: Annotated[str, Form(max_length=100)] = "",
+    attachments: Annotated[int, Form(ge=0, le=1000)] = 0,
+    restricted: Annotated[bool, Form()] = False,
+) -> Response:
+    from records.errors import InvalidInput
+
+    try:
+        letter_day = date.fromisoformat(letter_date) if letter_date else None
+    except ValueError:
+        raise InvalidInput("the letter date must be a date (YYYY-MM-DD)") from None
+    data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
+    metadata = incoming_metadata(
+        sender=sender,
+        title=title,
+        letter_date=letter_day,
+        channel=channel,
+        kind=kind,
+        sender_address=sender_address,
+        sender_reference=sender_reference,
+        attachments=attachments,
+        restricted=restricted,
+        media_type=media_type,
+    )
+    reg = intake.register_incoming(
+        deps,
+        me.actor,
+        tenant=tenant,
+        data=data,
+        filename=filename,
+        media_type=media_type,
+        metadata=metadata,
+        channel=channel,
+    )
+    year, number = rpw_parts(reg.sign)
+    return RedirectResponse(f"/rpw/{tenant}/{year}/{number}?nowe=1", status_code=303)
+
+
+@router.get("/rpw")
+def rpw_page(request: Request, me: Me, uow: UoW, year: int | None = None) -> Response:
+    tenant = tenant_of(me, request)
+    year = year or date.today().year
+    items = queries.rpw_list(uow.session, me.actor, tenant=tenant, year=year)
+    return render(request, "rpw.html", items=items, year=year, tenant=tenant)
+
+
+@router.get("/wychodzace")
+def outgoing_page(request: Request, me: Me, uow: UoW, year: int | None = None) -> Response:
+    tenant = tenant_of(me, request)
+    year = year or date.today().year
+    items = queries.outgoing_register(uow.session, me.actor, tenant=tenant, year=year)
+    return render(request, "outgoing.html", items=items, year=year, tenant=tenant)
+
+
+def _referents(session: Session, tenant: str, unit: str | None) -> list[dict[str, str]]:
+    if unit is None:
+        return []
+    t = tenant_by_code(session, tenant)
+    rows = session.execute(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .where(
+            Unit.tenant_id == t.id,
+            Unit.code == unit,
+            RoleGrant.role == Role.REFERENT.value,
+            User.active.is_(True),
+        )
+        .order_by(User.login)
+    ).scalars()
+    return [{"login": u.login, "full_name": u.full_name} for u in rows]
+
+
+@router.get("/rpw/{tenant}/{year}/{number}")
+def item_page(
+    request: Request, tenant: str, year: int, number: int, me: Me, deps: ServiceDeps, nowe: int = 0
+) -> Response:
+    sign = f"RPW/{number}/{year}"
+    item = queries.item_view(deps.session, me.actor, tenant=tenant, rpw=sign)
+    open_tasks = {t.task_key: t for t in deps.engine.user_tasks(business_key=business_key(tenant, sign))}
+    unit = item["unit"]
+    decide = open_tasks.get("Task_CaseDecision")
+    return render(
+        request,
+        "item.html",
+        item=item,
+        fresh=bool(nowe),
+        open_tasks=open_tasks,
+        can_decree=me.actor.can(tenant, Role.KANCELARIA),
+        can_assign=bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit),
+        can_decide=decide is not None
+        and (
+            decide.assignee in {me.actor.login, *(b for _, b in me.actor.grants if b)}
+            or (bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit))
+        ),
+        units=list_units(deps.session, me.actor, tenant=tenant) if "Task_Decree" in open_tasks else [],
+        referents=_referents(deps.session, tenant, unit) if "Task_AssignReferent" in open_tasks else [],
+        jrwa=list_jrwa(deps.session, me.actor, tenant=tenant, leaves_only=True) if decide else [],
+    )
+
+
+@router.post("/rpw/{tenant}/{year}/{number}/dekretacja")
+def decree(
+    tenant: str, year: int, number: int, me: Me, deps: ServiceDeps, unit: Annotated[str, Form(max_length=30)]
+) -> Response:
+    intake.decree(deps, me.actor, tenant=tenant, rpw=f"RPW/{number}/{year}", unit=unit)
+    return back(f"/rpw/{tenant}/{year}/{number}")
+
+
+@router.post("/rpw/{tenant}/{year}/{number}/przydzial")
+def assign(
+    tenant: str,
+    year: int,
+    number: int,
+    me: Me,
+    deps: ServiceDeps,
+    referent: Annotated[str, Form(max_length=64)],
+) -> Response:
+    intake.assign_referent(deps, me.actor, tenant=tenant, rpw=f"RPW/{number}/{year}", referent=referent)
+    return back(f"/rpw/{tenant}/{year}/{number}")
+
+
+@router.post("/rpw/{tenant}/{year}/{number}/decyzja")
+def decide(
+    tenant: str,
+    year: int,
+    number: int,
+    me: Me,
+    deps: ServiceDeps,
+    jrwa: Annotated[str, Form(max_length=4)] = "",
+    title: Annotated[str, Form(max_length=500)] = "",
+    attach_to: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    cases.case_decision(
+        deps,
+        me.actor,
+        tenant=tenant,
+        rpw=f"RPW/{number}/{year}",
+        jrwa=jrwa or None,
+        title=title.strip() or None,
+        attach_to=attach_to.strip() or None,
+    )
+    return back(f"/rpw/{tenant}/{year}/{number}")

@@ -1,0 +1,76 @@
+"""Rendering pages: the template environment, the navigation by role, error pages."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ezd.web.i18n import STATE_PL, language, translator
+from ezd.web.security import PRE_COOKIE, pre_csrf
+from records.tenancy import Role
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+
+# (path, label, roles that see it; empty = everyone signed in)
+NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
+    ("/zadania", "Moje zadania", ()),
+    ("/kancelaria/rejestracja", "Rejestracja pisma", (Role.KANCELARIA,)),
+    ("/rpw", "Rejestr przesyłek wpływających", (Role.KANCELARIA, Role.SEKRETARZ, Role.KIEROWNIK)),
+    ("/wychodzace", "Rejestr przesyłek wychodzących", (Role.KANCELARIA, Role.SEKRETARZ)),
+    ("/sprawy", "Sprawy", (Role.REFERENT, Role.KIEROWNIK, Role.SEKRETARZ, Role.KANCELARIA)),
+    ("/akceptacje", "Akceptacje", (Role.KIEROWNIK, Role.SEKRETARZ)),
+    ("/wydzial", "Wydział", (Role.KIEROWNIK, Role.SEKRETARZ)),
+    ("/pulpit", "Pulpit", (Role.KIEROWNIK, Role.SEKRETARZ)),
+    ("/archiwum", "Archiwum", (Role.ARCHIWISTA,)),
+    ("/admin", "Administracja", (Role.ADMIN,)),
+)
+
+
+def nav_for(request: Request) -> list[tuple[str, str]]:
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        return []
+    roles = {g.role for g, _ in principal.actor.grants}
+    return [(path, label) for path, label, wanted in NAV if not wanted or roles.intersection(wanted)]
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = language(request)
+    principal = getattr(request.state, "principal", None)
+    ctx = {
+        "request": request,
+        "t": translator(lang),
+        "lang": lang,
+        "me": principal,
+        "csrf": principal.csrf if principal else "",
+        "nav": nav_for(request),
+        "path": request.url.path,
+        "state_label": lambda s: translator(lang)(STATE_PL.get(str(s), str(s))),
+        **context,
+    }
+    return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def render_anonymous_form(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page with a form used before sign-in: double-submit CSRF bound to a random cookie."""
+    nonce = request.cookies.get(PRE_COOKIE) or secrets.token_urlsafe(16)
+    response = render(request, name, status, pre_csrf=pre_csrf(request.app.state.secret, nonce), **context)
+    response.set_cookie(PRE_COOKIE, nonce, httponly=True, samesite="strict", path="/")
+    return response
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    titles = {403: "Brak uprawnień", 404: "Nie znaleziono"}
+    return render(
+        request,
+        "error.html",
+        status=status,
+        title=titles.get(status, "Błąd"),
+        message=message,
+        status_code=status,
+    )

@@ -1,0 +1,316 @@
+"""Authorization matrix: every API endpoint × every role × both offices (+ anonymous).
+
+The target records all belong to sp-swidnik.  For each endpoint the table says which of
+sp-swidnik's roles may use it; everyone else -- the other roles, every person of ug-melgiew and
+anonymous callers -- must be refused (401 anonymous, 403/404 otherwise).  Denied callers go
+first, so a permitted write that changes state cannot turn a later denial into a 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+
+from ezd.demo import letters
+
+T = "sp-swidnik"
+ROLES = ("kancelaria", "referent", "kierownik", "sekretarz", "archiwista", "admin")
+OWN = tuple(f"sw.{r}" for r in ROLES)
+OTHER = tuple(f"mg.{r}" for r in ROLES)
+EVERYONE = frozenset(ROLES)
+CASE_READERS = frozenset({"kancelaria", "referent", "kierownik", "sekretarz", "archiwista"})
+UNIT_READERS = frozenset({"kancelaria", "referent", "kierownik", "sekretarz"})
+HEADS = frozenset({"kierownik", "sekretarz"})
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: Callable[[dict[str, str]], str]
+    allowed: frozenset[str]
+    tenant_scoped: bool = True  # False: /me, /tasks answer anyone signed in, about themselves
+    body: Callable[[dict[str, str]], dict[str, Any]] | None = None
+
+
+def rpw(sign: str) -> str:
+    _, number, year = sign.split("/")
+    return f"/api/v1/tenants/{T}/incoming/{year}/{number}"
+
+
+def case(sign: str) -> str:
+    return f"/api/v1/tenants/{T}/cases/{sign}"
+
+
+def _pdf(_: dict[str, str]) -> dict[str, Any]:
+    return {
+        "files": {"file": ("skan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        "data": {"sender": "Jan", "title": "Pismo", "channel": "poczta"},
+    }
+
+
+def _reply(w: dict[str, str]) -> dict[str, Any]:
+    xml = letters.reply_letter("Starostwo", w["draft"], "Jan", "pismo", date.today())
+    return {"files": {"file": ("odp.xml", xml, "application/xml")}}
+
+
+def _jrwa(_: dict[str, str]) -> dict[str, Any]:
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[2] / "ezd" / "data" / "jrwa_demo.csv").read_bytes()
+    return {"files": {"file": ("jrwa.csv", data, "text/csv")}}
+
+
+def js(body: dict[str, Any]) -> Callable[[dict[str, str]], dict[str, Any]]:
+    return lambda _w: {"json": body}
+
+
+TODAY = date.today().isoformat()
+ENDPOINTS = [
+    Endpoint("me", "GET", lambda w: "/api/v1/me", EVERYONE, tenant_scoped=False),
+    Endpoint("tasks", "GET", lambda w: "/api/v1/tasks", EVERYONE, tenant_scoped=False),
+    Endpoint("shared-cases", "GET", lambda w: "/api/v1/shared-cases", EVERYONE, tenant_scoped=False),
+    Endpoint(
+        "register", "POST", lambda w: f"/api/v1/tenants/{T}/incoming", frozenset({"kancelaria"}), body=_pdf
+    ),
+    Endpoint("rpw-list", "GET", lambda w: f"/api/v1/tenants/{T}/incoming", UNIT_READERS),
+    Endpoint("rpw-item", "GET", lambda w: rpw(w["decreed"]), UNIT_READERS),
+    Endpoint(
+        "decree",
+        "POST",
+        lambda w: rpw(w["registered"]) + "/decree",
+        frozenset({"kancelaria"}),
+        body=js({"unit": "OR"}),
+    ),
+    Endpoint(
+        "assign",
+        "POST",
+        lambda w: rpw(w["decreed"]) + "/assign",
+        frozenset({"kierownik"}),
+        body=js({"referent": "sw.referent"}),
+    ),
+    Endpoint(
+        "case-decision",
+        "POST",
+        lambda w: rpw(w["assigned"]) + "/case-decision",
+        frozenset({"referent", "kierownik"}),
+        body=lambda w: {"json": {"jrwa": w["jrwa"]}},
+    ),
+    Endpoint("case-list", "GET", lambda w: f"/api/v1/tenants/{T}/cases", CASE_READERS),
+    Endpoint("case-show", "GET", lambda w: case(w["approval"]), CASE_READERS),
+    Endpoint("diagram", "GET", lambda w: case(w["approval"]) + "/diagram.svg", CASE_READERS),
+    Endpoint(
+        "doc-link", "GET", lambda w: f"/api/v1/tenants/{T}/documents/{w['doc']}/versions/1/link", CASE_READERS
+    ),
+    Endpoint(
+        "draft",
+        "POST",
+        lambda w: case(w["draft"]) + "/draft",
+        frozenset({"referent", "kierownik"}),
+        body=_reply,
+    ),
+    Endpoint(
+        "approval",
+        "POST",
+        lambda w: case(w["approval"]) + "/approval",
+        frozenset({"kierownik"}),
+        body=js({"approved": True}),
+    ),
+    Endpoint(
+        "delivery",
+        "POST",
+        lambda w: case(w["dispatched"]) + "/delivery",
+        frozenset({"kancelaria"}),
+        body=js({"receipt_ref": "UPD-1"}),
+    ),
+    Endpoint(
+        "share",
+        "POST",
+        lambda w: case(w["approval"]) + "/share",
+        frozenset({"kierownik"}),
+        body=js({"tenant": "ug-melgiew"}),
+    ),
+    Endpoint(
+        "access-code",
+        "POST",
+        lambda w: case(w["approval"]) + "/access-code",
+        frozenset({"kancelaria", "referent", "kierownik"}),
+    ),
+    Endpoint("approvals", "GET", lambda w: f"/api/v1/tenants/{T}/approvals", HEADS),
+    Endpoint("overdue", "GET", lambda w: f"/api/v1/tenants/{T}/overdue", HEADS),
+    Endpoint("dashboard", "GET", lambda w: f"/api/v1/tenants/{T}/dashboard", HEADS),
+    Endpoint(
+        "outgoing", "GET", lambda w: f"/api/v1/tenants/{T}/outgoing", frozenset({"kancelaria", "sekretarz"})
+    ),
+    Endpoint(
+        "transfer-start",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/archive/transfers",
+        frozenset({"archiwista"}),
+        body=lambda w: {"json": {"case": w["closed"]}},
+    ),
+    Endpoint(
+        "transfer-decide",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/archive/transfers/{w['transfer']}",
+        frozenset({"archiwista"}),
+        body=js({"accepted": True}),
+    ),
+    Endpoint(
+        "archive-search", "GET", lambda w: f"/api/v1/tenants/{T}/archive/search", frozenset({"archiwista"})
+    ),
+    Endpoint(
+        "archive-export",
+        "GET",
+        lambda w: f"/api/v1/tenants/{T}/archive/export.csv",
+        frozenset({"archiwista"}),
+    ),
+    Endpoint("disposal", "GET", lambda w: f"/api/v1/tenants/{T}/archive/disposal", frozenset({"archiwista"})),
+    Endpoint(
+        "audit-verify",
+        "GET",
+        lambda w: f"/api/v1/tenants/{T}/audit/verify",
+        frozenset({"admin", "archiwista"}),
+    ),
+    Endpoint("units", "GET", lambda w: f"/api/v1/tenants/{T}/units", EVERYONE),
+    Endpoint(
+        "unit-create",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/units",
+        frozenset({"admin"}),
+        body=js({"code": "MTX", "name": "Matrix"}),
+    ),
+    Endpoint("users", "GET", lambda w: f"/api/v1/tenants/{T}/users", EVERYONE),
+    Endpoint(
+        "user-create",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/users",
+        frozenset({"admin"}),
+        body=js(
+            {
+                "login": "sw.matrix",
+                "full_name": "M",
+                "password": "0123456789ab",
+                "unit": "OR",
+                "role": "referent",
+            }
+        ),
+    ),
+    Endpoint(
+        "grant",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/users/sw.referent2/grants",
+        frozenset({"admin"}),
+        body=js({"unit": "GK", "role": "referent"}),
+    ),
+    Endpoint(
+        "unlock", "POST", lambda w: f"/api/v1/tenants/{T}/users/sw.referent2/unlock", frozenset({"admin"})
+    ),
+    Endpoint("substitutions", "GET", lambda w: f"/api/v1/tenants/{T}/substitutions", frozenset({"admin"})),
+    Endpoint(
+        "substitution-add",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/substitutions",
+        frozenset({"admin"}),
+        body=js({"absent": "sw.referent2", "substitute": "sw.referent", "start": TODAY, "end": TODAY}),
+    ),
+    Endpoint("jrwa", "GET", lambda w: f"/api/v1/tenants/{T}/jrwa", EVERYONE),
+    Endpoint("jrwa-import", "POST", lambda w: f"/api/v1/tenants/{T}/jrwa", frozenset({"admin"}), body=_jrwa),
+]
+
+
+@pytest.fixture(scope="module")
+def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    w = shared_site.world
+    registered, _ = w.register(T)
+    decreed, _ = w.decreed(T)
+    assigned, jrwa = w.assigned(T)
+    draft = w.opened(T)
+    approval = w.in_approval(T)
+    dispatched = w.dispatched(T)
+    closed = w.closed(T)
+    transfer = w.in_transfer(T)
+    doc = shared_site.client("sw.referent").get(case(approval)).json()["documents"][0]["uid"]
+    return dict(
+        registered=registered,
+        decreed=decreed,
+        assigned=assigned,
+        jrwa=jrwa,
+        draft=draft,
+        approval=approval,
+        dispatched=dispatched,
+        closed=closed,
+        transfer=transfer,
+        doc=doc,
+    )
+
+
+def _call(client, ep: Endpoint, w: dict[str, str]):  # type: ignore[no-untyped-def]
+    kwargs = ep.body(w) if ep.body else {}
+    return client.request(ep.method, ep.path(w), **kwargs)
+
+
+@pytest.mark.parametrize("ep", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
+def test_authorization_matrix(shared_site, world, ep: Endpoint) -> None:  # type: ignore[no-untyped-def]
+    expected: dict[str | None, bool] = {None: False}
+    for login in OWN:
+        expected[login] = login.split(".", 1)[1] in ep.allowed
+    for login in OTHER:
+        expected[login] = not ep.tenant_scoped and login.split(".", 1)[1] in ep.allowed
+    order = sorted(expected, key=lambda k: expected[k])  # denied first
+    outcome: dict[str | None, int] = {}
+    first_allowed = True
+    for login in order:
+        r = _call(shared_site.client(login), ep, world)
+        outcome[login] = r.status_code
+        assert "Traceback" not in r.text
+        if login is None:
+            assert r.status_code == 401, (ep.name, "anonymous", r.status_code)
+        elif not expected[login]:
+            assert r.status_code in (403, 404), (ep.name, login, r.status_code, r.text)
+        elif first_allowed:
+            assert 200 <= r.status_code < 300, (ep.name, login, r.status_code, r.text)
+            first_allowed = False
+        else:  # the first permitted write may have consumed the task: a state error is fine
+            assert r.status_code not in (401, 403, 404), (ep.name, login, r.status_code, r.text)
+    assert not first_allowed or not any(expected.values()), ep.name
+
+
+def test_the_matrix_covers_every_api_operation(shared_site) -> None:  # type: ignore[no-untyped-def]
+    spec = shared_site.web.openapi()
+    ops = {
+        (m.upper(), p)
+        for p, item in spec["paths"].items()
+        for m in item
+        if p.startswith("/api/v1/") and not p.startswith(("/api/v1/auth/", "/api/v1/public/"))
+    }
+    covered = set()
+    sample = {
+        k: "X"
+        for k in (
+            "registered",
+            "decreed",
+            "assigned",
+            "jrwa",
+            "draft",
+            "approval",
+            "dispatched",
+            "closed",
+            "transfer",
+            "doc",
+        )
+    }
+    sample.update(registered="RPW/1/2026", decreed="RPW/1/2026", assigned="RPW/1/2026")
+    import re
+
+    for ep in ENDPOINTS:
+        concrete = ep.path(sample)
+        for method, path in ops:
+            pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"
+            if method == ep.method and re.match(pattern, concrete):
+                covered.add((method, path))
+    assert ops - covered == set()
