@@ -757,39 +757,46 @@ class ArchiveFilter:
 def search_archive(
     session: Session, actor: Actor, *, tenant: str, flt: ArchiveFilter, limit: int = 200
 ) -> list[dict[str, Any]]:
-    """Search the office's closed and archived cases by sign, title and document titles.
+    """Search the office's archive: Polish inflection-aware full text with metadata filters.
 
-    A plain SQL search over the records; the archive engineer's ``ezd.archive_ops`` search can
-    replace the body without changing callers.
+    Archived cases are found through the archive's full-text index (``ezd.archive_ops.search``:
+    "decyzja" finds "decyzji"); closed cases still waiting for transfer (``state=closed``) are
+    matched by sign and title.
     """
     tenant_row = tenant_by_code(session, tenant)
     actor.require(tenant, Role.ARCHIWISTA)
-    states = [flt.state] if flt.state else [CaseState.CLOSED.value, CaseState.ARCHIVED.value]
-    q = select(CaseFile).where(CaseFile.tenant_id == tenant_row.id, CaseFile.state.in_(states))
-    if flt.category:
-        q = q.where(CaseFile.category == flt.category)
-    if flt.year:
-        q = q.where(CaseFile.year == flt.year)
-    if flt.jrwa:
-        from ezd.db.tables import JrwaClass
+    if flt.state != CaseState.CLOSED.value:
+        from ezd.archive_ops.search import MAX_PER_PAGE, SearchQuery, search
 
-        q = q.where(
-            CaseFile.jrwa_class_id.in_(
-                select(JrwaClass.id).where(
-                    JrwaClass.tenant_id == tenant_row.id, JrwaClass.symbol.startswith(flt.jrwa)
-                )
-            )
+        page = search(
+            session,
+            SearchQuery(
+                text=flt.text,
+                tenant=tenant,
+                jrwa=flt.jrwa or None,
+                category=flt.category or None,
+                year_from=flt.year,
+                year_to=flt.year,
+                per_page=min(limit, MAX_PER_PAGE),
+            ),
         )
-    for word in flt.text.split()[:8]:
-        like = f"%{word.lower()}%"
-        q = q.where(
-            or_(
-                func.lower(CaseFile.title).like(like),
-                func.lower(CaseFile.sign).like(like),
-                CaseFile.id.in_(select(Document.case_id).where(func.lower(Document.title).like(like))),
-            )
+        rank = {h.case_sign: i for i, h in enumerate(page.hits)}
+        found = session.execute(
+            select(CaseFile).where(CaseFile.tenant_id == tenant_row.id, CaseFile.sign.in_(list(rank)))
+        ).scalars()
+        cases = sorted(found, key=lambda c: rank[c.sign])
+    else:
+        q = select(CaseFile).where(
+            CaseFile.tenant_id == tenant_row.id, CaseFile.state == CaseState.CLOSED.value
         )
-    cases = session.execute(q.order_by(CaseFile.id.desc()).limit(limit)).scalars().all()
+        if flt.category:
+            q = q.where(CaseFile.category == flt.category)
+        if flt.year:
+            q = q.where(CaseFile.year == flt.year)
+        for word in flt.text.split()[:8]:
+            like = f"%{word.lower()}%"
+            q = q.where(or_(func.lower(CaseFile.title).like(like), func.lower(CaseFile.sign).like(like)))
+        cases = list(session.execute(q.order_by(CaseFile.id.desc()).limit(limit)).scalars())
     names = _logins(session, (c.referent_id for c in cases))
     audit.log_read(
         session,
