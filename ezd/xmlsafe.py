@@ -80,10 +80,7 @@ def parse(
 
 
 def _check_depth(root: etree._Element, max_depth: int) -> None:
-    # iterative walk; iterancestors on the deepest leaf would be O(n*d)
-    stack: list[tuple[etree._Element, int]] = [(root, 1)]
-    while stack:
-        el, depth = stack.pop()
-        if depth > max_depth:
-            raise HostileXML(f"XML nesting deeper than {max_depth} levels is refused")
-        stack.extend((child, depth + 1) for child in el)
+    # "is there an element at level max_depth + 1?" as one XPath of child steps, evaluated by
+    # libxml2 level by level (O(n), in C): a Python walk cost ~20 ms per 100 kB document
+    if root.xpath("boolean(/" + "/*" * (max_depth + 1) + ")"):
+        raise HostileXML(f"XML nesting deeper than {max_depth} levels is refused")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ezd import xmlsafe
 from signatures.errors import SignatureError
+from signatures.ocsp import OcspChecker, RevocationChain
 from signatures.pkcs12 import Pkcs12Signer
 from signatures.port import Verdict
 from signatures.report import to_json, to_text
+from signatures.revocation import CrlChecker
+from signatures.tsp import TsaClient
 from signatures.verify import XadesVerifier, load_certificates
 
 app = typer.Typer(help="Sign and verify XAdES documents.", no_args_is_help=True)
@@ -20,24 +23,49 @@ app = typer.Typer(help="Sign and verify XAdES documents.", no_args_is_help=True)
 PASSWORD_ENV = "EZD_SIGN_PASSWORD"
 
 
-def _trusted_list_certs(path: Path) -> list[bytes]:
-    """Service certificates from an ETSI TS 119 612 trusted list (only those whose status is granted)."""
-    root = xmlsafe.parse(path.read_bytes())
-    tsl = "http://uri.etsi.org/02231/v2#"
-    out: list[bytes] = []
-    for svc in root.iter(f"{{{tsl}}}ServiceInformation"):
-        status = svc.findtext(f"{{{tsl}}}ServiceStatus") or ""
-        if not status.endswith(("/granted", "/undersupervision", "/accredited")):
-            continue
-        for el in svc.iterfind(f".//{{{tsl}}}DigitalId/{{{tsl}}}X509Certificate"):
+TSL = "http://uri.etsi.org/02231/v2#"
+
+
+def _trusted_list_services(root: Any) -> list[tuple[bytes, str, str]]:
+    """(PEM, service name, status URI) of every service certificate in an ETSI TS 119 612 list."""
+    out: list[tuple[bytes, str, str]] = []
+    for svc in root.iter(f"{{{TSL}}}ServiceInformation"):
+        status = svc.findtext(f"{{{TSL}}}ServiceStatus") or ""
+        name = " ".join((svc.findtext(f"{{{TSL}}}ServiceName/{{{TSL}}}Name") or "").split())
+        for el in svc.iterfind(f".//{{{TSL}}}DigitalId/{{{TSL}}}X509Certificate"):
             if el.text:
                 pem = (
                     "-----BEGIN CERTIFICATE-----\n"
                     + "".join(el.text.split())
                     + "\n-----END CERTIFICATE-----\n"
                 )
-                out.append(pem.encode())
+                out.append((pem.encode(), name, status))
     return out
+
+
+def _granted(status: str) -> bool:
+    return status.endswith(("/granted", "/undersupervision", "/accredited"))
+
+
+def _load_trusted_list(path: Path, signer: Path | None) -> tuple[list[tuple[bytes, str, str]], str]:
+    """Services of the TL; when ``signer`` is given the TL's own XAdES signature must pass with it
+    as the anchor, and only the signed content is read."""
+    data = path.read_bytes()
+    if signer is None:
+        return _trusted_list_services(xmlsafe.parse(data)), "signature of the trusted list NOT verified"
+    result = XadesVerifier([signer]).verify(data)
+    if not result.passed or result.signed_root is None:
+        raise typer.BadParameter(
+            f"trusted list signature not valid: {'; '.join(result.reasons)}", param_hint="--tl"
+        )
+    return _trusted_list_services(result.signed_root), "signature of the trusted list verified"
+
+
+def _trusted_list_certs(path: Path) -> list[bytes]:
+    """Service certificates from an ETSI TS 119 612 trusted list (only those whose status is granted)."""
+    return [
+        pem for pem, _, status in _trusted_list_services(xmlsafe.parse(path.read_bytes())) if _granted(status)
+    ]
 
 
 @app.command()
@@ -51,22 +79,50 @@ def verify(
     ] = None,
     tl: Annotated[Path | None, typer.Option("--tl", help="ETSI trusted list XML")] = None,
     content: Annotated[Path | None, typer.Option("--content", help="detached content file")] = None,
+    tl_signer: Annotated[
+        Path | None, typer.Option("--tl-signer", help="certificate that must have signed the --tl list")
+    ] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="no OCSP/CRL requests")] = False,
 ) -> None:
     """Verify FILE; exit code 0 only for TOTAL-PASSED (1 INDETERMINATE, 2 TOTAL-FAILED, 3 not XML)."""
     anchors: list[bytes | Path] = []
     if trust is not None:
         anchors.append(trust)
+    services: list[tuple[bytes, str, str]] = []
+    tl_note = None
     if tl is not None:
-        anchors.extend(_trusted_list_certs(tl))
-    verifier = XadesVerifier(anchors)
+        try:
+            services, tl_note = _load_trusted_list(tl, tl_signer)
+        except xmlsafe.XMLRejected as exc:
+            typer.echo(f"trusted list is not acceptable XML: {exc}", err=True)
+            raise typer.Exit(3) from None
+        anchors.extend(pem for pem, _, status in services if _granted(status))
+    revocation = None if offline else RevocationChain([OcspChecker(), CrlChecker()])
+    verifier = XadesVerifier(anchors, revocation=revocation)
     try:
         data = file.read_bytes()
         result = verifier.verify_detached(data, content.read_bytes()) if content else verifier.verify(data)
     except xmlsafe.XMLRejected as exc:
         typer.echo(f"not acceptable XML: {exc}", err=True)
         raise typer.Exit(3) from None
+    if tl is not None:
+        _add_trusted_list_status(result, services, tl_note or "")
     typer.echo(to_json(result) if json_output else to_text(result))
     raise typer.Exit({Verdict.TOTAL_PASSED: 0, Verdict.INDETERMINATE: 1}.get(result.verdict, 2))
+
+
+def _add_trusted_list_status(result: Any, services: list[tuple[bytes, str, str]], note: str) -> None:
+    """Per signature: the trusted-list service its chain ends in (name + status), if any."""
+    by_subject: dict[str, dict[str, str | None]] = {}
+    for pem, name, status in services:
+        for cert in load_certificates(pem):
+            by_subject[cert.subject.rfc4514_string()] = {"service": name, "status": status, "list": note}
+    for rep in result.signatures:
+        chain = rep.details.get("chain")
+        top = str(chain[-1]) if isinstance(chain, list) and chain else ""
+        rep.details["trusted_list"] = by_subject.get(
+            top, {"service": None, "status": "not on the list", "list": note}
+        )
 
 
 @app.command()
@@ -83,11 +139,8 @@ def sign(
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
         password = typer.prompt("PKCS#12 password", hide_input=True)
-    if tsa is not None:
-        typer.echo("--tsa: XAdES-T is not implemented yet", err=True)
-        raise typer.Exit(4)
     try:
-        signer = Pkcs12Signer(key, password)
+        signer = Pkcs12Signer(key, password, tsa=TsaClient(tsa) if tsa else None)
         data = file.read_bytes()
         signed = signer.sign_detached(data, uri=file.name) if detached else signer.sign_enveloped(data)
     except (SignatureError, xmlsafe.XMLRejected) as exc:

@@ -79,7 +79,7 @@ class _EzdDetachedSigner(_EzdXAdESSigner):
 
 
 class Pkcs12Signer:
-    """XAdES-BES enveloped signer with an e-seal from PKCS#12.
+    """XAdES-BES (optionally -EPES via ``signature_policy``, -T via ``tsa``) signer with a PKCS#12 e-seal.
 
     ``source`` is a path or the PKCS#12 bytes.  Raises :class:`SignerKeyError` when the file
     cannot be opened (wrong password, no key, no certificate, unsupported key type).
@@ -94,6 +94,7 @@ class Pkcs12Signer:
         signature_policy: XAdESSignaturePolicy | None = None,
         data_object_format: XAdESDataObjectFormat | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        tsa: Callable[[bytes], bytes] | None = None,
     ) -> None:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
         pw = password.encode() if isinstance(password, str) else password
@@ -121,6 +122,8 @@ class Pkcs12Signer:
             Description="ezd document", MimeType="text/xml"
         )
         self._clock = clock
+        # RFC 3161 TSA (e.g. signatures.tsp.TsaClient): when set, every signature becomes XAdES-T
+        self._tsa = tsa
 
     # --- Signer protocol ---------------------------------------------------------------------
 
@@ -168,7 +171,14 @@ class Pkcs12Signer:
             signed = self._signer(methods.enveloped).sign(root, key=self._key, cert=self._chain)
         except Exception as exc:  # signxml raises a variety of types; callers get one
             raise SigningError(f"signing failed: {exc}") from exc
-        return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+        return self._maybe_timestamp(etree.tostring(signed, xml_declaration=True, encoding="UTF-8"))
+
+    def _maybe_timestamp(self, signed: bytes) -> bytes:
+        if self._tsa is None:
+            return signed
+        from signatures.xades_t import add_signature_timestamp
+
+        return add_signature_timestamp(signed, self._tsa)
 
     def sign_detached(self, data: bytes, *, uri: str, mime_type: str = "application/octet-stream") -> bytes:
         """Detached XAdES-BES over ``data`` (any bytes) referenced as ``uri``; returns ds:Signature XML."""
@@ -186,4 +196,4 @@ class Pkcs12Signer:
             )
         except Exception as exc:
             raise SigningError(f"signing failed: {exc}") from exc
-        return etree.tostring(sig, xml_declaration=True, encoding="UTF-8")
+        return self._maybe_timestamp(etree.tostring(sig, xml_declaration=True, encoding="UTF-8"))

@@ -206,6 +206,28 @@ class DemoPki:
         )
         return cert, key
 
+    def issue_service(
+        self,
+        common_name: str,
+        eku: x509.ObjectIdentifier,
+        *,
+        not_before: dt.datetime = LEAF_NOT_BEFORE,
+        not_after: dt.datetime = LEAF_NOT_AFTER,
+    ) -> tuple[x509.Certificate, PrivateKey]:
+        """A service certificate under the intermediate: a TSA (``ExtendedKeyUsageOID.TIME_STAMPING``)
+        or a delegated OCSP responder (``ExtendedKeyUsageOID.OCSP_SIGNING``); the EKU is critical."""
+        key = generate_key(self.key_type)
+        cert = issue_certificate(
+            subject=ca_name(common_name),
+            public_key=key.public_key(),
+            issuer_cert=self.intermediate_cert,
+            issuer_key=self.intermediate_key,
+            not_before=not_before,
+            not_after=not_after,
+            extended_key_usages=[eku],
+        )
+        return cert, key
+
     def pkcs12_bytes(self, cert: x509.Certificate, key: PrivateKey, password: bytes | None = None) -> bytes:
         return export_pkcs12(cert, key, [self.intermediate_cert], password or self.password)
 

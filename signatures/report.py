@@ -56,7 +56,7 @@ def to_text(result: VerificationResult) -> str:
         chain = rep.details.get("chain")
         if isinstance(chain, list):
             lines.append("    chain:         " + "\n                   ← ".join(chain))
-        for key in ("revocation", "signature_timestamp", "policy"):
+        for key in ("revocation", "signature_timestamp", "validation_time", "policy", "trusted_list"):
             if key in rep.details:
                 lines.append(f"    {key + ':':<15}{rep.details[key]}")
         lines.extend(f"    ! {r}" for r in rep.reasons)

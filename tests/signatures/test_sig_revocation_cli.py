@@ -96,11 +96,15 @@ def test_cli_sign_and_verify(pki: DemoPki, tmp_path: Path, monkeypatch: pytest.M
     runner = CliRunner()
     res = runner.invoke(app, ["sign", str(doc), "--key", str(pki.eseal_p12), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert runner.invoke(app, ["verify", str(out), "--trust", str(pki.ca_pem)]).exit_code == 0
+    # online (default): the demo seal publishes no CRL/OCSP, so revocation is unknown → INDETERMINATE
+    assert runner.invoke(app, ["verify", str(out), "--trust", str(pki.ca_pem)]).exit_code == 1
+    assert runner.invoke(app, ["verify", str(out), "--trust", str(pki.ca_pem), "--offline"]).exit_code == 0
     assert runner.invoke(app, ["verify", str(out)]).exit_code == 1  # no anchor: INDETERMINATE
     assert runner.invoke(app, ["verify", str(doc), "--json"]).exit_code == 2  # unsigned
     res = runner.invoke(app, ["sign", str(doc), "--key", str(pki.eseal_p12), "--detached"])
     assert res.exit_code == 0, res.output
     sig = tmp_path / "pismo.xml.xades"
-    res = runner.invoke(app, ["verify", str(sig), "--content", str(doc), "--trust", str(pki.ca_pem)])
+    res = runner.invoke(
+        app, ["verify", str(sig), "--content", str(doc), "--trust", str(pki.ca_pem), "--offline"]
+    )
     assert res.exit_code == 0, res.output
