@@ -124,3 +124,28 @@ def test_head_of_other_unit_cannot_assign(seeded_app: App) -> None:
         intake.assign_referent(
             seeded_app.deps(uow.session), boss_or, tenant="sp-swidnik", rpw=reg.sign, referent="sw.referent"
         )
+
+
+def test_attachment_smuggled_into_signed_letter_is_not_extracted(seeded_app: App) -> None:
+    from ezd.db.tables import Attachment
+    from signatures.pkcs12 import Pkcs12Signer
+
+    keys = seeded_app.settings.keys_dir
+    signer = Pkcs12Signer(keys / "resident.p12", (keys / "eseal.password").read_text().strip().encode())
+    signed = signer.sign_enveloped(letter(8))
+    smuggled = signed.replace(
+        b"</str:Zalaczniki>",
+        b'<str:Zalacznik format="text/plain" kodowanie="base64" nazwaPliku="przemyt.txt">'
+        b"<str:DaneZalacznika>UFJaRU1ZVA==</str:DaneZalacznika></str:Zalacznik></str:Zalaczniki>",
+    )
+    assert smuggled != signed
+    kanc = actor(seeded_app, "sw.kancelaria")
+    with seeded_app.uow() as uow:
+        intake.register_incoming(seeded_app.deps(uow.session), kanc, tenant="sp-swidnik", data=smuggled, filename="s.xml")
+        uow.commit()
+    run_pending(seeded_app)
+    with seeded_app.uow() as uow:
+        names = set(uow.session.execute(select(Attachment.filename)).scalars())
+        verdict = uow.session.execute(select(Document.signature_verdict)).scalar_one()
+    assert verdict == "TOTAL-FAILED"
+    assert "przemyt.txt" not in names and not any(n.startswith("uzasadnienie") for n in names)

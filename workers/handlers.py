@@ -81,9 +81,17 @@ def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
     doc = item.document
     if doc.attachments or doc.versions[0].media_type != "application/xml":
         return {"attachments": len(doc.attachments)}
-    root = xmlsafe.parse(_original(deps, item), max_bytes=deps.settings.max_upload_bytes)
+    original = _original(deps, item)
+    root = xmlsafe.parse(original, max_bytes=deps.settings.max_upload_bytes)
     count = 0
-    if epuap.is_epuap_form(root):
+    skipped = None
+    if doc.signed:
+        # a signed letter's attachments are taken from what was signed, never from the raw upload
+        signed_root = deps.verifier.verify(original).signed_root
+        if signed_root is None:
+            skipped = "signature invalid: attachments kept only inside the original record"
+        root = signed_root if signed_root is not None else root
+    if epuap.is_epuap_form(root) and skipped is None:
         for att in epuap.parse_letter(root, max_attachment_bytes=deps.settings.max_upload_bytes).attachments:
             stored = deps.store.put(att.data, att.media_type)
             deps.session.add(
@@ -103,7 +111,7 @@ def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
         actor=task.actor,
         action="zapis_tresci",
         document_ref=doc.uid,
-        details={"attachments": count},
+        details={"attachments": count, **({"skipped": skipped} if skipped else {})},
     )
     return {"attachments": count}
 
@@ -177,6 +185,7 @@ def dispatch(task: TaskInput, deps: Deps) -> dict[str, Any]:
             channel=task.var("channel") or "epuap",
             addressee=task.var("addressee") or None,
             actor_login=task.actor,
+            electronic_address=task.var("electronic_address") or None,
         )
     except DispatchRejected as exc:
         raise BusinessError("DISPATCH_REJECTED", str(exc)) from exc

@@ -68,7 +68,14 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
 
 
 def dispatch_reply(
-    deps: Deps, *, tenant: str, case_sign: str, channel: str, addressee: str | None, actor_login: str
+    deps: Deps,
+    *,
+    tenant: str,
+    case_sign: str,
+    channel: str,
+    addressee: str | None,
+    actor_login: str,
+    electronic_address: str | None = None,
 ) -> str:
     """Register the reply in the outgoing register and hand it to the delivery channel.
 
@@ -88,6 +95,7 @@ def dispatch_reply(
         raise InvalidState(f"the reply in {case_sign} is not signed")
     to = addressee or _original_sender(deps, case)
     address = _original_address(deps, case)
+    electronic_address = electronic_address or _original_electronic_address(deps, case)
     if channel not in deps.channels:
         raise InvalidInput(f"unknown delivery channel {channel!r}")
     now = utcnow()
@@ -104,6 +112,8 @@ def dispatch_reply(
             document=deps.store.get(last.sha256),
             filename=last.filename,
             idempotency_key=f"{tenant}/{draft.uid}/{last.sha256}",
+            electronic_address=electronic_address,
+            media_type=last.media_type,
         )
     )
     session.add(
@@ -148,6 +158,18 @@ def _original_sender(deps: Deps, case: CaseFile) -> str:
 def _original_address(deps: Deps, case: CaseFile) -> str | None:
     item = _first_item(deps, case)
     return item.sender_address if item else None
+
+
+def _original_electronic_address(deps: Deps, case: CaseFile) -> str | None:
+    """The sender's ePUAP box or e-Doręczenia address, when the letter carried one."""
+    item = _first_item(deps, case)
+    ident = (item.sender_id or "") if item else ""
+    key, _, value = ident.partition(":")
+    if key == "IdentyfikatorEPUAP" and value.strip():
+        return value.strip()
+    if ident.startswith("AE:PL-"):
+        return ident
+    return None
 
 
 def confirm_delivery(deps: Deps, *, tenant: str, case_sign: str, receipt_ref: str, actor_login: str) -> None:
