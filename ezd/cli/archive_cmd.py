@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ezd.cli.common import console, make_app, print_json, resolve_actor
+from ezd.cli.common import console, err_console, make_app, print_json, resolve_actor
 
 archive_app = typer.Typer(help="The office archive (archiwum zakładowe).", no_args_is_help=True)
 
@@ -237,3 +237,110 @@ def spis_cmd(
         (out / "spis.xml").write_bytes(app.store.get(xml_d))
         (out / "spis.html").write_bytes(app.store.get(html_d))
     console.print(f"spis zdawczo-odbiorczy {label}: xml {xml_d}, html {html_d}")
+
+
+@archive_app.command("export")
+def export_cmd(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    out: Annotated[Path, typer.Option("--out", help="New folder for the bag (must not exist or be empty)")],
+    sign: Annotated[
+        list[str] | None, typer.Option("--sign", help="Only this case (repeatable); default: all A")
+    ] = None,
+    year_to: Annotated[int | None, typer.Option("--to", help="Only cases of years up to this one")] = None,
+    request_sign: Annotated[
+        str | None, typer.Option("--request-sign", help="Sign of the transfer case (wniosek)")
+    ] = None,
+    tar: Annotated[bool, typer.Option("--tar", help="Also write <out>.tar of the bag")] = False,
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+) -> None:
+    """Paczka archiwalna of category A records for the state archive, as a BagIt bag."""
+    import shutil
+
+    from ezd.archive_ops.bagit_export import validate_bag
+    from ezd.archive_ops.package import export_package
+    from records.errors import InvalidInput
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InvalidInput(f"{out} exists and is not an empty folder")
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        try:
+            result = export_package(
+                uow.session,
+                app.store,
+                actor,
+                tenant=tenant,
+                out=out,
+                signs=sign or [],
+                year_to=year_to,
+                request_sign=request_sign,
+            )
+            problems = validate_bag(out)
+            if problems:  # never hand out a bag that does not validate
+                raise InvalidInput(f"the written bag does not validate: {problems[0]}")
+        except BaseException:
+            shutil.rmtree(out, ignore_errors=True)
+            raise
+        uow.commit()
+    msg = f"paczka archiwalna {out}: {len(result.cases)} case(s), {result.documents} document(s); bag valid"
+    if tar:
+        archive = shutil.make_archive(str(out), "tar", root_dir=out.parent, base_dir=out.name)
+        msg += f"; {archive}"
+    console.print(msg)
+
+
+@archive_app.command("import")
+def import_cmd(
+    package: Annotated[Path, typer.Argument(help="Package folder, .tar(.gz) or .zip (bare or BagIt)")],
+    tenant: Annotated[str, typer.Option("--tenant", "-t", help="Office whose archive receives it")],
+    accept_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--accept-invalid",
+            help="Import despite schema-invalid metadata or missing files (kept as is, reported)",
+        ),
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only check and report")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+) -> None:
+    """Import a paczka archiwalna from another EZD: all or nothing, problems reported per file."""
+    from ezd.archive_ops.importer import ImportReport, PackageRefused, import_package
+
+    def show(report: ImportReport) -> None:
+        if as_json:
+            print_json(report.to_dict())
+            return
+        for issue in report.issues:
+            line = f"{issue.severity:7} {issue.path}: {issue.problem}"
+            out = err_console if issue.blocks(report.accept_invalid) else console
+            out.print(line, markup=False, soft_wrap=True)
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        try:
+            report = import_package(
+                uow.session,
+                app.store,
+                actor,
+                tenant=tenant,
+                source=package,
+                accept_invalid=accept_invalid,
+                dry_run=dry_run,
+            )
+        except PackageRefused as exc:
+            show(exc.report)
+            err_console.print(f"ezd: error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        if not dry_run:
+            uow.commit()
+    show(report)
+    verb = "would import" if dry_run else "imported"
+    if not as_json:
+        console.print(
+            f"{verb} {len(report.cases)} case(s), {report.documents} document file(s), "
+            f"{report.metadata_files} metadata file(s) into {tenant}",
+            markup=False,
+        )

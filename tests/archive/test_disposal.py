@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -263,7 +264,7 @@ def test_shared_content_survives_disposal_of_one_holder(app: App) -> None:
     assert app.store.exists(shared)
 
 
-def test_s3_lock_still_in_force_stops_destruction(tmp_path, s3_store: S3ObjectStore) -> None:  # type: ignore[no-untyped-def]
+def test_s3_lock_still_in_force_stops_destruction(tmp_path: Path, s3_store: S3ObjectStore) -> None:
     """Register says retention ran out, but the object's COMPLIANCE lock has not: the server wins."""
     app = bootstrap(make_settings(tmp_path / "ezd"), store=s3_store)
     upgrade(app.db, "heads")
