@@ -7,6 +7,9 @@ from datetime import date
 from fastapi import UploadFile
 
 from ezd.db.base import utcnow
+from ezd.services import intake
+from ezd.services.actor import Actor
+from ezd.services.deps import Deps
 from records.errors import InvalidInput
 from records.intake import Access, Channel, IncomingMetadata
 
@@ -57,4 +60,46 @@ def incoming_metadata(
         format=media_type[:100],
         sender_reference=sender_reference.strip() or None,
         sender_address=sender_address.strip() or None,
+    )
+
+
+async def register_upload(
+    deps: Deps,
+    actor: Actor,
+    *,
+    tenant: str,
+    file: UploadFile,
+    channel: Channel,
+    sender: str,
+    title: str,
+    letter_date: date | None,
+    kind: str,
+    sender_address: str,
+    sender_reference: str,
+    attachments: int,
+    restricted: bool,
+) -> intake.Registered:
+    """Read an uploaded item and its form, and register it: the one path for the API and the pages."""
+    data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
+    metadata = incoming_metadata(
+        sender=sender,
+        title=title,
+        letter_date=letter_date,
+        channel=channel,
+        kind=kind,
+        sender_address=sender_address,
+        sender_reference=sender_reference,
+        attachments=attachments,
+        restricted=restricted,
+        media_type=media_type,
+    )
+    return intake.register_incoming(
+        deps,
+        actor,
+        tenant=tenant,
+        data=data,
+        filename=filename,
+        media_type=media_type,
+        metadata=metadata,
+        channel=channel,
     )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from ezd.services import cases, intake, queries
 from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
 from ezd.web.dependencies import Me, ServiceDeps, UoW
-from ezd.web.forms import incoming_metadata, read_upload
+from ezd.web.forms import register_upload
 from records.intake import Channel
 
 router = APIRouter(prefix="/api/v1/tenants/{tenant}", tags=["kancelaria"])
@@ -41,28 +41,20 @@ async def register(
     attachments: Annotated[int, Form(ge=0, le=1000)] = 0,
     restricted: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
-    data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
-    metadata = incoming_metadata(
+    reg = await register_upload(
+        deps,
+        me.actor,
+        tenant=tenant,
+        file=file,
+        channel=channel,
         sender=sender,
         title=title,
         letter_date=letter_date,
-        channel=channel,
         kind=kind,
         sender_address=sender_address,
         sender_reference=sender_reference,
         attachments=attachments,
         restricted=restricted,
-        media_type=media_type,
-    )
-    reg = intake.register_incoming(
-        deps,
-        me.actor,
-        tenant=tenant,
-        data=data,
-        filename=filename,
-        media_type=media_type,
-        metadata=metadata,
-        channel=channel,
     )
     return {"rpw": reg.sign, "tenant": tenant, "document": reg.document_uid, "sha256": reg.sha256}
 

@@ -15,7 +15,7 @@ from ezd.services import cases, intake, queries
 from ezd.services.lookup import business_key, tenant_by_code
 from ezd.services.office_admin import list_jrwa, list_units
 from ezd.web.dependencies import Me, ServiceDeps, UoW
-from ezd.web.forms import incoming_metadata, read_upload
+from ezd.web.forms import register_upload
 from ezd.web.ui.common import back, rpw_parts, tenant_of
 from ezd.web.ui.render import render
 from records.intake import Channel
@@ -52,28 +52,20 @@ async def register_submit(
         letter_day = date.fromisoformat(letter_date) if letter_date else None
     except ValueError:
         raise InvalidInput("the letter date must be a date (YYYY-MM-DD)") from None
-    data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
-    metadata = incoming_metadata(
+    reg = await register_upload(
+        deps,
+        me.actor,
+        tenant=tenant,
+        file=file,
+        channel=channel,
         sender=sender,
         title=title,
         letter_date=letter_day,
-        channel=channel,
         kind=kind,
         sender_address=sender_address,
         sender_reference=sender_reference,
         attachments=attachments,
         restricted=restricted,
-        media_type=media_type,
-    )
-    reg = intake.register_incoming(
-        deps,
-        me.actor,
-        tenant=tenant,
-        data=data,
-        filename=filename,
-        media_type=media_type,
-        metadata=metadata,
-        channel=channel,
     )
     year, number = rpw_parts(reg.sign)
     return RedirectResponse(f"/rpw/{tenant}/{year}/{number}?nowe=1", status_code=303)
