@@ -808,6 +808,36 @@ def search_archive(
     return [case_summary(c, tenant, names.get(c.referent_id or 0)) for c in cases]
 
 
+def open_loans(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, Any]]:
+    """Archived records lent out and not yet returned (udostępnienia), overdue first."""
+    from ezd.db.tables_archive import ArchiveEntry, Loan
+
+    tenant_row = tenant_by_code(session, tenant)
+    actor.require(tenant, Role.ARCHIWISTA)
+    rows = session.execute(
+        select(ArchiveEntry, Loan)
+        .join(Loan, Loan.entry_id == ArchiveEntry.id)
+        .where(ArchiveEntry.tenant_id == tenant_row.id, Loan.returned_at.is_(None))
+        .order_by(Loan.due_on)
+    ).all()
+    today = date.today()
+    audit.log_read(
+        session, actor=actor.login, tenant_id=tenant_row.id, object_type="loans", object_ref=tenant
+    )
+    return [
+        {
+            "case": e.case_sign,
+            "title": e.title,
+            "borrower": loan.borrower,
+            "purpose": loan.purpose,
+            "lent_by": loan.lent_by,
+            "due_on": loan.due_on.isoformat(),
+            "overdue": loan.due_on < today,
+        }
+        for e, loan in rows
+    ]
+
+
 def disposal_list(session: Session, actor: Actor, *, tenant: str, as_of: date) -> list[dict[str, Any]]:
     """Archived cases whose retention has run out (spis akt do brakowania); category A never."""
     tenant_row = tenant_by_code(session, tenant)

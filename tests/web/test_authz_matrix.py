@@ -171,6 +171,20 @@ ENDPOINTS = [
     ),
     Endpoint("disposal", "GET", lambda w: f"/api/v1/tenants/{T}/archive/disposal", frozenset({"archiwista"})),
     Endpoint(
+        "loan",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/archive/loans",
+        frozenset({"archiwista"}),
+        body=lambda w: {"json": {"case": w["archived"], "borrower": "Wydział OR", "due_on": TODAY}},
+    ),
+    Endpoint("loans", "GET", lambda w: f"/api/v1/tenants/{T}/archive/loans", frozenset({"archiwista"})),
+    Endpoint(
+        "loan-return",
+        "POST",
+        lambda w: f"/api/v1/tenants/{T}/archive/loans/{w['lent']}/return",
+        frozenset({"archiwista"}),
+    ),
+    Endpoint(
         "audit-verify",
         "GET",
         lambda w: f"/api/v1/tenants/{T}/audit/verify",
@@ -234,6 +248,13 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
     dispatched = w.dispatched(T)
     closed = w.closed(T)
     transfer = w.in_transfer(T)
+    archived = w.archived(T)
+    lent = w.archived(T)
+    arch = shared_site.client("sw.archiwista")
+    r = arch.post(
+        f"/api/v1/tenants/{T}/archive/loans", json={"case": lent, "borrower": "OR", "due_on": TODAY}
+    )
+    assert r.status_code == 201, r.text
     doc = shared_site.client("sw.referent").get(case(approval)).json()["documents"][0]["uid"]
     return dict(
         registered=registered,
@@ -245,6 +266,8 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
         dispatched=dispatched,
         closed=closed,
         transfer=transfer,
+        archived=archived,
+        lent=lent,
         doc=doc,
     )
 
@@ -301,6 +324,8 @@ def test_the_matrix_covers_every_api_operation(shared_site) -> None:  # type: ig
             "dispatched",
             "closed",
             "transfer",
+            "archived",
+            "lent",
             "doc",
         )
     }

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from ezd.services import archive, case_actions, queries
 from ezd.services.office_admin import verify_tenant_audit
-from ezd.web.api.models import CASE_SIGN, TENANT, TransferDecisionBody, TransferStartBody
+from ezd.web.api.models import CASE_SIGN, TENANT, LoanBody, TransferDecisionBody, TransferStartBody
 from ezd.web.dependencies import Me, ServiceDeps, UoW
 
 router = APIRouter(prefix="/api/v1/tenants/{tenant}", tags=["archiwum"])
@@ -43,6 +43,37 @@ def decide_transfer(
         deps, me.actor, tenant=tenant, case_sign=sign, accepted=body.accepted, note=body.note
     )
     return {"case": sign, "accepted": body.accepted}
+
+
+@router.post(
+    "/archive/loans", summary="Lend an archived case (udostępnienie) with a due date", status_code=201
+)
+def lend(tenant: Tenant, body: LoanBody, me: Me, uow: UoW) -> dict[str, Any]:
+    from ezd.archive_ops import lending
+
+    loan = lending.lend(
+        uow.session,
+        me.actor,
+        tenant=tenant,
+        case_sign=body.case,
+        borrower=body.borrower,
+        due_on=body.due_on,
+        purpose=body.purpose,
+    )
+    return {"loan": loan.loan_id, "case": loan.case_sign, "borrower": loan.borrower, "due_on": loan.due_on}
+
+
+@router.post("/archive/loans/{sign}/return", summary="Record the return of a lent case")
+def give_back(tenant: Tenant, sign: Sign, me: Me, uow: UoW) -> dict[str, Any]:
+    from ezd.archive_ops import lending
+
+    loan = lending.give_back(uow.session, me.actor, tenant=tenant, case_sign=sign)
+    return {"loan": loan.loan_id, "case": loan.case_sign, "returned": loan.returned}
+
+
+@router.get("/archive/loans", summary="Cases currently lent out, overdue first")
+def loans(tenant: Tenant, me: Me, uow: UoW) -> list[dict[str, Any]]:
+    return queries.open_loans(uow.session, me.actor, tenant=tenant)
 
 
 def _filter(

@@ -67,6 +67,13 @@ class TransferDecisionBody(Body):
     note: Text = ""
 
 
+class LoanBody(Body):
+    case: Annotated[str, StringConstraints(pattern=CASE_SIGN)]
+    borrower: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    due_on: date
+    purpose: Text = ""
+
+
 class UnitBody(Body):
     code: UnitCode
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]

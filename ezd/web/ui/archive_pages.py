@@ -1,7 +1,7 @@
 """Archiwista pages: search (live with htmx), export, disposal list, starting transfers.
 
-Search uses :func:`ezd.services.queries.search_archive` (plain SQL over signs and titles); the
-archive engineer's ``ezd.archive_ops`` full-text search is not in the tree yet.
+Search uses :func:`ezd.services.queries.search_archive` (the archive's Polish full-text index);
+lending goes through ``ezd.archive_ops.lending``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,42 @@ def archive_page(request: Request, me: Me, uow: UoW, fragment: int = 0) -> Respo
         k: v for k, v in request.query_params.items() if k in ("q", "category", "year", "jrwa", "state") and v
     }
     export = f"/api/v1/tenants/{tenant}/archive/export.csv" + (f"?{urlencode(params)}" if params else "")
-    return render(request, "archive.html", cases=rows, flt=flt, show_late=False, export_url=export)
+    loans = queries.open_loans(uow.session, me.actor, tenant=tenant)
+    return render(
+        request, "archive.html", cases=rows, flt=flt, show_late=False, export_url=export, loans=loans
+    )
+
+
+@router.post("/archiwum/udostepnienia")
+async def lend(request: Request, me: Me, uow: UoW) -> Response:
+    from ezd.archive_ops import lending
+
+    tenant = tenant_of(me, request)
+    form = await request.form()
+    try:
+        due_on = date.fromisoformat(str(form.get("due_on", "")))
+    except ValueError:
+        raise InvalidInput("the due date must be a date (YYYY-MM-DD)") from None
+    lending.lend(
+        uow.session,
+        me.actor,
+        tenant=tenant,
+        case_sign=str(form.get("case", "")).strip()[:100],
+        borrower=str(form.get("borrower", ""))[:200],
+        due_on=due_on,
+        purpose=str(form.get("purpose", ""))[:500],
+    )
+    return back("/archiwum#loans")
+
+
+@router.post("/archiwum/udostepnienia/zwrot")
+async def give_back(request: Request, me: Me, uow: UoW) -> Response:
+    from ezd.archive_ops import lending
+
+    tenant = tenant_of(me, request)
+    form = await request.form()
+    lending.give_back(uow.session, me.actor, tenant=tenant, case_sign=str(form.get("case", "")).strip()[:100])
+    return back("/archiwum#loans")
 
 
 @router.get("/archiwum/brakowanie")
