@@ -26,8 +26,12 @@ router = APIRouter()
 
 @router.get("/kancelaria/rejestracja")
 def register_page(request: Request, me: Me) -> Response:
-    tenants = sorted(g.tenant for g, _ in me.actor.grants if g.role == Role.KANCELARIA)
-    return render(request, "register.html", tenants=sorted(set(tenants)), channels=[c.value for c in Channel])
+    tenants = sorted({g.tenant for g, _ in me.actor.grants if g.role == Role.KANCELARIA})
+    if not tenants:
+        from records.errors import PermissionDenied
+
+        raise PermissionDenied("registering incoming mail is the kancelaria's task")
+    return render(request, "register.html", tenants=tenants, channels=[c.value for c in Channel])
 
 
 @router.post("/kancelaria/rejestracja")
