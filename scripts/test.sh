@@ -33,7 +33,10 @@ log "installing ezd with test dependencies"
 export PATH="$ROOT/.venv/bin:$PATH"
 
 log "starting local services"
-eval "$(bash scripts/services.sh start all)"
+# The exports services.sh prints are not taken over: tests choose their stack themselves (the
+# embedded default unless a fixture asks for PostgreSQL, RabbitMQ, S3 or Operaton on the
+# standard local ports that services.sh uses).
+bash scripts/services.sh start all >/dev/null
 
 export EZD_REQUIRE_SERVICES=1
 log "running the test suite"

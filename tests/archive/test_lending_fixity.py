@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -119,9 +118,9 @@ def test_fixity_finds_corrupted_and_missing_objects(archived: App) -> None:
 
 
 def test_fixity_cli_exit_code(archived: App, tmp_path: Path) -> None:
-    env = dict(os.environ, EZD_HOME=str(archived.settings.resolved_home), EZD_OBJECT_FSYNC="false")
-    env.pop("EZD_DATABASE_URL", None)
-    env.pop("EZD_S3_ENDPOINT", None)
+    from tests.conftest import embedded_env
+
+    env = embedded_env(archived.settings.resolved_home)
     cmd = [sys.executable, "-m", "ezd.cli.main", "fixity", "audit"]
     ok = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr

@@ -27,9 +27,9 @@ PREFIX = {"sp-swidnik": "sw", "ug-melgiew": "mg"}
 
 
 def web_settings(home: Path, database_url: str | None = None) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        home=home, object_fsync=False, sqlite_synchronous="NORMAL", database_url=database_url
-    )
+    from tests.conftest import make_settings
+
+    return make_settings(home, database_url=database_url)
 
 
 def seeded_home(home: Path, database_url: str | None = None) -> App:
