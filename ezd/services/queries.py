@@ -760,11 +760,12 @@ def search_archive(
     """Search the office's archive: Polish inflection-aware full text with metadata filters.
 
     Archived cases are found through the archive's full-text index (``ezd.archive_ops.search``:
-    "decyzja" finds "decyzji"); closed cases still waiting for transfer (``state=closed``) are
-    matched by sign and title.
+    "decyzja" finds "decyzji"); closed cases still waiting for transfer are matched by sign and
+    title.  Archived hits come first, in rank order.
     """
     tenant_row = tenant_by_code(session, tenant)
     actor.require(tenant, Role.ARCHIWISTA)
+    cases: list[CaseFile] = []
     if flt.state != CaseState.CLOSED.value:
         from ezd.archive_ops.search import MAX_PER_PAGE, SearchQuery, search
 
@@ -784,8 +785,8 @@ def search_archive(
         found = session.execute(
             select(CaseFile).where(CaseFile.tenant_id == tenant_row.id, CaseFile.sign.in_(list(rank)))
         ).scalars()
-        cases = sorted(found, key=lambda c: rank[c.sign])
-    else:
+        cases.extend(sorted(found, key=lambda c: rank[c.sign]))
+    if flt.state != CaseState.ARCHIVED.value:
         q = select(CaseFile).where(
             CaseFile.tenant_id == tenant_row.id, CaseFile.state == CaseState.CLOSED.value
         )
@@ -793,10 +794,20 @@ def search_archive(
             q = q.where(CaseFile.category == flt.category)
         if flt.year:
             q = q.where(CaseFile.year == flt.year)
+        if flt.jrwa:
+            from ezd.db.tables import JrwaClass
+
+            q = q.where(
+                CaseFile.jrwa_class_id.in_(
+                    select(JrwaClass.id).where(
+                        JrwaClass.tenant_id == tenant_row.id, JrwaClass.symbol.startswith(flt.jrwa)
+                    )
+                )
+            )
         for word in flt.text.split()[:8]:
             like = f"%{word.lower()}%"
             q = q.where(or_(func.lower(CaseFile.title).like(like), func.lower(CaseFile.sign).like(like)))
-        cases = list(session.execute(q.order_by(CaseFile.id.desc()).limit(limit)).scalars())
+        cases.extend(session.execute(q.order_by(CaseFile.id.desc()).limit(limit)).scalars())
     names = _logins(session, (c.referent_id for c in cases))
     audit.log_read(
         session,
