@@ -1,8 +1,9 @@
 """Server-rendered SVG of a case's BPMN processes with the current step and the path taken.
 
-The BPMN files carry no diagram interchange (DI) section, so the layout is computed: nodes are
-placed in columns by their longest distance from the start event (back edges of loops ignored),
-in discovery order within a column.  Done steps are green, current steps yellow.
+The layout is computed here (and the same layout is written into the BPMN files' diagram
+interchange by ``scripts/bpmn_layout.py``): nodes are placed in columns by their longest distance
+from the start event (back edges of loops ignored), in discovery order within a column.  Done
+steps are green, current steps yellow.
 """
 
 from __future__ import annotations

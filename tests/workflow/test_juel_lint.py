@@ -75,3 +75,21 @@ def test_lint_rejects(old: str, new: str, message: str) -> None:
 def test_lint_rejects_hostile_xml() -> None:
     with pytest.raises(DeploymentRejected, match="DOCTYPE"):
         check_definitions(b'<!DOCTYPE d [<!ENTITY a "x">]><d/>', "x.bpmn")
+
+
+def test_every_element_has_diagram_interchange() -> None:
+    """Camunda Modeler draws only what has DI: every flow node and sequence flow needs a shape/edge."""
+    from ezd import xmlsafe
+
+    bpmn, bpmndi = "http://www.omg.org/spec/BPMN/20100524/MODEL", "http://www.omg.org/spec/BPMN/20100524/DI"
+    for f in BPMN.glob("*.bpmn"):
+        root = xmlsafe.parse(f.read_bytes())
+        drawn = {el.get("bpmnElement") for el in root.iter(f"{{{bpmndi}}}BPMNShape", f"{{{bpmndi}}}BPMNEdge")}
+        proc = root.find(f"{{{bpmn}}}process")
+        assert proc is not None
+        elements = {
+            el.get("id")
+            for el in proc
+            if isinstance(el.tag, str) and el.tag.split("}")[1] not in ("documentation", "laneSet", "extensionElements")
+        }
+        assert elements and elements <= drawn, (f.name, elements - drawn)
