@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ezd import xmlsafe  # noqa: E402
-from ezd.web.diagram import parse_processes  # noqa: E402
 from ezd.web.diagram import layout as grid_layout  # noqa: E402
+from ezd.web.diagram import parse_processes  # noqa: E402
 
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
