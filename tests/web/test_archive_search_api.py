@@ -32,7 +32,7 @@ def test_lending_over_the_api_is_logged(site) -> None:  # type: ignore[no-untype
 
     from ezd.db.tables import AccessLog, MetrykaEntry
 
-    result = Demo(site.app).run(2)
+    Demo(site.app).run(2)
     arch = site.client("sw.archiwista")
     archived = {
         c["sign"] for c in arch.get("/api/v1/tenants/sp-swidnik/archive/search", params={"q": ""}).json()
