@@ -8,6 +8,7 @@ access code printed on the receipt.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import date
 from typing import Any
@@ -95,7 +96,7 @@ def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -
     stored = case.access_code_hash if case is not None else None
     try:
         # hash anyway when there is nothing to compare, so timing does not reveal existence
-        ok = _CODE_HASHER.verify(stored or _DUMMY_HASH, normalized) and stored is not None
+        ok = _CODE_HASHER.verify(stored or _dummy_hash(), normalized) and stored is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or case is None or t is None:
@@ -116,7 +117,10 @@ def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -
     }
 
 
-_DUMMY_HASH = _CODE_HASHER.hash("not-a-code")
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when no code exists, so both paths cost the same (computed once)."""
+    return _CODE_HASHER.hash("not-a-code")
 
 
 def share_case(session: Session, actor: Actor, *, tenant: str, case_sign: str, with_tenant: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -48,7 +49,12 @@ ADDRESS_FAILURES = 30  # per address within ADDRESS_WINDOW_S
 ADDRESS_WINDOW_S = 300
 
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("timing-equaliser-not-a-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Computed on first use, not at import."""
+    return _HASHER.hash("timing-equaliser-not-a-password")
 
 
 def load_secret(settings: Settings) -> bytes:
@@ -107,7 +113,7 @@ def authenticate(session: Session, login: str, password: str, now: datetime | No
     user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
     if user is None or not user.password_hash or not user.active:
         with contextlib.suppress(VerificationError):
-            _HASHER.verify(_DUMMY, password)  # same work as a real check: no timing oracle
+            _HASHER.verify(_dummy_hash(), password)  # same work as a real check: no timing oracle
         raise LoginFailed()
     if user.locked_until and user.locked_until > now:
         raise LoginFailed()
