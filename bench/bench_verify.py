@@ -3,9 +3,11 @@
     python bench/bench_verify.py [--key rsa|ec] [--seconds 2]
 
 xmlsec checks only SignatureValue and reference digests (what libxmlsec1 does); ezd's verifier also
-parses through ezd.xmlsafe, checks XAdES signed properties, builds the certificate path and reads
-QcStatements, so the ratio is the price of a full verification.  python-xmlsec is optional
-(``pip install xmlsec``); without it only ezd numbers are printed.
+parses through ezd.xmlsafe, checks XAdES signed properties, builds the certificate path, reads
+QcStatements and rebuilds ``signed_root`` from the digested bytes, so the ratio is the price of a
+full verification.  python-xmlsec is optional (``pip install xmlsec``); without it only ezd numbers
+are printed.  Targets (issue 4): xmlsec/ezd <= 2.0x at every size, full verification of the 100 KB
+document p50 <= 10 ms.
 """
 
 from __future__ import annotations
@@ -121,7 +123,10 @@ def main() -> None:
         print(f"sign 1KB: {1000 / sign_rate:.2f} ms/signature ({sign_rate:.0f}/s)")
         for label, size in SIZES.items():
             doc = signer.sign_enveloped(make_doc(size))
-            assert verifier.verify(doc).passed
+            first = verifier.verify(doc)
+            assert first.passed
+            # measured: ezd's own XMLDSig core (signatures/dsig.py), not the signxml fallback
+            assert "engine" not in first.signatures[0].details, first.signatures[0].details
             ezd_rate, times = rate(lambda d=doc: verifier.verify(d), args.seconds)  # type: ignore[misc]
             p50 = statistics.median(times) * 1000
             line = f"{label:>6} ({len(doc) / 1000:.0f} kB): ezd {ezd_rate:8.1f}/s  p50 {p50:7.2f} ms"

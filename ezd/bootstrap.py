@@ -75,6 +75,12 @@ class App:
 def _load_signer(settings: Settings) -> Signer:
     from signatures.pkcs12 import Pkcs12Signer
 
+    if (lib := settings.signing_pkcs11_lib) is not None:  # the e-seal key lives in an HSM / token
+        from signatures.hsm import Pkcs11Signer
+
+        pin = settings.signing_pkcs11_pin.get_secret_value()
+        return Pkcs11Signer(lib, settings.signing_pkcs11_token, pin, settings.signing_pkcs11_key_label)
+
     path = settings.signing_key or settings.keys_dir / "eseal.p12"
     if not Path(path).exists():
         from records.errors import InvalidState

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         default=None, description="PKCS#12 file with the office e-seal; default $EZD_HOME/keys"
     )
     signing_password: SecretStr = SecretStr("")
+    signing_pkcs11_lib: Path | None = Field(default=None, description="PKCS#11 module; set = key in a token")
+    signing_pkcs11_token: str = Field(default="", description="PKCS#11 token label holding the e-seal key")
+    signing_pkcs11_pin: SecretStr = Field(default=SecretStr(""), description="PKCS#11 user PIN")
+    signing_pkcs11_key_label: str = Field(default="eseal", description="CKA_LABEL of the e-seal private key")
     trust_dir: Path | None = Field(default=None, description="Folder of trusted CA certificates (PEM)")
 
     # dispatch adapters (ezd/channels/factory.py); unset = the local outbox folder for that channel

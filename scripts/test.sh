@@ -15,6 +15,7 @@ command -v chromium >/dev/null || need_apt+=(chromium)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v xmlsec1 >/dev/null || need_apt+=(xmlsec1 libxmlsec1-dev pkg-config)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+command -v softhsm2-util >/dev/null || need_apt+=(softhsm2)
 if ((${#need_apt[@]})); then
   log "installing Debian packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

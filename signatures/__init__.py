@@ -6,6 +6,8 @@ Public surface (everything else is internal and may change):
   :class:`VerificationResult` (``signed_root`` = the only tree business logic may read),
   :class:`SignatureReport`;
 * :class:`Pkcs12Signer` — XAdES-BES enveloped/detached signing with a PKCS#12 e-seal;
+* :class:`signatures.hsm.Pkcs11Signer` — the same with the key in a PKCS#11 token (imported from
+  its module: it needs the optional python-pkcs11);
 * :class:`XadesVerifier` — verification with ETSI-style verdicts;
 * :func:`create_demo_pki` / :class:`DemoPki` — root → intermediate → e-seal test PKI;
 * :func:`read_qc_statements` / :class:`QcInfo` — qualified-certificate statements;
@@ -18,7 +20,7 @@ Error tree (all raised on purpose; verification problems are *results*, not exce
 
     Exception
     ├── signatures.errors.SignatureError
-    │   ├── SignerKeyError      PKCS#12 unreadable / wrong password / unsupported key
+    │   ├── SignerKeyError      PKCS#12/PKCS#11 key unusable: wrong password or PIN, no key...
     │   ├── SigningError        signing failed (e.g. input is a bare ds:Signature)
     │   ├── TimestampError      TSA unreachable or bad time-stamp response
     │   └── TrustConfigError    unusable trust anchors / trusted list

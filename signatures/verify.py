@@ -2,21 +2,23 @@
 
 Flow for every ``ds:Signature`` in a document (top-level ones and xades:CounterSignature ones):
 
-1. the bytes go through :func:`ezd.xmlsafe.parse` first (size cap, no DOCTYPE/entities), so signxml
-   only ever sees a tree our parser accepted;
+1. the bytes go through :func:`ezd.xmlsafe.parse` first (size cap, no DOCTYPE/entities): the one
+   parse of the document; everything below works on that tree;
 2. structural pre-checks on the (still untrusted) signature: only known transforms are allowed —
    an unknown transform silently skipped by a library is how "signed" data grows unsigned parts;
-3. cryptographic verification with signxml (SignatureValue over SignedInfo, then every Reference
-   digest), using the signing certificate we picked from KeyInfo and *without* signxml's own chain
-   or validity checks: those are done here so that "crypto fine, trust unknown" can be reported as
-   INDETERMINATE instead of an exception;
+3. cryptographic verification (SignatureValue over SignedInfo, then every Reference digest) by
+   :mod:`signatures.dsig`, ezd's own XMLDSig core: each referenced node canonicalized once, in
+   place, references read from SignedInfo re-parsed from its verified canonical bytes.  Profiles
+   outside its scope (listed there: bare KeyValue, DSA/HMAC, base64 transform, XPointer...) go to
+   signxml, as before.  Neither does chain or validity checks: those are done here so that
+   "crypto fine, trust unknown" can be reported as INDETERMINATE instead of an exception;
 4. XAdES checks on the *verified* SignedProperties (SigningCertificate(V2) digest binds the
    certificate, DataObjectFormat points at a real Reference);
 5. certificate path from the signing certificate to a configured trust anchor (intermediates from
    KeyInfo X509Data), validity at the validation time, optional revocation checker;
 6. ``signed_root`` = the tree rebuilt from the canonical bytes that were digested (signxml's
-   ``signed_xml``) — never the input tree, so unsigned siblings, moved or duplicated elements
-   cannot reach business logic.
+   ``signed_xml`` pattern) — never the input tree, so unsigned siblings, moved or duplicated
+   elements cannot reach business logic.
 
 Exceptions: :meth:`XadesVerifier.verify` raises only :class:`ezd.xmlsafe.MalformedXML` (input is
 not XML at all).  Hostile (DOCTYPE/entities/too deep) and oversize XML, and everything that goes
@@ -46,6 +48,8 @@ from signxml.verifier import VerifyResult
 from signxml.xades import XAdESVerifier
 
 from ezd import xmlsafe
+from signatures import dsig
+from signatures.dsig import Refusal as _Refusal
 from signatures.port import SignatureReport, Verdict, VerificationResult
 from signatures.qc import DERError, read_qc_statements
 from signatures.tsp import TokenInvalid, verify_token
@@ -109,24 +113,67 @@ def load_certificates(source: bytes | str | Path | x509.Certificate) -> list[x50
     return [x509.load_der_x509_certificate(source)]
 
 
-# Certificates are immutable; parsing, DER encoding and name rendering are cached per certificate
-# because the same e-seal signs thousands of documents (see bench/bench_verify.py).
-@functools.lru_cache(maxsize=2048)
+# Certificates are immutable; DER encoding, digests, names and QcStatements are computed once per
+# certificate object because the same e-seal signs thousands of documents (bench/bench_verify.py)
+# and _cert_from_b64 hands out the same object for the same KeyInfo certificate.  Keyed by object
+# identity: hashing a Certificate (as functools.lru_cache would) re-hashes its DER on every call.
+# The entry keeps its certificate alive, so an id is never reused while its entry exists.
+class _Facts:
+    __slots__ = ("cert", "der", "digests", "names", "qc", "subject")
+
+    def __init__(self, cert: x509.Certificate) -> None:
+        self.cert = cert
+        self.der = cert.public_bytes(serialization.Encoding.DER)
+        self.digests: dict[str, bytes] = {}
+        self.names = (cert.issuer.public_bytes(), cert.subject.public_bytes())
+        self.subject: str | None = None
+        self.qc: Any = None
+
+
+_facts: dict[int, _Facts] = {}
+
+
+def _fact(cert: x509.Certificate) -> _Facts:
+    f = _facts.get(id(cert))
+    if f is None or f.cert is not cert:
+        if len(_facts) > 4096:
+            _facts.clear()
+        f = _facts[id(cert)] = _Facts(cert)
+    return f
+
+
 def _der(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.DER)
+    return _fact(cert).der
 
 
-@functools.lru_cache(maxsize=2048)
+def _cert_digest(cert: x509.Certificate, hash_name: str) -> bytes:
+    f = _fact(cert)
+    d = f.digests.get(hash_name)
+    if d is None:
+        d = f.digests[hash_name] = hashlib.new(hash_name, f.der).digest()
+    return d
+
+
+def _names(cert: x509.Certificate) -> tuple[bytes, bytes]:
+    """(issuer, subject) DER names."""
+    return _fact(cert).names
+
+
 def _subject(cert: x509.Certificate) -> str:
-    return cert.subject.rfc4514_string()
+    f = _fact(cert)
+    if f.subject is None:
+        f.subject = cert.subject.rfc4514_string()
+    return f.subject
 
 
-@functools.lru_cache(maxsize=1024)
 def _qc(cert: x509.Certificate) -> Any:
-    try:
-        return read_qc_statements(cert)
-    except DERError as exc:
-        return exc
+    f = _fact(cert)
+    if f.qc is None:
+        try:
+            f.qc = read_qc_statements(cert)
+        except DERError as exc:
+            f.qc = exc
+    return f.qc
 
 
 def _ext(cert: x509.Certificate, cls: type[Any]) -> Any:
@@ -155,15 +202,6 @@ def _cert_from_b64(b64: str) -> x509.Certificate:
 # --- signxml glue ---------------------------------------------------------------------------------
 
 
-class _Refusal(Exception):
-    """Our own structural refusal, carrying a verdict and an ETSI-style reason."""
-
-    def __init__(self, verdict: Verdict, reason: str) -> None:
-        super().__init__(reason)
-        self.verdict = verdict
-        self.reason = reason
-
-
 def _element_path(el: etree._Element) -> str:
     """Positional XPath (``/*/*[3]/*[1]``) — survives signxml's serialize/re-parse copies."""
     steps = []
@@ -185,28 +223,6 @@ class _PinnedVerifier(XAdESVerifier):
         super().__init__()
         self._sig_path = sig_path
         self._content = content
-
-    parsed_certs: list[x509.Certificate] = []  # noqa: RUF012 - set per call before verification
-
-    def _verify_cert_digests(self, verify_result: Any) -> None:
-        # signxml's version re-parses every KeyInfo certificate from re-wrapped PEM (textwrap):
-        # ~0.5 ms per signature.  Same checks, on the certificates we already parsed.
-        certs = list(self.parsed_certs)
-        signing_cert = self._find_signing_cert(verify_result, certs)
-        if signing_cert is not None:
-            self._add_cert_if_missing(certs, signing_cert)
-        props = self._find(verify_result.signed_xml, "xades:SignedSignatureProperties")
-        v1 = self._find(props, "xades:SigningCertificate", require=False)
-        v2 = self._find(props, "xades:SigningCertificateV2", require=False)
-        if v1 is None and v2 is None:
-            raise InvalidInput(
-                "Expected to find XML element xades:SigningCertificate or xades:SigningCertificateV2"
-            )
-        if v1 is not None and v2 is not None:
-            raise InvalidInput(
-                "Expected to find exactly one of xades:SigningCertificate or xades:SigningCertificateV2"
-            )
-        self._verify_cert_digest(v1 if v1 is not None else v2, certs=certs, signing_cert=signing_cert)
 
     def _verify_reference(
         self,
@@ -312,6 +328,33 @@ def _remove_keep_tail(el: etree._Element) -> None:
     parent.remove(el)
 
 
+def _check_transform(t: etree._Element, *, canonical: bool = False) -> None:
+    """Our transform policy: only known transforms, and only the one XPath filter we emulate.
+
+    ``canonical``: ``t`` comes from SignedInfo re-parsed from its exclusive c14n, which drops the
+    XPath's prefix declaration (it is not visibly used); an unbound prefix is then accepted, a
+    prefix bound to anything but XMLDSig still is not.
+    """
+    alg = t.get("Algorithm")
+    if alg not in ALLOWED_TRANSFORMS:
+        raise _Refusal(Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported transform {alg}")
+    if alg == XPATH_TRANSFORM:
+        xp = t.find("ds:XPath", NS)
+        expr = "".join((xp.text or "").split()) if xp is not None else ""
+        nsmap = xp.nsmap if xp is not None else {}
+        prefix = expr.removeprefix("not(ancestor-or-self::").partition(":")[0]
+        bound = nsmap.get(prefix) if prefix else None
+        if not (
+            expr == _XPATH_NO_SIGNATURE.format(p=prefix)
+            and (bound == DS or (canonical and prefix not in nsmap))
+        ):
+            raise _Refusal(Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported XPath transform {expr!r}")
+
+
+def _check_canonical_transform(t: etree._Element) -> None:
+    _check_transform(t, canonical=True)
+
+
 def _check_structure(sig: etree._Element) -> list[etree._Element]:
     """Pre-crypto checks on the untrusted signature; returns its ds:Reference elements."""
     signed_info = sig.find("ds:SignedInfo", NS)
@@ -324,18 +367,68 @@ def _check_structure(sig: etree._Element) -> list[etree._Element]:
         raise _Refusal(Verdict.TOTAL_FAILED, "SIGNED_DATA_NOT_FOUND: no ds:Reference")
     for ref in refs:
         for t in ref.findall("ds:Transforms/ds:Transform", NS):
-            alg = t.get("Algorithm")
-            if alg not in ALLOWED_TRANSFORMS:
-                raise _Refusal(Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported transform {alg}")
-            if alg == XPATH_TRANSFORM:
-                xp = t.find("ds:XPath", NS)
-                expr = "".join((xp.text or "").split()) if xp is not None else ""
-                prefixes = [p for p, u in (xp.nsmap.items() if xp is not None else []) if u == DS and p]
-                if not any(expr == _XPATH_NO_SIGNATURE.format(p=p) for p in prefixes):
-                    raise _Refusal(
-                        Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported XPath transform {expr!r}"
-                    )
+            _check_transform(t)
     return refs
+
+
+def _check_properties_target(sig: etree._Element, signed_props: dsig.VerifiedReference) -> None:
+    """The signed properties must be this signature's: inside its own
+    ``ds:Object/xades:QualifyingProperties`` whose ``Target`` names it (EN 319 132-1 §4.3), not
+    another signature's properties referenced by Id."""
+    sig_id = sig.get("Id")
+    own = [
+        sp.get("Id")
+        for qp in sig.findall("ds:Object/xades:QualifyingProperties", NS)
+        if sig_id and qp.get("Target") == f"#{sig_id}"
+        for sp in qp.findall("xades:SignedProperties", NS)
+    ]
+    if len(own) != 1 or signed_props.uri != f"#{own[0]}":
+        raise _Refusal(
+            Verdict.INDETERMINATE,
+            "FORMAT_FAILURE: XML_NOT_ETSI: the signed xades:SignedProperties are not in this signature's "
+            "QualifyingProperties (Target must name the signature)",
+        )
+
+
+def _check_signing_certificate(
+    sp: etree._Element, certs: list[x509.Certificate], signing_cert: x509.Certificate
+) -> None:
+    """SigningCertificate(V2) in the *verified* SignedProperties binds the signing certificate
+    (signxml's ``_verify_cert_digests`` semantics: every listed digest names a KeyInfo certificate,
+    the first one the signer's)."""
+    props = sp.find("xades:SignedSignatureProperties", NS)
+    if props is None:
+        raise _Refusal(
+            Verdict.TOTAL_FAILED,
+            "FORMAT_FAILURE: Expected to find XML element xades:SignedSignatureProperties",
+        )
+    v1 = props.findall("xades:SigningCertificate", NS)
+    v2 = props.findall("xades:SigningCertificateV2", NS)
+    if len(v1) + len(v2) != 1:
+        raise _Refusal(
+            Verdict.TOTAL_FAILED,
+            "FORMAT_FAILURE: Expected to find exactly one of "
+            "xades:SigningCertificate or xades:SigningCertificateV2",
+        )
+    pool = list(certs)
+    if not any(_der(c) == _der(signing_cert) for c in pool):
+        pool.append(signing_cert)
+    for idx, cert_el in enumerate((v1 or v2)[0].findall("xades:Cert", NS)):
+        dm = cert_el.find("xades:CertDigest/ds:DigestMethod", NS)
+        dv = cert_el.find("xades:CertDigest/ds:DigestValue", NS)
+        hname = dsig.DIGESTS.get(dm.get("Algorithm") or "") if dm is not None else None
+        if hname is None or dv is None:
+            raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: unusable xades:CertDigest")
+        try:
+            want = base64.b64decode("".join((dv.text or "").split()), validate=True)
+        except ValueError:
+            raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: xades:CertDigest is not base64") from None
+        if not any(_cert_digest(c, hname) == want for c in pool):
+            raise _Refusal(Verdict.TOTAL_FAILED, "HASH_FAILURE: Digest mismatch for certificate digest")
+        if idx == 0 and _cert_digest(signing_cert, hname) != want:
+            raise _Refusal(
+                Verdict.TOTAL_FAILED, "HASH_FAILURE: Digest mismatch for signing certificate digest"
+            )
 
 
 # --- result building ---------------------------------------------------------------------------
@@ -460,8 +553,9 @@ class XadesVerifier:
         reports: list[SignatureReport] = []
         verdicts: list[Verdict] = []
         signed_root: etree._Element | None = None
+        ids = dsig.IdIndex(root)  # one ID index per document, shared by all its signatures
         for sig in top:
-            outcome = self._verify_signature(root, sig, content)
+            outcome = self._verify_signature(root, sig, content, ids)
             reports.append(self._report(sig, outcome))
             verdicts.append(outcome.verdict)
             if signed_root is None and outcome.verdict is not Verdict.TOTAL_FAILED:
@@ -472,7 +566,7 @@ class XadesVerifier:
                 "xades:UnsignedSignatureProperties/xades:CounterSignature/ds:Signature",
                 NS,
             ):
-                c_out = self._verify_signature(root, csig, content, countersigned=sig)
+                c_out = self._verify_signature(root, csig, content, ids, countersigned=sig)
                 c_out.details["role"] = "counter-signature"
                 c_out.details["countersigned"] = sig.get("Id")
                 reports.append(self._report(csig, c_out))
@@ -501,11 +595,12 @@ class XadesVerifier:
         root: etree._Element,
         sig: etree._Element,
         content: Callable[[str], bytes | None] | None,
+        ids: dsig.IdIndex,
         countersigned: etree._Element | None = None,
     ) -> _Outcome:
         out = _Outcome()
         try:
-            self._verify_signature_inner(root, sig, content, countersigned, out)
+            self._verify_signature_inner(root, sig, content, ids, countersigned, out)
         except _Refusal as r:
             out.add(r.verdict, r.reason)
         except InvalidCertificate as exc:
@@ -550,7 +645,7 @@ class XadesVerifier:
     ) -> list[x509.Certificate]:
         """Order candidates: SigningCertificate(V2) digest match first, then leaf-looking ones.
 
-        This is only a hint (read from unverified data); signxml verifies SignatureValue with the
+        This is only a hint (read from unverified data); the core verifies SignatureValue with the
         chosen certificate and checks the signed SigningCertificate digest against it.
         """
         digests = []
@@ -562,42 +657,30 @@ class XadesVerifier:
         for cd in digests[:1]:
             dm = cd.find("ds:DigestMethod", NS)
             dv = cd.find("ds:DigestValue", NS)
+            hname = dsig.DIGESTS.get(dm.get("Algorithm") or "") if dm is not None else None
             try:
-                alg = DigestAlgorithm(dm.get("Algorithm") if dm is not None else "")
                 want = base64.b64decode((dv.text or "") if dv is not None else "")
             except ValueError:
                 continue
-            h = hashlib.new(alg.name.lower().replace("_", "-").replace("sha3-", "sha3_"))
-            for c in certs:
-                hh = h.copy()
-                hh.update(_der(c))
-                if hh.digest() == want:
-                    preferred.append(c)
-        issuers = {c.issuer.public_bytes() for c in certs}
-        leaves = [c for c in certs if c.subject.public_bytes() not in issuers]
+            if hname is not None:
+                preferred.extend(c for c in certs if _cert_digest(c, hname) == want)
+        issuers = {_names(c)[0] for c in certs}
+        leaves = [c for c in certs if _names(c)[1] not in issuers]
         ordered: list[x509.Certificate] = []
         for c in [*preferred, *leaves, *certs]:
             if c not in ordered:
                 ordered.append(c)
         return ordered
 
-    def _verify_signature_inner(
+    def _signxml_core(
         self,
         root: etree._Element,
         sig: etree._Element,
+        refs: list[etree._Element],
+        certs: list[x509.Certificate],
         content: Callable[[str], bytes | None] | None,
-        countersigned: etree._Element | None,
-        out: _Outcome,
-    ) -> None:
-        refs = _check_structure(sig)
-        sig_path = _element_path(sig)
-        certs = self._candidate_certs(sig)
-        sm = sig.find("ds:SignedInfo/ds:SignatureMethod", NS)
-        sig_alg = sm.get("Algorithm") if sm is not None else None
-        digest_algs = {
-            dm.get("Algorithm") for dm in sig.iterfind("ds:SignedInfo/ds:Reference/ds:DigestMethod", NS)
-        }
-        sha1_used = "sha1" in (sig_alg or "").lower() or any("sha1" in (d or "").lower() for d in digest_algs)
+    ) -> tuple[x509.Certificate | None, list[dsig.VerifiedReference]]:
+        """Fallback for profiles outside :mod:`signatures.dsig`'s fast path (see its docstring)."""
         config = SignatureConfiguration(
             require_x509=bool(certs),
             expect_references=True,
@@ -605,11 +688,10 @@ class XadesVerifier:
             signature_methods=frozenset(SignatureMethod),
             digest_algorithms=frozenset(DigestAlgorithm),
         )
-
         results: list[Any] | None = None
         signing_cert: x509.Certificate | None = None
         first_exc: Exception | None = None
-        verifier = _PinnedVerifier(sig_path, content)
+        verifier = _PinnedVerifier(_element_path(sig), content)
         for cand in self._pick_signing_cert(sig, certs) if certs else [None]:
             if cand is not None:
                 # judge the signature at a time the certificate was valid; validity is our check (step 5)
@@ -632,39 +714,76 @@ class XadesVerifier:
         if results is None:
             assert first_exc is not None
             raise first_exc
+        if len(results) != len(refs):
+            raise _Refusal(
+                Verdict.TOTAL_FAILED, "FORMAT_FAILURE: reference count changed during verification"
+            )
+        out: list[dsig.VerifiedReference] = []
+        for ref, res in zip(refs, results, strict=True):
+            xml = res.signed_xml
+            out.append(
+                dsig.VerifiedReference(
+                    ref,
+                    ref.get("URI") or "",
+                    ref.get("Type"),
+                    res.signed_data if isinstance(res.signed_data, bytes) else b"",
+                    xml.tag if xml is not None else None,
+                    _xml=xml,
+                    _parsed=True,
+                )
+            )
+        return signing_cert, out
+
+    def _verify_signature_inner(
+        self,
+        root: etree._Element,
+        sig: etree._Element,
+        content: Callable[[str], bytes | None] | None,
+        ids: dsig.IdIndex,
+        countersigned: etree._Element | None,
+        out: _Outcome,
+    ) -> None:
+        refs = _check_structure(sig)
+        certs = self._candidate_certs(sig)
+        sm = sig.find("ds:SignedInfo/ds:SignatureMethod", NS)
+        sig_alg = sm.get("Algorithm") if sm is not None else None
+        digest_algs = {
+            dm.get("Algorithm") for dm in sig.iterfind("ds:SignedInfo/ds:Reference/ds:DigestMethod", NS)
+        }
+        sha1_used = "sha1" in (sig_alg or "").lower() or any("sha1" in (d or "").lower() for d in digest_algs)
+        try:
+            dsig.check_supported(sig, certs)
+        except dsig.Unsupported as why:
+            out.details["engine"] = f"signxml ({why})"
+            signing_cert, results = self._signxml_core(root, sig, refs, certs, content)
+        else:
+            core = dsig.CoreVerifier(root, ids, content, _check_canonical_transform).verify(
+                sig, self._pick_signing_cert(sig, certs)
+            )
+            signing_cert, results = core.signing_cert, core.references
         out.crypto_valid = True
         out.details["signature_algorithm"] = sig_alg
         if sha1_used and not self._allow_sha1:
             out.add(Verdict.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE: SHA-1 is not acceptable")
 
         # --- classify the verified references -----------------------------------------------------
-        if len(results) != len(refs):
-            raise _Refusal(
-                Verdict.TOTAL_FAILED, "FORMAT_FAILURE: reference count changed during verification"
-            )
-        data_results: list[tuple[etree._Element, Any]] = []
-        signed_props_result = None
-        for ref, res in zip(refs, results, strict=True):
-            rtype = ref.get("Type") or ""
-            if rtype in SIGNED_PROPERTIES_TYPES or (
-                res.signed_xml is not None and res.signed_xml.tag == f"{{{XADES}}}SignedProperties"
-            ):
+        data_results: list[dsig.VerifiedReference] = []
+        signed_props_result: dsig.VerifiedReference | None = None
+        for res in results:
+            if (res.type or "") in SIGNED_PROPERTIES_TYPES or res.node_tag == f"{{{XADES}}}SignedProperties":
                 if signed_props_result is not None:
                     raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: SignedProperties referenced twice")
                 signed_props_result = res
                 continue
-            if res.signed_xml is not None and res.signed_xml.tag == f"{{{DS}}}KeyInfo":
+            if res.node_tag == f"{{{DS}}}KeyInfo":
                 continue
-            data_results.append((ref, res))
-        out.details["references"] = [{"uri": ref.get("URI"), "type": ref.get("Type")} for ref in refs]
+            data_results.append(res)
+        out.details["references"] = [{"uri": r.uri, "type": r.type} for r in results]
 
         if countersigned is not None:
             sv = countersigned.find("ds:SignatureValue", NS)
             sv_id = sv.get("Id") if sv is not None else None
-            if not any(
-                (ref.get("Type") == COUNTERSIGNED_TYPE) and sv_id and ref.get("URI") == f"#{sv_id}"
-                for ref, _ in data_results
-            ):
+            if not any(r.type == COUNTERSIGNED_TYPE and sv_id and r.uri == f"#{sv_id}" for r in data_results):
                 raise _Refusal(
                     Verdict.TOTAL_FAILED,
                     "SIGNED_DATA_NOT_FOUND: counter-signature does not cover SignatureValue",
@@ -673,19 +792,17 @@ class XadesVerifier:
             raise _Refusal(Verdict.TOTAL_FAILED, "SIGNED_DATA_NOT_FOUND: no reference to signed data")
 
         # --- XAdES signed properties -----------------------------------------------------------
-        if signed_props_result is None or signed_props_result.signed_xml is None:
+        sp = signed_props_result.signed_xml if signed_props_result is not None else None
+        if signed_props_result is None or sp is None or sp.tag != f"{{{XADES}}}SignedProperties":
             out.add(Verdict.INDETERMINATE, "FORMAT_FAILURE: XML_NOT_ETSI (no XAdES 1.3.2 SignedProperties)")
         else:
-            sp = signed_props_result.signed_xml
+            _check_properties_target(sig, signed_props_result)
             if signing_cert is not None:
-                verifier.x509_cert = signing_cert
-                verifier.parsed_certs = certs
-                verifier.expect_signature_policy = None
-                verifier._verify_signed_properties(signed_props_result)  # SigningCertificate(V2) digest
+                _check_signing_certificate(sp, certs, signing_cert)
                 out.details["signing_certificate_digest"] = "match"
             st = sp.find("xades:SignedSignatureProperties/xades:SigningTime", NS)
             out.signing_time = st.text.strip() if st is not None and st.text else None
-            ref_ids = {f"#{ref.get('Id')}" for ref in refs if ref.get("Id")}
+            ref_ids = {f"#{r.reference.get('Id')}" for r in results if r.reference.get("Id")}
             for dof in sp.iterfind("xades:SignedDataObjectProperties/xades:DataObjectFormat", NS):
                 if dof.get("ObjectReference") not in ref_ids:
                     raise _Refusal(
@@ -699,11 +816,11 @@ class XadesVerifier:
 
         # --- signed_root: only what was digested ---------------------------------------------
         if countersigned is None:
-            whole = [r for ref, r in data_results if ref.get("URI") == ""]
-            chosen = whole[0] if whole else (data_results[0][1] if len(data_results) == 1 else None)
+            whole = [r for r in data_results if r.uri == ""]
+            chosen = whole[0] if whole else (data_results[0] if len(data_results) == 1 else None)
             out.signed_root = chosen.signed_xml if chosen is not None else None
             if len(data_results) > 1:
-                out.details["signed_data_references"] = [ref.get("URI") for ref, _ in data_results]
+                out.details["signed_data_references"] = [r.uri for r in data_results]
 
         # --- certificate: path, validity, revocation, qualified status -------------------------------
         if signing_cert is None:
