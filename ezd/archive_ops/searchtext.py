@@ -62,9 +62,46 @@ def build_search_text(
     return " ".join(words + facets)
 
 
+MAX_PDF_PAGES = 200
+MAX_DOCX_XML = 20 * 1024 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = reader.pages[:MAX_PDF_PAGES]  # a hostile PDF cannot keep the indexer busy for ever
+        return " ".join(page.extract_text() or "" for page in pages)
+    except Exception:  # noqa: BLE001 - any unreadable PDF is simply not indexed by content
+        return ""
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML:  # zip bomb: refuse before inflating
+                return ""
+            root = xmlsafe.parse(z.read(info), max_bytes=MAX_DOCX_XML)
+    except (zipfile.BadZipFile, KeyError, xmlsafe.XMLRejected):
+        return ""
+    return " ".join(t for t in root.itertext() if isinstance(t, str) and t.strip())
+
+
 def extract_text(data: bytes, media_type: str) -> str:
-    """Plain text of a document for indexing (text, XML, HTML); other formats give ""."""
+    """Plain text of a document for indexing (text, XML, HTML, PDF, DOCX); other formats give ""."""
     mt = media_type.split(";")[0].strip().lower()
+    if mt == "application/pdf":
+        return _pdf_text(data)
+    if mt == DOCX:
+        return _docx_text(data)
     if mt.startswith("text/html"):
         return re.sub(r"<[^>]+>", " ", data.decode("utf-8", "replace"))
     if mt.startswith("text/"):
