@@ -76,7 +76,7 @@ def _pdf_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data), strict=False)
         pages = reader.pages[:MAX_PDF_PAGES]  # a hostile PDF cannot keep the indexer busy for ever
         return " ".join(page.extract_text() or "" for page in pages)
-    except Exception:  # noqa: BLE001 - any unreadable PDF is simply not indexed by content
+    except Exception:
         return ""
 
 
