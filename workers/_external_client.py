@@ -36,7 +36,15 @@ from workflow.port import ExternalTask
 class EngineTaskClient(ExternalTaskClient):
     """The library's client interface over one shared, pooled :class:`OperatonEngine`."""
 
-    def __init__(self, engine: OperatonEngine, *, lock_duration_ms: int, long_poll_ms: int) -> None:
+    def __init__(
+        self,
+        engine: OperatonEngine,
+        *,
+        lock_duration_ms: int,
+        long_poll_ms: int,
+        topic_lock_ms: Mapping[str, int] | None = None,
+    ) -> None:
+        self.topic_lock_ms = dict(topic_lock_ms or {})
         super().__init__(
             engine.worker_id,
             engine.base_url,
@@ -51,6 +59,7 @@ class EngineTaskClient(ExternalTaskClient):
             max_tasks,
             lock_duration_ms=int(self.config["lockDuration"]),
             async_response_timeout_ms=int(self.config["asyncResponseTimeout"]),
+            topic_lock_ms=self.topic_lock_ms,
         )
 
     # -- the interface ExternalTaskExecutor calls; True means "done" to the library

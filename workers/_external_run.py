@@ -10,6 +10,7 @@ fetched again, the ledger returns the recorded result and the effects happen onc
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
@@ -23,8 +24,30 @@ if TYPE_CHECKING:
 log = logging.getLogger("ezd.workers")
 
 
+# Pauses before running a task again whose records are not (yet) as expected; see run_committed.
+SETTLE_S = (0.05, 0.1, 0.2)
+
+
 def run_committed(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outcome:
-    """Run the handler in its own transaction, commit, then make its deferred engine calls."""
+    """Run the handler in its own transaction, commit, then make its deferred engine calls.
+
+    A person's step (and the API) tells the engine BEFORE its own database transaction
+    commits, so on the remote engine a worker may fetch the next task while the records it
+    needs are still uncommitted: the item is "not found", the draft "not approved". On a
+    task's first delivery such a failure is retried here a few times within ~0.35 s before it
+    is reported; a real mismatch then takes the normal failure path (retries with backoff).
+    """
+    outcome = _run(app, engine, task)
+    if task.retries is None:  # first delivery: the engine has never seen it fail
+        for pause in SETTLE_S:
+            if not outcome.state_mismatch:
+                break
+            time.sleep(pause)
+            outcome = _run(app, engine, task)
+    return outcome
+
+
+def _run(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outcome:
     proxy = DeferringEngine(engine, task.id)
     try:
         with app.uow() as uow:

@@ -22,9 +22,9 @@ read, so importing this module has no side effects.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from celery import Celery
+from celery import Celery, bootsteps
 from kombu import Exchange, Queue
 
 from ezd.config import Settings
@@ -47,6 +47,22 @@ def queues(prefix: str = "ezd") -> tuple[Queue, Queue, Queue]:
         ),
         Queue(dead, dlx, routing_key=dead, durable=True),
     )
+
+
+class DeclareDeadLetterQueue(bootsteps.StartStopStep):
+    """Declare ``<prefix>.dead`` (with its exchange and binding) whenever a worker connects.
+
+    A worker declares only the queues it consumes (``--queues <prefix>.heavy,<prefix>.periodic``);
+    without this step a message rejected from ``<prefix>.heavy`` is dead-lettered into an
+    exchange with no queue bound and RabbitMQ drops it.
+    """
+
+    requires: ClassVar[set[str]] = {"celery.worker.consumer.connection:Connection"}
+
+    def start(self, parent: Any) -> None:
+        dead = queues(parent.app.conf.ezd_queue_prefix)[2]
+        with parent.app.connection_for_write() as conn:
+            dead.bind(conn.default_channel).declare()
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -82,12 +98,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "timezone": "Europe/Warsaw",
         "enable_utc": True,
         "imports": ("workers.tasks_celery",),
+        "ezd_queue_prefix": settings.celery_queue_prefix,
     }
 
 
 def make_celery(settings: Settings | None = None) -> Celery:
     """A Celery app; configured from ``settings`` (or, lazily, from the environment)."""
     app = Celery("ezd", set_as_current=False)
+    app.steps["consumer"].add(DeclareDeadLetterQueue)
     if settings is not None:
         app.conf.update(celery_config(settings))
     else:

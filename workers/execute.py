@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ezd.services.deps import Deps
+from records.errors import InvalidState, NotFound
 from workers.errors import BusinessError
 from workers.handlers import HANDLERS
 from workers.ledger import run_once
@@ -48,6 +49,9 @@ class Outcome:
     error: str | None = None
     # engine calls to make after the database commit (remote engine only; see AFTER_COMMIT_KEY)
     after_commit: tuple[dict[str, Any], ...] = ()
+    # failed because a record was missing or in another state: on the remote engine this is
+    # also what a handler sees when the step that created its task has not committed yet
+    state_mismatch: bool = False
 
 
 def backoff_ms(retries_left: int, total: int = DEFAULT_RETRIES) -> int:
@@ -75,6 +79,9 @@ def run_handler(deps: Deps, task: ExternalTask) -> Outcome:
     except BusinessError as exc:
         log.info("task %s (%s): business error %s: %s", task.id, task.topic, exc.code, exc.message)
         return Outcome("bpmn_error", {}, f"{exc.code}:{exc.message}")
+    except (NotFound, InvalidState) as exc:
+        log.info("task %s (%s): %s: %s", task.id, task.topic, type(exc).__name__, exc)
+        return Outcome("failed", {}, f"{type(exc).__name__}: {exc}", state_mismatch=True)
     except Exception as exc:
         log.warning("task %s (%s) failed: %s", task.id, task.topic, exc, exc_info=True)
         return Outcome("failed", {}, f"{type(exc).__name__}: {exc}")

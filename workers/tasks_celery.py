@@ -18,7 +18,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
-from celery import Task
+from celery import Celery, Task
 from celery.exceptions import Reject
 
 from workers import beat
@@ -76,14 +76,20 @@ def _engine(worker_id: str) -> OperatonEngine:
     return engine
 
 
-def hand_off(task: ExternalTask, worker_id: str) -> bool:
-    """Queue a heavy external task (IDs only); raises if the broker does not take it."""
-    run_external_task.apply_async(
+def hand_off(task: ExternalTask, worker_id: str, *, via: Task | None = None) -> bool:
+    """Queue a heavy external task (IDs only); raises if the broker does not take it.
+
+    ``via``: the task object of another Celery app (tests bind it with :func:`register_tasks`).
+    """
+    (via or run_external_task).apply_async(
         kwargs={
             "task_id": task.id,
             "topic": task.topic,
             "business_key": task.business_key,
             "worker_id": worker_id,
+            "process_instance_id": task.process_instance_id,
+            "activity_id": task.activity_id,
+            "process_key": task.process_key,
         },
         retry=True,
         retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0},
@@ -91,19 +97,18 @@ def hand_off(task: ExternalTask, worker_id: str) -> bool:
     return True
 
 
-@celery_app.task(
-    name="ezd.run_external_task",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=MAX_RETRIES,
-    autoretry_for=(EngineUnavailable,),
-    retry_backoff=RETRY_BASE_S,
-    retry_backoff_max=300,
-)
-def run_external_task(self: Task, task_id: str, topic: str, business_key: str, worker_id: str) -> str:
+def _run_external_task(
+    self: Task,
+    task_id: str,
+    topic: str,
+    business_key: str,
+    worker_id: str,
+    process_instance_id: str | None = None,
+    activity_id: str = "",
+    process_key: str = "",
+) -> str:
     engine = _engine(worker_id)
-    task = engine.external_task(task_id)
+    task = _load_task(engine, task_id, topic, business_key, process_instance_id, activity_id, process_key)
     if task is None:
         log.info("external task %s (%s, %s) is already done", task_id, topic, business_key)
         return "gone"
@@ -118,9 +123,10 @@ def run_external_task(self: Task, task_id: str, topic: str, business_key: str, w
     try:
         if outcome.kind == "failed":
             retries = int(self.request.retries or 0)
-            if retries < MAX_RETRIES:
-                engine.extend_lock(task_id, LOCK_MS + int(_countdown(retries) * 1000))
-                raise self.retry(countdown=_countdown(retries), exc=RuntimeError(outcome.error))
+            if retries < int(self.max_retries if self.max_retries is not None else MAX_RETRIES):
+                countdown = _countdown(retries, float(self.app.conf.get("ezd_retry_base_s") or RETRY_BASE_S))
+                engine.extend_lock(task_id, LOCK_MS + int(countdown * 1000))
+                raise self.retry(countdown=countdown, exc=RuntimeError(outcome.error))
             engine.fail_external_task(task_id, outcome.error or "failed", 0, 0)
             raise Reject(f"{topic} {task_id}: {outcome.error}", requeue=False)
         report_to(engine, task, outcome)
@@ -130,8 +136,62 @@ def run_external_task(self: Task, task_id: str, topic: str, business_key: str, w
     return outcome.kind
 
 
-def _countdown(retries: int) -> float:
-    return RETRY_BASE_S * 2**retries
+def _load_task(
+    engine: OperatonEngine,
+    task_id: str,
+    topic: str,
+    business_key: str,
+    process_instance_id: str | None,
+    activity_id: str,
+    process_key: str,
+) -> ExternalTask | None:
+    """The task with its current process variables, or None when its process has ended.
+
+    With the process instance id in the message this is ONE call (the variables). Whether the
+    task itself is still ours is settled when the result is reported: a task completed
+    meanwhile by another run refuses it, and that run's effects were recorded in the ledger
+    under the same task id, so the handler did not repeat them. Older messages without the
+    instance id ask the engine for the task first.
+    """
+    if not process_instance_id:
+        return engine.external_task(task_id)
+    variables = engine.process_variables(process_instance_id)
+    if variables is None:
+        return None
+    return ExternalTask(
+        id=task_id,
+        topic=topic,
+        activity_id=activity_id,
+        process_instance_id=process_instance_id,
+        process_key=process_key,
+        business_key=business_key,
+        variables=variables,
+    )
+
+
+def register_tasks(app: Celery) -> Task:
+    """Bind ``ezd.run_external_task`` to ``app`` (done for :data:`celery_app` at import).
+
+    The retry base can be set per app as ``app.conf.ezd_retry_base_s`` (default RETRY_BASE_S).
+    """
+    task: Task = app.task(
+        name="ezd.run_external_task",
+        bind=True,
+        acks_late=True,
+        reject_on_worker_lost=True,
+        max_retries=MAX_RETRIES,
+        autoretry_for=(EngineUnavailable,),
+        retry_backoff=RETRY_BASE_S,
+        retry_backoff_max=300,
+    )(_run_external_task)
+    return task
+
+
+run_external_task = register_tasks(celery_app)
+
+
+def _countdown(retries: int, base_s: float = RETRY_BASE_S) -> float:
+    return base_s * 2**retries
 
 
 @celery_app.task(

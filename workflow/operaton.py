@@ -463,20 +463,74 @@ class OperatonEngine:
         if self.tenant_id:
             query["tenantIdIn"] = [self.tenant_id]
         found = self._call("POST", "task", "user tasks", json=query) or []
+        if not found:
+            return []
         instance_ids = sorted({str(t["processInstanceId"]) for t in found if t.get("processInstanceId")})
-        business_keys: dict[str, str] = {}
-        if instance_ids:
+        if business_key is not None:  # the filter already says whose tasks these are
+            business_keys = dict.fromkeys(instance_ids, business_key)
+        else:
             instances = self._call(
                 "POST", "process-instance", "user tasks", json={"processInstanceIds": instance_ids}
             )
             business_keys = {str(i["id"]): str(i.get("businessKey") or "") for i in instances or []}
-        return [self._user_task(t, business_keys) for t in found]
+        variables = self._task_variables(found, instance_ids)
+        return [self._user_task(t, business_keys, variables) for t in found]
 
-    def _user_task(self, task: Mapping[str, Any], business_keys: Mapping[str, str]) -> UserTask:
+    def _task_variables(
+        self, tasks: Sequence[Mapping[str, Any]], instance_ids: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        """Variables visible from each task, with ONE query for all their process instances.
+
+        A task sees its own local variables over those of its process instance. Variables of
+        an inner scope (embedded subprocess, multi-instance body) cannot be placed without the
+        execution tree; tasks of such instances are asked one by one (exact, one call each).
+        """
+        if not instance_ids:
+            return {}
+        rows = self._call(
+            "POST",
+            "variable-instance",
+            "user task variables",
+            json={"processInstanceIdIn": list(instance_ids)},
+            params={"deserializeValues": "false"},
+        )
+        scope: dict[str, dict[str, Any]] = {i: {} for i in instance_ids}
+        local: dict[str, dict[str, Any]] = {}
+        nested: set[str] = set()
+        for row in rows or []:
+            instance_id, task_id = str(row.get("processInstanceId") or ""), row.get("taskId")
+            if task_id:
+                local.setdefault(str(task_id), {})[str(row["name"])] = row
+            elif str(row.get("executionId") or "") == instance_id:
+                scope.setdefault(instance_id, {})[str(row["name"])] = row
+            else:
+                nested.add(instance_id)
+        result: dict[str, dict[str, Any]] = {}
+        for task in tasks:
+            task_id, instance_id = str(task["id"]), str(task.get("processInstanceId") or "")
+            if instance_id in nested:
+                typed = self._call(
+                    "GET",
+                    f"task/{quote(task_id, safe='')}/variables",
+                    f"user task {task_id}",
+                    params={"deserializeValues": "false"},
+                )
+            else:
+                typed = {**scope.get(instance_id, {}), **local.get(task_id, {})}
+            result[task_id] = from_typed_map(typed)
+        return result
+
+    def _user_task(
+        self,
+        task: Mapping[str, Any],
+        business_keys: Mapping[str, str],
+        variables: Mapping[str, dict[str, Any]],
+    ) -> UserTask:
         task_id = str(task["id"])
         op = f"user task {task_id}"
-        links = self._call("GET", f"task/{task_id}/identity-links", op, params={"type": "candidate"}) or []
-        variables = self._call("GET", f"task/{task_id}/variables", op, params={"deserializeValues": "false"})
+        links = self._call(
+            "GET", f"task/{quote(task_id, safe='')}/identity-links", op, params={"type": "candidate"}
+        )
         definition_id = str(task.get("processDefinitionId") or "")
         process_key = self._definition(definition_id)[0] if definition_id else ""
         instance_id = str(task.get("processInstanceId") or "")
@@ -488,8 +542,8 @@ class OperatonEngine:
             process_key=process_key,
             business_key=business_keys.get(instance_id, ""),
             assignee=task.get("assignee"),
-            candidate_groups=tuple(sorted(str(link["groupId"]) for link in links if link.get("groupId"))),
-            variables=from_typed_map(variables),
+            candidate_groups=tuple(sorted(str(k["groupId"]) for k in links or [] if k.get("groupId"))),
+            variables=variables.get(task_id, {}),
             due=parse_date(task.get("due")),
         )
 
@@ -521,11 +575,13 @@ class OperatonEngine:
         *,
         lock_duration_ms: int | None = None,
         async_response_timeout_ms: int | None = None,
+        topic_lock_ms: Mapping[str, int] | None = None,
     ) -> list[ExternalTask]:
         """Fetch and lock up to ``max_tasks`` tasks of any of ``topics`` in one request.
 
         With ``async_response_timeout_ms`` (or the adapter's default) the engine holds the
         request open until a task is available or the timeout passes (long polling).
+        ``topic_lock_ms`` overrides the lock duration of single topics.
         """
         if not topics or max_tasks <= 0:
             return []
@@ -537,7 +593,7 @@ class OperatonEngine:
             "topics": [
                 {
                     "topicName": t,
-                    "lockDuration": lock,
+                    "lockDuration": (topic_lock_ms or {}).get(t, lock),
                     "deserializeValues": False,
                     **({"tenantIdIn": [self.tenant_id]} if self.tenant_id else {}),
                 }
@@ -630,10 +686,12 @@ class OperatonEngine:
             self._fail(op, response)
         t = response.json()
         instance_id = str(t.get("processInstanceId") or "")
-        try:
-            variables = self.instance(instance_id).variables if instance_id else {}
-        except InstanceNotFound:
-            return None
+        variables: dict[str, Any] = {}
+        if instance_id:  # external tasks have no scope of their own: the instance's variables
+            found = self.process_variables(instance_id)
+            if found is None:  # the instance ended meanwhile
+                return None
+            variables = found
         return ExternalTask(
             id=str(t["id"]),
             topic=str(t.get("topicName") or ""),
@@ -644,6 +702,21 @@ class OperatonEngine:
             variables=variables,
             retries=t.get("retries"),
         )
+
+    def process_variables(self, instance_id: str) -> dict[str, Any] | None:
+        """The variables of a running process instance (one call); None once it has ended."""
+        op = f"variables of {instance_id}"
+        raw = self._send(
+            "GET",
+            f"process-instance/{quote(instance_id, safe='')}/variables",
+            op,
+            params={"deserializeValues": "false"},
+        )
+        if raw.status_code == 404:
+            return None
+        if not raw.ok:
+            self._fail(op, raw)
+        return from_typed_map(raw.json())
 
     def external_task_owner(self, task_id: str) -> str | None:
         """Worker id holding the task's lock (None if unlocked or gone)."""

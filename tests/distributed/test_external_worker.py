@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,6 +18,7 @@ from workers import handlers
 from workers.errors import BusinessError
 from workers.external import ExternalWorker
 from workflow.operaton import OperatonEngine
+from workflow.port import ExternalTask, InstanceState
 
 
 @contextmanager
@@ -33,6 +34,11 @@ def worker(app: App, engine: OperatonEngine, topics: list[str], **options: Any) 
         assert not thread.is_alive()
 
 
+def _with_incident(engine: OperatonEngine, instance_id: str) -> InstanceState | None:
+    state = engine.instance(instance_id)
+    return state if state.incidents else None
+
+
 def test_handler_exception_retries_with_backoff_then_incident(
     pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -45,7 +51,7 @@ def test_handler_exception_retries_with_backoff_then_incident(
     monkeypatch.setitem(handlers.HANDLERS, proc.register, broken)
     instance_id = start_approved(engine, proc, business_key, doc={"a": 1})
     with worker(pg_app, engine, [proc.register]):
-        state = wait_until(lambda: (s := engine.instance(instance_id)).incidents and s, 40, "incident")
+        state = wait_until(lambda: _with_incident(engine, instance_id), 40, "incident")
     assert len(calls) == 3  # DEFAULT_RETRIES attempts, then an incident
     assert calls[1] - calls[0] >= 1.8 and calls[2] - calls[1] >= 3.8  # 2 s, then 4 s backoff
     assert "disk on fire" in state.incidents[0]
@@ -114,6 +120,11 @@ def test_stop_unlocks_a_task_still_running(
 def test_fetch_asks_for_free_slots_only(pg_app: App, engine: OperatonEngine) -> None:
     w = ExternalWorker(pg_app, engine, slots=3, topics=["ezd.none"], long_poll_ms=0)
     asked: list[int] = []
-    w.client.fetch = lambda topics, n: asked.append(n) or []  # type: ignore[method-assign]
+
+    def fetch(topics: Sequence[str], max_tasks: int) -> list[ExternalTask]:
+        asked.append(max_tasks)
+        return []
+
+    w.client.fetch = fetch  # type: ignore[method-assign]
     w._inflight = {"a": None}  # type: ignore[dict-item]
     assert w._wait_for_free_slots() == 2

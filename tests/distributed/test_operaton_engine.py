@@ -401,3 +401,58 @@ def test_error_mapping(engine: OperatonEngine, engine_url: str) -> None:
     with OperatonEngine("http://127.0.0.1:9/engine-rest", "u", "p") as down, pytest.raises(EngineUnavailable):
         down.instance("x")
     assert "\n" not in str(info.value)
+
+
+NESTED_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                  id="Definitions_{key}" targetNamespace="https://ezd.example/bpmn/test">
+  <bpmn:process id="{key}" isExecutable="true" camunda:historyTimeToLive="P30D">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Sub" />
+    <bpmn:subProcess id="Sub">
+      <bpmn:extensionElements>
+        <camunda:inputOutput>
+          <camunda:inputParameter name="scope_note">inner</camunda:inputParameter>
+        </camunda:inputOutput>
+      </bpmn:extensionElements>
+      <bpmn:startEvent id="SubStart" />
+      <bpmn:sequenceFlow id="S1" sourceRef="SubStart" targetRef="Task_Inner" />
+      <bpmn:userTask id="Task_Inner" camunda:candidateGroups="kancelaria" />
+      <bpmn:sequenceFlow id="S2" sourceRef="Task_Inner" targetRef="SubEnd" />
+      <bpmn:endEvent id="SubEnd" />
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="F2" sourceRef="Sub" targetRef="Task_Outer" />
+    <bpmn:userTask id="Task_Outer" camunda:candidateGroups="kancelaria" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Task_Outer" targetRef="End" />
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_user_task_variables_batched_and_with_inner_scopes(
+    engine: OperatonEngine, run_id: str, tmp_path: Path
+) -> None:
+    """Variables of several tasks come from one query; a task inside an inner scope (here a
+    subprocess with a local variable) still sees exactly what the engine shows for it."""
+    key = f"ezd_test_nested_{run_id}"
+    path = tmp_path / "ezd_test_nested.bpmn"
+    path.write_text(NESTED_BPMN.format(key=key), encoding="utf-8")
+    engine.deploy([path])
+    bk_a, bk_b = f"n-{uuid.uuid4().hex}", f"n-{uuid.uuid4().hex}"
+    engine.start(key, bk_a, {"doc": {"a": 1}, "n": 1})
+    engine.start(key, bk_b, {"doc": {"b": 2}, "n": 2})
+
+    inner = {
+        t.business_key: t for t in engine.user_tasks(candidate_groups=["kancelaria"]) if t.process_key == key
+    }
+    assert set(inner) >= {bk_a, bk_b}
+    assert inner[bk_a].variables == {"doc": {"a": 1}, "n": 1, "scope_note": "inner"}
+    assert inner[bk_b].variables == {"doc": {"b": 2}, "n": 2, "scope_note": "inner"}
+    assert inner[bk_a].candidate_groups == ("kancelaria",)
+
+    engine.complete_user_task(inner[bk_a].id, {"n": 10})
+    [outer] = engine.user_tasks(business_key=bk_a)
+    assert outer.task_key == "Task_Outer" and outer.business_key == bk_a
+    assert outer.variables == {"doc": {"a": 1}, "n": 10}  # the subprocess scope is gone
