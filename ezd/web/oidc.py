@@ -25,7 +25,7 @@ from sqlalchemy import select
 from ezd.db.tables import User
 from ezd.web.dependencies import UoW
 from ezd.web.security import open_session, read_payload, same, sign_payload
-from ezd.web.session_cookies import set_session_cookie
+from ezd.web.session_cookies import secure_cookies, set_session_cookie
 from records.errors import NotFound, PermissionDenied
 
 STATE_COOKIE = "ezd_oidc"
@@ -51,8 +51,8 @@ class OidcConfig:
             self._discovery = doc
         return self._discovery
 
-    def jwks(self) -> dict[str, Any]:
-        if not self._jwks or time.time() - self._jwks_at > 3600:
+    def jwks(self, refresh: bool = False) -> dict[str, Any]:
+        if refresh or not self._jwks or time.time() - self._jwks_at > 3600:
             self._jwks = httpx.get(self.discovery()["jwks_uri"], timeout=10).raise_for_status().json()
             self._jwks_at = time.time()
         return self._jwks
@@ -105,19 +105,35 @@ def oidc_login(request: Request) -> Response:
     )
     response = RedirectResponse(f"{cfg.discovery()['authorization_endpoint']}?{params}", status_code=303)
     cookie = sign_payload(request.app.state.secret, "oidc", {"s": state, "n": nonce, "v": verifier}, 600)
-    response.set_cookie(STATE_COOKIE, cookie, max_age=600, httponly=True, samesite="lax", path="/oidc/")
+    response.set_cookie(
+        STATE_COOKIE,
+        cookie,
+        max_age=600,
+        httponly=True,
+        samesite="lax",
+        path="/oidc/",
+        secure=secure_cookies(request),  # it carries the PKCE verifier: never over plain HTTP
+    )
     return response
 
 
 def check_id_token(cfg: OidcConfig, id_token: str, nonce: str, now: float | None = None) -> dict[str, Any]:
     """Signature (provider's JWKS), issuer, audience, expiry and nonce of an ID token."""
     from joserfc import jwt
-    from joserfc.errors import JoseError
+    from joserfc.errors import InvalidKeyIdError, JoseError
     from joserfc.jwk import KeySet
 
+    algorithms = ["RS256", "ES256", "PS256"]
     try:
-        keys = KeySet.import_key_set(cfg.jwks())  # type: ignore[arg-type]
-        token = jwt.decode(id_token, keys, algorithms=["RS256", "ES256", "PS256"])
+        try:
+            keys = KeySet.import_key_set(cfg.jwks())  # type: ignore[arg-type]
+            token = jwt.decode(id_token, keys, algorithms=algorithms)
+        except InvalidKeyIdError:
+            # The provider rotated its signing key (Keycloak signs with a new key at once):
+            # fetch the key set again rather than refuse every sign-in until the cache ages out.
+            # Only the provider can cause this: the token comes from its token endpoint.
+            fresh = KeySet.import_key_set(cfg.jwks(refresh=True))  # type: ignore[arg-type]
+            token = jwt.decode(id_token, fresh, algorithms=algorithms)
     except (JoseError, ValueError) as exc:
         raise PermissionDenied(f"the identity provider's token is not valid ({type(exc).__name__})") from None
     claims = dict(token.claims)
@@ -150,9 +166,13 @@ def oidc_callback(request: Request, uow: UoW, code: str = "", state: str = "") -
         auth=(cfg.client_id, cfg.client_secret),
         timeout=10,
     )
-    if tokens.status_code != 200 or "id_token" not in tokens.json():
+    try:
+        body = tokens.json() if tokens.status_code == 200 else {}
+    except ValueError:  # e.g. an HTML error page from a proxy in front of the provider
+        body = {}
+    if not isinstance(body, dict) or not isinstance(body.get("id_token"), str):
         raise PermissionDenied("the identity provider refused the sign-in")
-    claims = check_id_token(cfg, tokens.json()["id_token"], str(saved["n"]))
+    claims = check_id_token(cfg, body["id_token"], str(saved["n"]))
     login = str(claims.get(cfg.login_claim, ""))
     user = uow.session.execute(
         select(User).where(User.login == login, User.active.is_(True))
