@@ -15,14 +15,18 @@ Every header/body element we send and the answer we get are validated against th
 obiektypk.xsd, so a drift between the adapter and the contract fails loudly.  The answer is parsed
 with :mod:`ezd.xmlsafe`.
 
-Not implemented: the WS-Security X.509 signature the production ePUAP requires on the SOAP
-message (``sign-policy.wsdl``); production use needs it (plus the TLS client certificate, which
-``client_cert`` passes to httpx).
+Every request is signed with WS-Security (``sign-policy.wsdl``: X.509v3 token, Timestamp,
+RSA-SHA256 over Body + Timestamp, see :mod:`ezd.channels.wssec`) by the office's system
+certificate registered in ePUAP.  A WS-Security fault in the answer (``wsse:FailedCheck``,
+``wsse:MessageExpired``, …) is :class:`EpuapSecurityRejected`: the configuration or the clock is
+wrong, not the letter.  The TLS client certificate, if ePUAP asks for one, is ``client_cert``.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -30,6 +34,7 @@ from lxml import etree
 
 from ezd import xmlsafe, xsd
 from ezd.channels.port import ChannelUnavailable, DispatchRejected, Envelope, SendReceipt
+from ezd.channels.wssec import NS_WSSE, SystemCertificate, sign_soap
 
 NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 NS_OB = "http://wsdl.epuap.gov.pl/obiekty/"
@@ -37,6 +42,15 @@ SOAP_ACTION_NADAJ = "http://ws.epuap.gov.pl/skrytka/nadaj"
 SCHEMA = "epuap-obiektypk.xsd"
 STATUS_OK = 1  # ePUAP status kod for a successful operation
 MAX_RESPONSE = 5 * 1024 * 1024
+
+
+class EpuapSecurityRejected(ChannelUnavailable):
+    """ePUAP refused the WS-Security signature of our request (not the letter).
+
+    An administrator must fix the system certificate (``EZD_EPUAP_CERT_P12``: expired, not
+    registered in ePUAP for ``EZD_EPUAP_PODMIOT``) or the server clock; the letter is intact and
+    may be sent again afterwards, hence a :class:`ChannelUnavailable` (retried, never delivered).
+    """
 
 
 def _ob(name: str, text: str | None = None) -> etree._Element:
@@ -103,10 +117,13 @@ class EpuapSkrytkaChannel:
         *,
         podmiot: str,
         reply_box: str,
+        credentials: SystemCertificate,
         name: str = "epuap",
         timeout: float = 30.0,
+        signature_ttl_s: int = 300,
         client_cert: Any = None,
         transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         if not endpoint.startswith(("http://", "https://")):
             raise ValueError(f"ePUAP endpoint must be an http(s) URL, not {endpoint!r}")
@@ -114,6 +131,9 @@ class EpuapSkrytkaChannel:
         self.endpoint = endpoint
         self.podmiot = podmiot
         self.reply_box = reply_box
+        self.credentials = credentials
+        self.signature_ttl_s = signature_ttl_s
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._client = httpx.Client(timeout=timeout, cert=client_cert, transport=transport)
 
     def close(self) -> None:
@@ -125,7 +145,13 @@ class EpuapSkrytkaChannel:
         box = box_address(envelope)
         if box is None:
             raise DispatchRejected("no ePUAP box address (e.g. /urzad/skrytka) for the addressee")
-        body = build_nadaj(envelope, podmiot=self.podmiot, reply_box=self.reply_box, box=box)
+        body = sign_soap(
+            build_nadaj(envelope, podmiot=self.podmiot, reply_box=self.reply_box, box=box),
+            self.credentials.key,
+            self.credentials.cert,
+            ttl_s=self.signature_ttl_s,
+            now=self._clock(),
+        )
         try:
             resp = self._client.post(
                 self.endpoint,
@@ -164,14 +190,23 @@ class EpuapSkrytkaChannel:
     @staticmethod
     def _raise_fault(fault: etree._Element, status: int) -> None:
         wyjatek = next(fault.iter(f"{{{NS_OB}}}Wyjatek"), None)
-        code = (fault.findtext("faultcode") or "").split(":")[-1]
+        faultcode = fault.find("faultcode")
+        qname = (faultcode.text or "").strip() if faultcode is not None else ""
+        prefix, _, code = qname.rpartition(":")
+        # the faultcode is a QName: resolve its prefix where it stands (nsmap includes ancestors)
+        namespace = faultcode.nsmap.get(prefix or None) if faultcode is not None else None
         if wyjatek is not None:
             message = f"{wyjatek.findtext('kod')}: {wyjatek.findtext('komunikat')}"
         else:
             message = fault.findtext("faultstring") or "SOAP fault"
+        if namespace == NS_WSSE:  # WS-Security 1.0 fault codes are QNames in the wsse namespace
+            raise EpuapSecurityRejected(
+                f"ePUAP refused the request signature (wsse:{code}): {message}; check the system "
+                "certificate EZD_EPUAP_CERT_P12 (valid, registered in ePUAP) and the server clock"
+            )
         if code == "Client":  # our request (address, document) is wrong: a person must fix it
             raise DispatchRejected(f"ePUAP: {message}")
         raise ChannelUnavailable(f"ePUAP fault (HTTP {status}): {message}")
 
 
-__all__ = ["EpuapSkrytkaChannel", "box_address", "build_nadaj"]
+__all__ = ["EpuapSecurityRejected", "EpuapSkrytkaChannel", "box_address", "build_nadaj"]

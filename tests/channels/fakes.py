@@ -1,29 +1,35 @@
 """Local fakes of the dispatch services, real HTTP servers on 127.0.0.1 (one thread each).
 
-They check requests against the same contracts the adapters are built on: the ePUAP fake validates
-the SOAP headers/body against obiektypk.xsd; the e-Doręczenia fake enforces the bearer token,
-the multipart layout and the idempotency key.
+They check requests against the same contracts the adapters are built on: the ePUAP fake verifies
+the WS-Security signature (:func:`ezd.channels.wssec.verify_soap`: Body + Timestamp digests, the
+signature value with the token's certificate, Timestamp not expired, optionally the certificate
+registered for the subject) and answers a ``wsse:…`` SOAP fault otherwise, then validates the SOAP
+headers/body against obiektypk.xsd; the e-Doręczenia fake enforces the bearer token, the multipart
+layout and the idempotency key.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import email.parser
 import email.policy
 import http.server
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from cryptography import x509
 from lxml import etree
 
-from ezd import xmlsafe, xsd
+from ezd import xsd
 from ezd.channels.epuap import NS_OB, NS_SOAP, SOAP_ACTION_NADAJ
+from ezd.channels.wssec import NS_WSSE, WsSecurityError, verify_soap
 
 
 @dataclass
@@ -35,6 +41,10 @@ class FakeState:
     token_requests: int = 0
     by_key: dict[str, str] = field(default_factory=dict)
     expire_tokens: bool = False
+    # ePUAP: system certificates registered by the subjects (None = any certificate) and the clock
+    registered: tuple[x509.Certificate, ...] | None = None
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    refused: list[str] = field(default_factory=list)  # WS-Security faults answered
 
 
 @contextmanager
@@ -55,9 +65,10 @@ def _soap(body: etree._Element) -> bytes:
     return etree.tostring(env, xml_declaration=True, encoding="UTF-8")
 
 
-def _fault(code: str, kod: int, message: str) -> bytes:
-    fault = etree.Element(f"{{{NS_SOAP}}}Fault")
-    etree.SubElement(fault, "faultcode").text = f"soapenv:{code}"
+def _fault(code: str, kod: int, message: str, *, wsse: bool = False) -> bytes:
+    fault = etree.Element(f"{{{NS_SOAP}}}Fault", nsmap={"wsse": NS_WSSE} if wsse else None)
+    # WS-Security 1.0 faults are QNames in the wsse namespace (wsse:FailedCheck, …)
+    etree.SubElement(fault, "faultcode").text = f"wsse:{code}" if wsse else f"soapenv:{code}"
     etree.SubElement(fault, "faultstring").text = message
     detail = etree.SubElement(fault, "detail")
     w = etree.SubElement(detail, f"{{{NS_OB}}}Wyjatek", nsmap={"ob": NS_OB})
@@ -87,10 +98,20 @@ def epuap_handler(state: FakeState) -> type[http.server.BaseHTTPRequestHandler]:
             if self.headers.get("SOAPAction", "").strip('"') != SOAP_ACTION_NADAJ:
                 self._answer(500, _fault("Client", 400, "unknown SOAPAction"))
                 return
-            root = xmlsafe.parse(data)
+            try:
+                verified = verify_soap(data, now=state.clock(), trusted=state.registered)
+            except WsSecurityError as exc:
+                state.refused.append(exc.fault)
+                self._answer(500, _fault(exc.fault, 401, str(exc), wsse=True))
+                return
+            root = verified.root
             header = root.find(f"{{{NS_SOAP}}}Header")
             body = root.find(f"{{{NS_SOAP}}}Body")
-            parts = {etree.QName(el).localname: el for el in (header if header is not None else [])}
+            parts = {
+                etree.QName(el).localname: el
+                for el in (header if header is not None else [])
+                if etree.QName(el).namespace == NS_OB  # wsse:Security is not in obiektypk.xsd
+            }
             for el in [*parts.values(), *(body if body is not None else [])]:
                 errors = xsd.validate(etree.fromstring(etree.tostring(el)), "epuap-obiektypk.xsd")
                 if errors:
@@ -113,6 +134,7 @@ def epuap_handler(state: FakeState) -> type[http.server.BaseHTTPRequestHandler]:
                     "filename": doc.findtext("nazwaPliku"),
                     "content": base64.b64decode(doc.findtext("zawartosc") or ""),
                     "case": extra.findtext("ZnakSprawy"),
+                    "signer": verified.certificate.subject.rfc4514_string(),
                     "id": doc_id,
                 }
             )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ezd.channels.edoreczenia import EDoreczeniaChannel
-from ezd.channels.epuap import EpuapSkrytkaChannel
+from ezd.channels.epuap import EpuapSecurityRejected, EpuapSkrytkaChannel
 from ezd.channels.factory import build_channels
 from ezd.channels.outbox import OutboxChannel
 from ezd.channels.port import ChannelUnavailable, DispatchChannel, DispatchRejected, Envelope
 from ezd.channels.post import BOOK, PostChannel
 from ezd.config import Settings
+from tests.channels.conftest import P12_PASSWORD, EpuapPki
 from tests.channels.fakes import FakeState, edoreczenia_handler, epuap_handler, serve
 
 DOC = "<Pismo xmlns='urn:ezd:test'>Odpowiedź &amp; decyzja</Pismo>".encode()
@@ -38,10 +40,12 @@ def envelope(**kw: object) -> Envelope:
 
 
 @pytest.fixture()
-def epuap() -> Iterator[tuple[EpuapSkrytkaChannel, FakeState]]:
-    state = FakeState(boxes={"/jkowalski/skrytka"})
+def epuap(epuap_pki: EpuapPki) -> Iterator[tuple[EpuapSkrytkaChannel, FakeState]]:
+    state = FakeState(boxes={"/jkowalski/skrytka"}, registered=(epuap_pki.system.cert,))
     with serve(epuap_handler(state)) as url:
-        ch = EpuapSkrytkaChannel(f"{url}/skrytka", podmiot="ugmelgiew", reply_box="/ugmelgiew/skrytka")
+        ch = EpuapSkrytkaChannel(
+            f"{url}/skrytka", podmiot="ugmelgiew", reply_box="/ugmelgiew/skrytka", credentials=epuap_pki.system
+        )
         yield ch, state
         ch.close()
 
@@ -61,9 +65,9 @@ def edor() -> Iterator[tuple[EDoreczeniaChannel, FakeState]]:
         ch.close()
 
 
-def test_all_adapters_satisfy_the_port(tmp_path: Path) -> None:
+def test_all_adapters_satisfy_the_port(tmp_path: Path, epuap_pki: EpuapPki) -> None:
     for ch in (
-        EpuapSkrytkaChannel("http://127.0.0.1:9/x", podmiot="p", reply_box="/r"),
+        EpuapSkrytkaChannel("http://127.0.0.1:9/x", podmiot="p", reply_box="/r", credentials=epuap_pki.system),
         EDoreczeniaChannel("http://127.0.0.1:9", sender_address=ADE_OFFICE, token_url="t", client_id="c",
                            client_secret="s"),
         PostChannel(tmp_path),
@@ -84,6 +88,7 @@ def test_epuap_delivers_to_box(epuap: tuple[EpuapSkrytkaChannel, FakeState]) -> 
     assert got["content"] == DOC  # byte-exact through base64
     assert got["box"] == "/jkowalski/skrytka" and got["reply"] == "/ugmelgiew/skrytka"
     assert got["case"] == "OR.0122.1.2025" and got["filename"] == "odpowiedz.xml"
+    assert "Urząd Gminy Mełgiew" in got["signer"]  # the fake verified our WS-Security signature
 
 
 def test_epuap_idempotent_retry(epuap: tuple[EpuapSkrytkaChannel, FakeState]) -> None:
@@ -109,8 +114,31 @@ def test_epuap_outage_is_transient(epuap: tuple[EpuapSkrytkaChannel, FakeState])
     assert ch.send(envelope(electronic_address="/jkowalski/skrytka")).message_id
 
 
-def test_epuap_unreachable() -> None:
-    ch = EpuapSkrytkaChannel("http://127.0.0.1:9/skrytka", podmiot="p", reply_box="/r", timeout=2)
+def test_epuap_signature_refusals_are_clear_errors(epuap_pki: EpuapPki) -> None:
+    state = FakeState(boxes={"/jkowalski/skrytka"}, registered=(epuap_pki.system.cert,))
+    with serve(epuap_handler(state)) as url:
+        stranger = EpuapSkrytkaChannel(
+            f"{url}/skrytka", podmiot="p", reply_box="/r", credentials=epuap_pki.stranger
+        )
+        with pytest.raises(EpuapSecurityRejected, match=r"wsse:FailedAuthentication.*EZD_EPUAP_CERT_P12"):
+            stranger.send(envelope(electronic_address="/jkowalski/skrytka"))
+        # our clock 10 minutes behind ePUAP's: the 5-minute Timestamp has expired on arrival
+        late = EpuapSkrytkaChannel(
+            f"{url}/skrytka", podmiot="p", reply_box="/r", credentials=epuap_pki.system,
+            clock=lambda: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10),
+        )
+        with pytest.raises(EpuapSecurityRejected, match="wsse:MessageExpired") as exc:
+            late.send(envelope(electronic_address="/jkowalski/skrytka"))
+        assert isinstance(exc.value, ChannelUnavailable)  # retried, not sent back to the referent
+        for ch in (stranger, late):
+            ch.close()
+    assert state.refused == ["FailedAuthentication", "MessageExpired"] and state.received == []
+
+
+def test_epuap_unreachable(epuap_pki: EpuapPki) -> None:
+    ch = EpuapSkrytkaChannel(
+        "http://127.0.0.1:9/skrytka", podmiot="p", reply_box="/r", timeout=2, credentials=epuap_pki.system
+    )
     with pytest.raises(ChannelUnavailable):
         ch.send(envelope(electronic_address="/jkowalski/skrytka"))
 
@@ -192,7 +220,7 @@ def test_post_needs_postal_address(tmp_path: Path) -> None:
 # --- selection by settings ------------------------------------------------------------------------
 
 
-def test_factory_defaults_to_outbox(tmp_path: Path) -> None:
+def test_factory_defaults_to_outbox(tmp_path: Path, epuap_pki: EpuapPki) -> None:
     chans = build_channels(Settings(home=tmp_path), tmp_path)
     assert all(isinstance(c, OutboxChannel) for c in chans.values())
     configured = build_channels(
@@ -201,6 +229,8 @@ def test_factory_defaults_to_outbox(tmp_path: Path) -> None:
             epuap_url="http://127.0.0.1:9/skrytka",
             epuap_podmiot="p",
             epuap_reply_box="/r",
+            epuap_cert_p12=epuap_pki.p12,
+            epuap_cert_password=P12_PASSWORD,  # type: ignore[arg-type]
             edoreczenia_url="http://127.0.0.1:9/api",
             edoreczenia_sender=ADE_OFFICE,
             edoreczenia_token_url="http://127.0.0.1:9/token",
@@ -210,6 +240,20 @@ def test_factory_defaults_to_outbox(tmp_path: Path) -> None:
         ),
         tmp_path,
     )
-    assert isinstance(configured["epuap"], EpuapSkrytkaChannel)
+    epuap = configured["epuap"]
+    assert isinstance(epuap, EpuapSkrytkaChannel) and epuap.credentials.cert == epuap_pki.system.cert
     assert isinstance(configured["e-doreczenia"], EDoreczeniaChannel)
     assert isinstance(configured["poczta"], PostChannel)
+
+
+def test_factory_needs_the_epuap_certificate(tmp_path: Path, epuap_pki: EpuapPki) -> None:
+    epuap = {"home": tmp_path, "epuap_url": "http://127.0.0.1:9/skrytka", "epuap_podmiot": "p"}
+    with pytest.raises(ValueError, match="EZD_EPUAP_CERT_P12"):
+        build_channels(Settings(**epuap), tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cannot open the ePUAP system certificate"):
+        build_channels(
+            Settings(**epuap, epuap_cert_p12=epuap_pki.p12, epuap_cert_password="wrong"),  # type: ignore[arg-type]
+            tmp_path,
+        )
+    with pytest.raises(ValueError, match="cannot read"):
+        build_channels(Settings(**epuap, epuap_cert_p12=tmp_path / "none.p12"), tmp_path)  # type: ignore[arg-type]
