@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     epuap_url: str | None = Field(default=None, description="ePUAP skrytka SOAP endpoint; unset = outbox")
     epuap_podmiot: str | None = Field(default=None, description="our ePUAP subject identifier")
     epuap_reply_box: str | None = Field(default=None, description="our ePUAP reply box (/urzad/skrytka)")
-    epuap_cert_p12: Path | None = Field(default=None, description="PKCS#12 certificate signing ePUAP requests")
+    epuap_cert_p12: Path | None = Field(default=None, description="PKCS#12 cert. signing ePUAP requests")
     epuap_cert_password: SecretStr = SecretStr("")
     edoreczenia_url: str | None = Field(default=None, description="e-Doręczenia REST base URL; unset=outbox")
     edoreczenia_token_url: str | None = None
