@@ -83,6 +83,18 @@ class Settings(BaseSettings):
     edoreczenia_sender: str | None = Field(default=None, description="our ADE address AE:PL-…")
     post_dir: Path | None = Field(default=None, description="folder for envelopes + książka nadawcza")
 
+    secret_key: SecretStr | None = Field(
+        default=None, description="Web session secret; default generated in $EZD_HOME"
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect issuer URL; unset = local accounts only"
+    )
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_login_claim: str = Field(
+        default="preferred_username", description="ID-token claim naming the local login"
+    )
+
     @cached_property
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()

@@ -44,7 +44,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
     web.state.public_throttle = AddressThrottle(limit=20, window_s=600)
     web.state.kick_worker = worker.kick if worker is not None else None
     web.state.worker = worker
-    web.state.oidc = oidc.config_from_env()
+    web.state.oidc = oidc.config_from_settings(app.settings)
     web.state.db_gate = threading.Lock() if app.db.dialect.name == "sqlite" else None
     errors.install(web)
     for router in (

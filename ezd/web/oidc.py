@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
+from ezd.config import Settings
 from ezd.db.tables import User
 from ezd.web.dependencies import UoW
 from ezd.web.security import open_session, read_payload, same, sign_payload
@@ -58,16 +58,14 @@ class OidcConfig:
         return self._jwks
 
 
-def config_from_env() -> OidcConfig | None:
-    issuer = os.environ.get("EZD_OIDC_ISSUER")
-    client = os.environ.get("EZD_OIDC_CLIENT_ID")
-    if not issuer or not client:
+def config_from_settings(settings: Settings) -> OidcConfig | None:
+    if not settings.oidc_issuer or not settings.oidc_client_id:
         return None
     return OidcConfig(
-        issuer=issuer,
-        client_id=client,
-        client_secret=os.environ.get("EZD_OIDC_CLIENT_SECRET", ""),
-        login_claim=os.environ.get("EZD_OIDC_LOGIN_CLAIM", "preferred_username"),
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret.get_secret_value(),
+        login_claim=settings.oidc_login_claim,
     )
 
 

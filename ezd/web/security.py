@@ -58,9 +58,8 @@ def _dummy_hash() -> str:
 
 
 def load_secret(settings: Settings) -> bytes:
-    env = os.environ.get("EZD_SECRET_KEY")
-    if env:
-        return env.encode()
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value().encode()
     path = Path(settings.resolved_home) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -218,13 +218,14 @@ class Sso:
 
 @pytest.fixture(scope="module")
 def sso(idp: FakeIdP, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sso]:
-    site = make_site(tmp_path_factory.mktemp("oidc") / "ezd")
-    with pytest.MonkeyPatch.context() as mp:  # the operator's settings, read when the app is made
+    with pytest.MonkeyPatch.context() as mp:  # the operator's settings, read into Settings
         mp.setenv("EZD_OIDC_ISSUER", idp.issuer)
         mp.setenv("EZD_OIDC_CLIENT_ID", CLIENT_ID)
         mp.setenv("EZD_OIDC_CLIENT_SECRET", CLIENT_SECRET)
         mp.delenv("EZD_OIDC_LOGIN_CLAIM", raising=False)
-        web = create_app(site.app)
+        site = make_site(tmp_path_factory.mktemp("oidc") / "ezd")
+    assert site.app.settings.oidc_issuer == idp.issuer
+    web = create_app(site.app)
     yield Sso(site, web)
     site.app.db.dispose()
 
@@ -443,9 +444,8 @@ def test_bad_id_token_is_refused(sso: Sso, idp: FakeIdP, browser: TestClient, ca
 
 
 def test_sign_in_link_answers_404_when_sso_is_not_configured(sso: Sso) -> None:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("EZD_OIDC_ISSUER", raising=False)
-        web = create_app(sso.site.app)
+    plain = sso.site.app.settings.model_copy(update={"oidc_issuer": None, "oidc_client_id": None})
+    web = create_app(replace(sso.site.app, settings=plain))
     assert web.state.oidc is None
     with TestClient(web, raise_server_exceptions=False) as client:
         assert client.get("/oidc/login", follow_redirects=False).status_code == 404
