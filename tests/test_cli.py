@@ -152,3 +152,11 @@ def test_audit_verify_detects_delete_and_reorder(tmp_path: Path) -> None:
     )  # …and a tail entry
     proc = ezd(home, "audit", "verify", check=False)
     assert proc.returncode == 1
+
+
+def test_case_show_as_a_user_checks_their_rights(home: Path) -> None:
+    case = json.loads(ezd(home, "case", "list", "--tenant", "sp-swidnik", "--json").stdout)[0]
+    mine = ezd(home, "case", "show", case["sign"], "-t", "sp-swidnik", "--as", "sw.referent", "--json")
+    assert json.loads(mine.stdout)["sign"] == case["sign"]
+    other_office = ezd(home, "case", "show", case["sign"], "-t", "sp-swidnik", "--as", "mg.referent", check=False)
+    assert other_office.returncode == 2 and "no case" in other_office.stderr

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from ezd.cli.common import console, make_app, print_json
-from ezd.db.tables import CaseFile, Document, MetrykaEntry, Tenant
+from ezd.cli.common import console, make_app, print_json, resolve_actor
+from ezd.db.tables import CaseFile, Tenant
 
 case_app = typer.Typer(help="Cases (sprawy).", no_args_is_help=True)
 
@@ -53,103 +53,32 @@ def case_list(
     console.print(table)
 
 
-def case_details(session: Any, case: CaseFile, tenant_code: str) -> dict[str, Any]:
-    from ezd.db.tables import IncomingItem
-    from ezd.services.audit import item_chain
-
-    docs = (
-        session.execute(select(Document).where(Document.case_id == case.id).order_by(Document.id))
-        .scalars()
-        .all()
-    )
-    chains = [f"case:{case.id}"] + [
-        item_chain(tenant_code, i.sign)
-        for i in session.execute(select(IncomingItem).where(IncomingItem.case_id == case.id)).scalars()
-    ]
-    entries = session.execute(
-        select(MetrykaEntry)
-        .where(MetrykaEntry.chain_key.in_(chains))
-        .order_by(MetrykaEntry.at, MetrykaEntry.id)
-    ).scalars()
-    return {
-        "tenant": tenant_code,
-        "sign": case.sign,
-        "title": case.title,
-        "state": case.state,
-        "jrwa": case.jrwa.symbol,
-        "category": case.category,
-        "unit": case.unit.code,
-        "opened_at": case.opened_at.isoformat(timespec="seconds"),
-        "deadline": case.deadline.isoformat() if case.deadline else None,
-        "closed_at": case.closed_at.isoformat(timespec="seconds") if case.closed_at else None,
-        "archived_at": case.archived_at.isoformat(timespec="seconds") if case.archived_at else None,
-        "documents": [
-            {
-                "uid": d.uid,
-                "direction": d.direction,
-                "title": d.title,
-                "status": d.status,
-                "signed": d.signed,
-                "signature_verdict": d.signature_verdict,
-                "versions": [
-                    {
-                        "version": v.version,
-                        "sha256": v.sha256,
-                        "size": v.size,
-                        "media_type": v.media_type,
-                        "note": v.note,
-                    }
-                    for v in d.versions
-                ],
-                "attachments": [
-                    {"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in d.attachments
-                ],
-            }
-            for d in docs
-        ],
-        "metryka": [
-            {
-                "at": e.at.isoformat(timespec="seconds"),
-                "actor": e.actor,
-                "on_behalf_of": e.on_behalf_of,
-                "action": e.action,
-                "document": e.document_ref,
-                "details": e.details,
-            }
-            for e in entries
-        ],
-    }
-
-
 @case_app.command("show")
 def case_show(
     sign: Annotated[str, typer.Argument(help="Case sign, e.g. OR.0122.7.2026")],
     tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
+    as_login: Annotated[str | None, typer.Option("--as", help="Read as this user")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A case: state, documents and its metryka."""
-    from ezd.services.audit import log_read
+    from ezd.services.queries import case_view
     from records.cases import CaseSign
     from records.errors import InvalidInput, NotFound
 
     CaseSign.parse(sign)
     app = make_app()
+    actor = resolve_actor(app, as_login)
     with app.uow() as uow:
-        q = (
-            select(CaseFile, Tenant.code)
-            .join(Tenant, Tenant.id == CaseFile.tenant_id)
-            .where(CaseFile.sign == sign)
-        )
+        q = select(Tenant.code).join(CaseFile, CaseFile.tenant_id == Tenant.id).where(CaseFile.sign == sign)
         if tenant:
             q = q.where(Tenant.code == tenant)
-        rows = uow.session.execute(q).all()
-        if not rows:
+        codes = list(uow.session.execute(q).scalars())
+        if not codes:
             raise NotFound(f"no case {sign}")
-        if len(rows) > 1:
+        if len(codes) > 1:
             raise InvalidInput(f"{sign} exists in several offices; pick one with --tenant")
-        case, code = rows[0]
-        data = case_details(uow.session, case, code)
-        log_read(uow.session, actor="cli", tenant_id=case.tenant_id, object_type="case", object_ref=case.sign)
+        # the same read model as the web case view; the read is logged in the access log
+        data = case_view(uow.session, app.engine(uow.session), actor, tenant=codes[0], sign=sign)
         uow.commit()
     if as_json:
         print_json(data)
