@@ -44,6 +44,10 @@ def test_demo_again_adds_more(home: Path) -> None:
     assert out["seeded"] is False and out["documents"] == 2
     rpw = json.loads(ezd(home, "rpw", "list", "--json").stdout)
     assert len(rpw) == 6
+    db = sqlite3.connect(home / "ezd.sqlite3")
+    logged = {r[0] for r in db.execute("select object_ref from access_log where object_type = 'rpw-list'")}
+    db.close()
+    assert logged == {"sp-swidnik", "ug-melgiew"}  # every read of a register is in the access log
 
 
 def test_case_list_and_show(home: Path) -> None:

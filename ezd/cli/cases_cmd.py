@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from ezd.cli.common import console, make_app, print_json, resolve_actor
+from ezd.cli.common import console, log_operator_read, make_app, print_json, resolve_actor
 from ezd.db.tables import CaseFile, Tenant
 
 case_app = typer.Typer(help="Cases (sprawy).", no_args_is_help=True)
@@ -42,6 +42,9 @@ def case_list(
             }
             for c, code in rows
         ]
+        # the operator's read of the register is logged like any other read of records
+        log_operator_read(uow.session, "case-list", {code for _, code in rows})
+        uow.commit()
     if as_json:
         print_json(data)
         return

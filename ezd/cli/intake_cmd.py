@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from ezd.cli.common import console, make_app, print_json, resolve_actor
+from ezd.cli.common import console, log_operator_read, make_app, print_json, resolve_actor
 from ezd.db.tables import IncomingItem, Tenant
 
 rpw_app = typer.Typer(help="The register of incoming items (RPW).", no_args_is_help=True)
@@ -95,6 +95,9 @@ def rpw_list(
             }
             for i, code in rows
         ]
+        # the operator's read of the register is logged like any other read of records
+        log_operator_read(uow.session, "rpw-list", {code for _, code in rows})
+        uow.commit()
     if as_json:
         print_json(data)
         return
