@@ -20,7 +20,7 @@ would fail loudly rather than issue a duplicate.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -45,12 +45,3 @@ def next_value(session: Session, *, tenant_id: int, kind: str, scope: str, year:
         .returning(Counter.last)
     ).scalar_one()
     return int(value)
-
-
-def current_value(session: Session, *, tenant_id: int, kind: str, scope: str, year: int) -> int:
-    value = session.execute(
-        select(Counter.last).where(
-            Counter.tenant_id == tenant_id, Counter.kind == kind, Counter.scope == scope, Counter.year == year
-        )
-    ).scalar_one_or_none()
-    return int(value or 0)

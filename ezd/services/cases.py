@@ -13,12 +13,19 @@ from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, Document, DocumentVersion, IncomingItem, JrwaClass, Unit, User
 from ezd.services import audit
-from ezd.services.actor import Actor, unit_by_code
+from ezd.services.actor import Actor
 from ezd.services.deps import Deps
-from ezd.services.lookup import business_key, case_by_sign, item_by_sign, tenant_by_code, unit_group
+from ezd.services.lookup import (
+    business_key,
+    case_by_sign,
+    item_by_sign,
+    tenant_by_code,
+    unit_code,
+    unit_group,
+)
 from ezd.services.tasks import complete_task, open_task
 from records.cases import CaseSign, CaseState, DraftState, transition
-from records.errors import InvalidInput, NotFound
+from records.errors import InvalidInput
 from records.jrwa import NotALeafClass, UnknownJrwaSymbol
 from records.tenancy import Role
 
@@ -55,7 +62,7 @@ def case_decision(
     item = item_by_sign(session, tenant_row.id, rpw)
     task = open_task(deps.engine, business_key(tenant, rpw), "Task_CaseDecision")
     if task.assignee not in (actor.login, *[b for _, b in actor.grants if b]):
-        actor.require(tenant, Role.KIEROWNIK, _unit_code(session, item.unit_id))
+        actor.require(tenant, Role.KIEROWNIK, unit_code(session, item.unit_id))
     if attach_to:
         case = case_by_sign(session, tenant_row.id, attach_to)
         if case.state == CaseState.ARCHIVED.value:
@@ -68,13 +75,6 @@ def case_decision(
     complete_task(
         deps.engine, task, actor, {"case_action": "new", "jrwa": jrwa, "case_title": title or item.title}
     )
-
-
-def _unit_code(session: Session, unit_id: int | None) -> str:
-    unit = session.get(Unit, unit_id) if unit_id else None
-    if unit is None:
-        raise NotFound("the item has no unit")
-    return unit.code
 
 
 @dataclass(frozen=True)
@@ -328,15 +328,3 @@ def close_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
 def referent_login(session: Session, case: CaseFile) -> str:
     user = session.get(User, case.referent_id) if case.referent_id else None
     return user.login if user else ""
-
-
-__all__ = [
-    "OpenedCase",
-    "attach_item",
-    "case_decision",
-    "close_case",
-    "decide_approval",
-    "open_case_for_item",
-    "submit_draft",
-    "unit_by_code",
-]

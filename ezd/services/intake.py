@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ezd import epuap, xmlsafe
 from ezd.db.base import utcnow
@@ -16,7 +15,14 @@ from ezd.db.tables import Document, DocumentVersion, IncomingItem, User
 from ezd.services import audit
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.deps import Deps
-from ezd.services.lookup import business_key, item_by_sign, tenant_by_code, tenant_group, unit_group
+from ezd.services.lookup import (
+    business_key,
+    item_by_sign,
+    tenant_by_code,
+    tenant_group,
+    unit_code,
+    unit_group,
+)
 from ezd.services.tasks import complete_task, open_task
 from records.errors import InvalidInput, NotFound
 from records.intake import Channel, IncomingMetadata
@@ -206,7 +212,7 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
     item = item_by_sign(session, tenant_row.id, rpw)
     if item.unit_id is None:
         raise InvalidInput(f"{rpw} has not been decreed to a unit yet")
-    unit = next(u for u in [item_unit(session, item)])
+    unit = unit_code(session, item.unit_id)
     on_behalf = actor.require(tenant, Role.KIEROWNIK, unit)
     user = session.execute(select(User).where(User.login == referent)).scalar_one_or_none()
     if user is None:
@@ -225,12 +231,3 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
         details={"referent": referent},
     )
     complete_task(deps.engine, task, actor, {"referent": referent})
-
-
-def item_unit(session: Session, item: IncomingItem) -> str:
-    from ezd.db.tables import Unit
-
-    unit = session.get(Unit, item.unit_id)
-    if unit is None:
-        raise NotFound("the item's unit no longer exists")
-    return unit.code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ezd.db.tables import CaseFile, IncomingItem, Tenant
+from ezd.db.tables import CaseFile, IncomingItem, Tenant, Unit
 from records.errors import NotFound
 
 
@@ -44,6 +44,14 @@ def case_by_sign(session: Session, tenant_id: int, sign: str) -> CaseFile:
     if case is None:
         raise NotFound(f"no case {sign} in this office")
     return case
+
+
+def unit_code(session: Session, unit_id: int | None) -> str:
+    """Code of a unit by id (an incoming item's dekretacja target, a case's unit)."""
+    unit = session.get(Unit, unit_id) if unit_id else None
+    if unit is None:
+        raise NotFound("the item has not been decreed to a unit")
+    return unit.code
 
 
 def business_key(tenant_code: str, sign: str) -> str:
