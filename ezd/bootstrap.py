@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -131,9 +131,13 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
         )
         engine_for = lambda _session: remote  # noqa: E731 - one shared REST client
     else:
+        from workflow.spiff.cache import InstanceCache
         from workflow.spiff.engine import SpiffEngine
 
-        engine_for = SpiffEngine  # the embedded engine works inside each session's transaction
+        # the embedded engine works inside each session's transaction; recently used workflows
+        # stay deserialized between transactions (keyed by revision, see workflow.spiff.cache)
+        instances = InstanceCache(settings.engine_cache_size)
+        engine_for = partial(SpiffEngine, instances=instances)
 
     channels: dict[str, DispatchChannel] = build_channels(settings, home)
     return App(

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     )
     bpmn_dir: Path = Field(default=REPO_ROOT / "bpmn", description="Folder with the BPMN process definitions")
 
+    engine_cache_size: int = Field(
+        default=256,
+        ge=0,
+        description="Embedded engine: recently used process instances kept deserialized in memory (0 = none)",
+    )
     engine_url: str | None = Field(
         default=None, description="Operaton REST URL (…/engine-rest); unset = embedded"
     )

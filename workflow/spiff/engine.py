@@ -17,9 +17,10 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
@@ -28,7 +29,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
@@ -48,6 +49,7 @@ from workflow.port import (
     Variables,
     WorkflowError,
 )
+from workflow.spiff.cache import InstanceCache, Loaded, session_loaded
 from workflow.spiff.script_engine import JuelScriptEngine
 from workflow.spiff.specs import ExternalServiceTask, EzdParser, EzdUserTask
 from workflow.spiff.state import STATE_FORMAT, StateCodec
@@ -88,14 +90,92 @@ def parse_spec(data: bytes, key: str, source: str) -> tuple[Any, dict[str, Any]]
 SPECS = SpecCache()
 
 
+@dataclass(frozen=True)
+class _Head:
+    """The small columns of a ``wf_instance`` row (the state is read only when not cached)."""
+
+    id: str
+    process_key: str
+    version: int
+    business_key: str
+    revision: int
+    state_format: int
+
+
+_INSTANCE = cast(Table, WorkflowInstance.__table__)
+_TASK = cast(Table, WorkflowTask.__table__)
+_HEAD_COLUMNS = (
+    _INSTANCE.c.id,
+    _INSTANCE.c.process_key,
+    _INSTANCE.c.version,
+    _INSTANCE.c.business_key,
+    _INSTANCE.c.revision,
+    _INSTANCE.c.state_format,
+)
+# Statements built once: the hot path of every step then skips SQL construction and cache keys.
+_LOCK_HEAD = select(*_HEAD_COLUMNS).where(_INSTANCE.c.id == bindparam("iid")).with_for_update()
+_STATE = select(_INSTANCE.c.state).where(_INSTANCE.c.id == bindparam("iid"))
+_TASK_IDS = select(_TASK.c.id).where(_TASK.c.instance_id == bindparam("iid"))
+_TASK_OWNER = select(_TASK.c.instance_id).where(_TASK.c.id == bindparam("tid"))
+_SAVE = (
+    update(_INSTANCE)
+    .where(_INSTANCE.c.id == bindparam("iid"), _INSTANCE.c.revision == bindparam("expected"))
+    .values(
+        state=bindparam("state"),
+        ended=bindparam("ended"),
+        next_timer_at=bindparam("next_timer_at"),
+        updated_at=bindparam("now"),
+        revision=bindparam("new_revision"),
+    )
+)
+_FETCH = (
+    select(
+        _TASK.c.id,
+        _TASK.c.topic,
+        _TASK.c.task_key,
+        _TASK.c.retries,
+        _TASK.c.instance_id,
+        _INSTANCE.c.process_key,
+        _INSTANCE.c.business_key,
+    )
+    .join(_INSTANCE, _INSTANCE.c.id == _TASK.c.instance_id)
+    .where(_TASK.c.kind == "external", _TASK.c.topic.in_(bindparam("topics", expanding=True)))
+    .where(_TASK.c.retries.is_(None) | (_TASK.c.retries > 0))
+    .where(_TASK.c.locked_until.is_(None) | (_TASK.c.locked_until < bindparam("now")))
+    .order_by(_TASK.c.created_at)
+    .limit(bindparam("max_tasks"))
+)
+_LOCK_TASKS = (
+    update(_TASK)
+    .where(_TASK.c.id.in_(bindparam("ids", expanding=True)))
+    .values(locked_until=bindparam("until"))
+)
+_DUE_TIMERS = (
+    select(_INSTANCE.c.id)
+    .where(_INSTANCE.c.ended.is_(False), _INSTANCE.c.next_timer_at <= bindparam("now"))
+    .limit(bindparam("limit"))
+)
+_INSERT_TASK = insert(_TASK)
+_INSERT_HISTORY = insert(cast(Table, WorkflowHistory.__table__))
+_INSERT_INSTANCE = insert(_INSTANCE)
+
+
 class SpiffEngine:
-    def __init__(self, session: Session, *, specs: SpecCache = SPECS, lock_ms: int = 300_000) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        specs: SpecCache = SPECS,
+        instances: InstanceCache | None = None,
+        lock_ms: int = 300_000,
+    ) -> None:
         self.session = session
         self._specs = specs
         self._lock_ms = lock_ms
-        # Deserialized workflows of this transaction, by instance id, tagged with the row revision
-        # they reflect: a fetch followed by a completion loads the state once, not twice.
-        self._loaded: dict[str, tuple[int, BpmnWorkflow]] = {}
+        # Workflows of this transaction (shared by every engine on the session) and, through
+        # ``instances``, of earlier committed transactions -- see workflow.spiff.cache.
+        self._shared = instances if instances is not None else InstanceCache(capacity=0)
+        self._loaded = session_loaded(session, self._shared)
 
     # -- deployment -----------------------------------------------------------------------------
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
@@ -161,43 +241,42 @@ class SpiffEngine:
         wf = BpmnWorkflow(spec, subs, script_engine=_SCRIPT_ENGINE)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(dict(variables or {}))
-        row = WorkflowInstance(
-            id=str(uuid.uuid4()),
-            process_key=process_key,
-            version=version,
-            business_key=business_key,
-            state_format=STATE_FORMAT,
-            state="",
-            revision=0,
-        )
-        self.session.add(row)
-        self._advance(row, wf, new=True)
-        return ProcessInstance(row.id, process_key, business_key, version)
+        head = _Head(str(uuid.uuid4()), process_key, version, business_key, 0, STATE_FORMAT)
+        self._advance(head, wf, frozenset(), [])
+        return ProcessInstance(head.id, process_key, business_key, version)
 
-    def _load(self, instance_id: str) -> tuple[WorkflowInstance, BpmnWorkflow]:
-        row = self.session.execute(
-            select(WorkflowInstance).where(WorkflowInstance.id == instance_id).with_for_update()
-        ).scalar_one_or_none()
-        if row is None:
+    def _load(self, instance_id: str, *, for_change: bool) -> tuple[_Head, BpmnWorkflow, frozenset[str]]:
+        """Lock the row and return the workflow at its current revision.
+
+        ``for_change``: the caller will change the workflow, so its cache entry is taken out
+        until :meth:`_save` puts the new revision back (a failure in between leaves no entry).
+        """
+        found = self.session.execute(_LOCK_HEAD, {"iid": instance_id}).first()
+        if found is None:
             raise WorkflowError(f"no process instance {instance_id}")
-        cached = self._loaded.get(instance_id)
-        if cached is not None and cached[0] == row.revision:
-            return row, cached[1]
-        spec, subs = self._spec(row.process_key, row.version)
-        wf = _CODEC.loads(row.state, spec, subs, row.state_format)
-        wf.script_engine = _SCRIPT_ENGINE
-        self._loaded[instance_id] = (row.revision, wf)
-        return row, wf
+        head = _Head(*found)
+        item = self._loaded.get(instance_id)
+        if item is not None and item.revision != head.revision:
+            item = None
+        if item is None:
+            item = self._shared.take(instance_id, head.revision)
+            if item is None:
+                spec, subs = self._spec(head.process_key, head.version)
+                state = self.session.execute(_STATE, {"iid": instance_id}).scalar_one()
+                wf = _CODEC.loads(state, spec, subs, head.state_format)
+                wf.script_engine = _SCRIPT_ENGINE
+                ids = frozenset(self.session.execute(_TASK_IDS, {"iid": instance_id}).scalars())
+                item = Loaded(head.revision, wf, ids)
+            self._loaded[instance_id] = item
+        if for_change:
+            self._loaded.pop(instance_id, None)
+        return head, item.workflow, item.task_ids
 
-    def _advance(self, row: WorkflowInstance, wf: BpmnWorkflow, *, new: bool = False) -> None:
-        completed: list[Any] = []
-
-        def did_complete(task: Any) -> None:
-            completed.append(task)
-
-        wf.do_engine_steps(did_complete_task=did_complete)
-        self._record_history(row.id, completed)
-        self._save(row, wf, new=new)
+    def _advance(self, head: _Head, wf: BpmnWorkflow, task_ids: frozenset[str], completed: list[Any]) -> None:
+        """Run the engine to the next wait states, then save state, history and task mirror."""
+        wf.do_engine_steps(did_complete_task=completed.append)
+        self._record_history(head.id, completed)
+        self._save(head, wf, task_ids)
 
     def _record_history(self, instance_id: str, tasks: list[Any]) -> None:
         now = utcnow()
@@ -213,47 +292,57 @@ class SpiffEngine:
             if getattr(t.task_spec, "bpmn_id", None)
         ]
         if rows:  # one executemany instead of an ORM insert per activity
-            self.session.execute(insert(WorkflowHistory), rows)
+            self.session.execute(_INSERT_HISTORY, rows)
 
-    def _save(self, row: WorkflowInstance, wf: BpmnWorkflow, *, new: bool = False) -> None:
+    def _save(self, head: _Head, wf: BpmnWorkflow, task_ids: frozenset[str]) -> None:
         now = utcnow()
-        row.state = _CODEC.dumps(wf)
-        row.ended = bool(wf.is_completed())
-        row.next_timer_at = _next_timer(wf)
-        row.updated_at = now
-        if new:
-            row.revision = 1
-            self.session.flush()
-            self._loaded[row.id] = (1, wf)
+        state = _CODEC.dumps(wf)
+        ended = bool(wf.is_completed())
+        timer = _next_timer(wf)
+        revision = head.revision + 1
+        if head.revision == 0:
+            self.session.execute(
+                _INSERT_INSTANCE,
+                {
+                    "id": head.id,
+                    "process_key": head.process_key,
+                    "version": head.version,
+                    "business_key": head.business_key,
+                    "state_format": STATE_FORMAT,
+                    "state": state,
+                    "ended": ended,
+                    "next_timer_at": timer,
+                    "revision": revision,
+                    "started_at": now,
+                    "updated_at": now,
+                },
+            )
         else:
             # optimistic check on top of the row lock: a concurrent save would have bumped revision
             res = self.session.execute(
-                update(WorkflowInstance)
-                .where(WorkflowInstance.id == row.id, WorkflowInstance.revision == row.revision)
-                .values(
-                    state=row.state,
-                    ended=row.ended,
-                    next_timer_at=row.next_timer_at,
-                    updated_at=now,
-                    revision=row.revision + 1,
-                )
-                .execution_options(synchronize_session=False)
+                _SAVE,
+                {
+                    "iid": head.id,
+                    "expected": head.revision,
+                    "state": state,
+                    "ended": ended,
+                    "next_timer_at": timer,
+                    "now": now,
+                    "new_revision": revision,
+                },
             )
             if res.rowcount != 1:  # type: ignore[attr-defined]
-                self._loaded.pop(row.id, None)
-                raise WorkflowError(f"process instance {row.id} was changed concurrently; retry")
-            self._loaded[row.id] = (row.revision + 1, wf)
-            self.session.expire(row)
-        self._sync_tasks(row.id, wf)
+                raise WorkflowError(f"process instance {head.id} was changed concurrently; retry")
+        open_ids = self._sync_tasks(head.id, wf, task_ids, now)
+        if not ended:  # an ended instance is not touched again
+            self._loaded[head.id] = Loaded(revision, wf, open_ids)
 
-    def _sync_tasks(self, instance_id: str, wf: BpmnWorkflow) -> None:
-        existing = {
-            t.id: t
-            for t in self.session.execute(
-                select(WorkflowTask).where(WorkflowTask.instance_id == instance_id)
-            ).scalars()
-        }
+    def _sync_tasks(
+        self, instance_id: str, wf: BpmnWorkflow, existing: frozenset[str], now: datetime
+    ) -> frozenset[str]:
+        """Mirror the open user/external tasks into ``wf_task``; return their ids."""
         wanted: set[str] = set()
+        new_rows: list[dict[str, Any]] = []
         for task in wf.get_tasks(state=TaskState.READY):
             spec = task.task_spec
             if isinstance(spec, ExternalServiceTask):
@@ -268,23 +357,28 @@ class SpiffEngine:
             wanted.add(tid)
             if tid in existing:
                 continue
-            self.session.add(
-                WorkflowTask(
-                    id=tid,
-                    instance_id=instance_id,
-                    kind=kind,
-                    task_key=spec.bpmn_id,
-                    name=spec.bpmn_name,
-                    topic=topic,
-                    assignee=assignee,
-                    candidate_groups=groups,
-                    retries=None,
-                )
+            new_rows.append(
+                {
+                    "id": tid,
+                    "instance_id": instance_id,
+                    "kind": kind,
+                    "task_key": spec.bpmn_id,
+                    "name": spec.bpmn_name,
+                    "topic": topic,
+                    "assignee": assignee,
+                    "candidate_groups": groups,
+                    "retries": None,
+                    "error": None,
+                    "locked_until": None,
+                    "created_at": now,
+                }
             )
         stale = [tid for tid in existing if tid not in wanted]
         if stale:
             self.session.execute(delete(WorkflowTask).where(WorkflowTask.id.in_(stale)))
-        self.session.flush()
+        if new_rows:
+            self.session.execute(_INSERT_TASK, new_rows)
+        return frozenset(wanted)
 
     def _task(self, task_id: str) -> WorkflowTask:
         row = self.session.get(WorkflowTask, task_id)
@@ -292,13 +386,17 @@ class SpiffEngine:
             raise TaskNotFound(f"no open task {task_id}")
         return row
 
-    def _load_task(self, task_id: str) -> tuple[WorkflowInstance, BpmnWorkflow, Any]:
-        trow = self._task(task_id)
-        row, wf = self._load(trow.instance_id)
+    def _load_task(
+        self, task_id: str, *, for_change: bool = True
+    ) -> tuple[_Head, BpmnWorkflow, frozenset[str], Any]:
+        owner = self.session.execute(_TASK_OWNER, {"tid": task_id}).first()
+        if owner is None:
+            raise TaskNotFound(f"no open task {task_id}")
+        head, wf, ids = self._load(owner.instance_id, for_change=for_change)
         task = wf.get_task_from_id(uuid.UUID(task_id))
         if task is None or task.state != TaskState.READY:
             raise TaskNotFound(f"task {task_id} is no longer open")
-        return row, wf, task
+        return head, wf, ids, task
 
     # -- user tasks -----------------------------------------------------------------------------
     def user_tasks(
@@ -353,57 +451,53 @@ class SpiffEngine:
         self.session.flush()
 
     def complete_user_task(self, task_id: str, variables: Variables | None = None) -> None:
-        row, wf, task = self._load_task(task_id)
+        head, wf, ids, task = self._load_task(task_id)
         if not isinstance(task.task_spec, EzdUserTask):
             raise TaskNotFound(f"{task_id} is not a user task")
         task.data.update(dict(variables or {}))
         task.run()
-        self._record_history(row.id, [task])
-        self._advance(row, wf)
+        self._advance(head, wf, ids, [task])
 
     def task_variables(self, task_id: str) -> dict[str, Any]:
-        _row, _wf, task = self._load_task(task_id)
+        _head, _wf, _ids, task = self._load_task(task_id, for_change=False)
         return dict(task.data)
 
     # -- external tasks -------------------------------------------------------------------------
     def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
         now = utcnow()
-        q = (
-            select(WorkflowTask, WorkflowInstance)
-            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
-            .where(WorkflowTask.kind == "external", WorkflowTask.topic.in_(list(topics)))
-            .where((WorkflowTask.retries.is_(None)) | (WorkflowTask.retries > 0))
-            .where((WorkflowTask.locked_until.is_(None)) | (WorkflowTask.locked_until < now))
-            .order_by(WorkflowTask.created_at)
-            .limit(max_tasks)
+        found = self.session.execute(
+            _FETCH, {"topics": list(topics), "now": now, "max_tasks": max_tasks}
+        ).all()
+        if not found:
+            return []
+        self.session.execute(
+            _LOCK_TASKS,
+            {"ids": [t.id for t in found], "until": now + timedelta(milliseconds=self._lock_ms)},
         )
         out: list[ExternalTask] = []
-        for t, inst in self.session.execute(q).all():
-            t.locked_until = now + timedelta(milliseconds=self._lock_ms)
-            _row, _wf, task = self._load_task(t.id)
+        for t in found:
+            _head, _wf, _ids, task = self._load_task(t.id, for_change=False)
             out.append(
                 ExternalTask(
                     id=t.id,
                     topic=t.topic or "",
                     activity_id=t.task_key,
-                    process_instance_id=inst.id,
-                    process_key=inst.process_key,
-                    business_key=inst.business_key,
+                    process_instance_id=t.instance_id,
+                    process_key=t.process_key,
+                    business_key=t.business_key,
                     variables=dict(task.data),
                     retries=t.retries,
                 )
             )
-        self.session.flush()
         return out
 
     def complete_external_task(self, task_id: str, variables: Variables | None = None) -> None:
-        row, wf, task = self._load_task(task_id)
+        head, wf, ids, task = self._load_task(task_id)
         if not isinstance(task.task_spec, ExternalServiceTask):
             raise TaskNotFound(f"{task_id} is not an external task")
         task.data.update(dict(variables or {}))
         task.run()
-        self._record_history(row.id, [task])
-        self._advance(row, wf)
+        self._advance(head, wf, ids, [task])
 
     def fail_external_task(self, task_id: str, message: str, retries: int, retry_timeout_ms: int = 0) -> None:
         trow = self._task(task_id)
@@ -415,7 +509,7 @@ class SpiffEngine:
     def bpmn_error(
         self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
     ) -> None:
-        row, wf, task = self._load_task(task_id)
+        head, wf, ids, task = self._load_task(task_id)
         payload = {**dict(variables or {}), "error_message": message}
         event = BpmnEvent(
             ErrorEventDefinition(error_code, code=error_code), payload=payload, target=task.workflow
@@ -426,7 +520,7 @@ class SpiffEngine:
             raise WorkflowError(
                 f"BPMN error {error_code!r} has no boundary event at {task.task_spec.bpmn_id}"
             )
-        self._advance(row, wf)
+        self._advance(head, wf, ids, [])
 
     # -- messages and timers --------------------------------------------------------------------
     def correlate_message(
@@ -438,7 +532,7 @@ class SpiffEngine:
             )
         ).scalars()
         for instance_id in list(rows):
-            row, wf = self._load(instance_id)
+            head, wf, ids = self._load(instance_id, for_change=False)
             waiting = [
                 t
                 for t in wf.get_tasks(state=TaskState.WAITING)
@@ -447,13 +541,14 @@ class SpiffEngine:
             ]
             if not waiting:
                 continue
+            self._loaded.pop(instance_id, None)  # about to change it (see _load)
             for t in waiting:
                 t.data.update(dict(variables or {}))
             defn = MessageEventDefinition(message_name)
             wf.catch(
                 BpmnEvent(defn, payload={"payload": dict(variables or {}), "result_var": "message_payload"})
             )
-            self._advance(row, wf)
+            self._advance(head, wf, ids, [])
             return
         raise NoMatchingInstance(
             f"no instance with business key {business_key!r} waits for message {message_name!r}"
@@ -462,16 +557,12 @@ class SpiffEngine:
     def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
         """Advance instances whose next timer is due; returns how many were advanced."""
         now = now or utcnow()
-        ids = self.session.execute(
-            select(WorkflowInstance.id)
-            .where(WorkflowInstance.ended.is_(False), WorkflowInstance.next_timer_at <= now)
-            .limit(limit)
-        ).scalars()
+        ids = self.session.execute(_DUE_TIMERS, {"now": now, "limit": limit}).scalars()
         count = 0
         for instance_id in list(ids):
-            row, wf = self._load(instance_id)
+            head, wf, task_ids = self._load(instance_id, for_change=True)
             wf.refresh_timers()
-            self._advance(row, wf)
+            self._advance(head, wf, task_ids, [])
             count += 1
         return count
 
