@@ -1,0 +1,146 @@
+"""The embedded engine's in-memory workflows never run ahead of (or behind) the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ezd.bootstrap import App, bootstrap
+from workflow.spiff import engine as engine_module
+from workflow.spiff.cache import InstanceCache, Loaded
+from workflow.spiff.engine import SpiffEngine
+
+BPMN = Path(__file__).resolve().parents[2] / "bpmn"
+VARS = {"referent": "jan", "head_group": "t:OR:kierownik", "reminder_after": "P23D", "tenant": "t"}
+KEY = "t/OR.0122.9.2026"
+
+
+def _engine(app: App, session: object) -> SpiffEngine:
+    engine = app.engine(session)  # type: ignore[arg-type]
+    assert isinstance(engine, SpiffEngine)
+    return engine
+
+
+def _started(app: App) -> str:
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        e.deploy(sorted(BPMN.glob("*.bpmn")))
+        inst = e.start("ezd_case", KEY, VARS)
+        uow.commit()
+    return inst.id
+
+
+def _open_keys(app: App) -> list[str]:
+    with app.uow() as uow:
+        return [t.task_key for t in _engine(app, uow.session).user_tasks(business_key=KEY)]
+
+
+def test_lru_keeps_only_the_revision_it_was_saved_at() -> None:
+    cache = InstanceCache(capacity=2)
+    cache.put("a", Loaded(1, "wf-a", frozenset()))
+    assert cache.take("a", 2) is None  # stale: dropped, not returned
+    assert cache.take("a", 1) is None  # ...and gone
+    for key in ("a", "b", "c"):
+        cache.put(key, Loaded(1, key, frozenset()))
+    assert len(cache) == 2 and cache.take("a", 1) is None  # least recently used evicted
+    assert InstanceCache(capacity=0).take("x", 1) is None
+
+
+def test_rolled_back_step_is_not_reused(app: App) -> None:
+    _started(app)
+    with app.uow() as uow:  # complete the draft, then roll back
+        e = _engine(app, uow.session)
+        [draft] = e.user_tasks(assignee="jan")
+        e.complete_user_task(draft.id, {"draft_uid": "d1"})
+        assert [t.task_key for t in e.user_tasks(business_key=KEY)] == ["Task_Approve"]
+    assert _open_keys(app) == ["Task_Draft"]
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [draft] = e.user_tasks(assignee="jan")
+        e.complete_user_task(draft.id, {"draft_uid": "d2"})
+        uow.commit()
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [approve] = e.user_tasks(business_key=KEY)
+        assert e.task_variables(approve.id)["draft_uid"] == "d2"
+
+
+def test_savepoint_rollback_drops_the_transactions_workflows(app: App) -> None:
+    _started(app)
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [draft] = e.user_tasks(assignee="jan")
+        with pytest.raises(RuntimeError), uow.session.begin_nested():
+            e.complete_user_task(draft.id, {"draft_uid": "lost"})
+            raise RuntimeError("handler failed")
+        uow.commit()
+    assert _open_keys(app) == ["Task_Draft"]
+    # another process now takes the instance to the revision the rolled-back save had reached:
+    # this process must read that, not its own discarded workflow
+    other = bootstrap(app.settings)
+    try:
+        with other.uow() as uow:
+            e = _engine(other, uow.session)
+            [draft] = e.user_tasks(assignee="jan")
+            e.complete_user_task(draft.id, {"draft_uid": "kept"})
+            uow.commit()
+    finally:
+        other.db.dispose()
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [approve] = e.user_tasks(business_key=KEY)
+        assert e.task_variables(approve.id)["draft_uid"] == "kept"
+
+
+def test_step_failing_half_way_leaves_nothing_to_reuse(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    _started(app)
+    with app.uow() as uow:  # warm the cache with the committed revision
+        _engine(app, uow.session).user_tasks(assignee="jan")
+        uow.commit()
+
+    def broken(_wf: object) -> str:
+        raise OSError("disk full")
+
+    with app.uow() as uow, monkeypatch.context() as m:
+        e = _engine(app, uow.session)
+        [draft] = e.user_tasks(assignee="jan")
+        m.setattr(engine_module._CODEC, "dumps", broken)
+        with pytest.raises(OSError):
+            e.complete_user_task(draft.id, {"draft_uid": "half"})  # task.run() happened in memory
+        uow.commit()  # the caller swallowed the error and committed the rest
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [draft] = e.user_tasks(assignee="jan")  # still open: the half-done workflow was not kept
+        e.complete_user_task(draft.id, {"draft_uid": "ok"})
+        uow.commit()
+    assert _open_keys(app) == ["Task_Approve"]
+
+
+def test_change_by_another_process_is_seen(app: App) -> None:
+    """Two processes on one database (web server and worker): each has its own cache."""
+    instance_id = _started(app)
+    other = bootstrap(app.settings)
+    try:
+        with app.uow() as uow:  # this process caches the revision with the draft open
+            e = _engine(app, uow.session)
+            [draft] = e.user_tasks(assignee="jan")
+            assert e.task_variables(draft.id)["referent"] == "jan"
+            uow.commit()
+        with other.uow() as uow:  # the other one completes the draft
+            e = _engine(other, uow.session)
+            [draft] = e.user_tasks(assignee="jan")
+            e.complete_user_task(draft.id, {"draft_uid": "from-other"})
+            uow.commit()
+        with app.uow() as uow:
+            e = _engine(app, uow.session)
+            [approve] = e.user_tasks(business_key=KEY)
+            assert approve.task_key == "Task_Approve"
+            e.complete_user_task(approve.id, {"approved": True})
+            uow.commit()
+        with other.uow() as uow:
+            state = _engine(other, uow.session).instance(instance_id)
+            assert "Task_Approve" not in state.active_activities
+            assert state.variables["draft_uid"] == "from-other"
+    finally:
+        other.db.dispose()
