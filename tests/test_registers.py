@@ -91,3 +91,52 @@ def test_case_seq_per_unit_jrwa_year(app: App, n: int) -> None:
     assert groups
     for seqs in groups.values():
         assert sorted(seqs) == list(range(1, len(seqs) + 1))
+
+
+def _append_many(app: App, tenant_id: int, worker: int, errors: list[BaseException]) -> None:
+    from ezd.services import audit
+
+    for i in range(PER_THREAD):
+        try:
+            with app.uow() as uow:
+                for k in range(2):  # two entries in one transaction: the second builds on the first
+                    audit.record(
+                        uow.session,
+                        chain_key="tenant:concurrency",
+                        tenant_id=tenant_id,
+                        actor=f"w{worker}",
+                        action="test.append",
+                        details={"i": i, "k": k},
+                    )
+                if (worker + i) % 4 != 0:  # every 4th rolls back: its seq numbers are not burned
+                    uow.commit()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+
+def test_metryka_chain_intact_under_concurrent_appends_and_rollback(stack: App) -> None:
+    from ezd.db.tables import MetrykaEntry, Tenant
+    from ezd.services import audit
+
+    app = seed_and_deploy(stack)
+    with app.uow() as uow:
+        tenant_id = uow.session.execute(select(Tenant.id).where(Tenant.code == "ug-melgiew")).scalar_one()
+    errors: list[BaseException] = []
+    threads = [
+        threading.Thread(target=_append_many, args=(app, tenant_id, w, errors)) for w in range(THREADS)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    committed = sum(1 for w in range(THREADS) for i in range(PER_THREAD) if (w + i) % 4 != 0)
+    with app.uow() as uow:
+        seqs = uow.session.execute(
+            select(MetrykaEntry.seq)
+            .where(MetrykaEntry.chain_key == "tenant:concurrency")
+            .order_by(MetrykaEntry.seq)
+        ).scalars()
+        assert list(seqs) == list(range(1, 2 * committed + 1))
+        _chains, _entries, broken = audit.verify_all(uow.session)
+        assert broken is None

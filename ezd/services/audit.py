@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,6 +28,34 @@ def tenant_chain(tenant_code: str) -> str:
     return f"tenant:{tenant_code}"
 
 
+_CHAIN = cast(Table, MetrykaChain.__table__)
+_ENTRY = cast(Table, MetrykaEntry.__table__)
+# Built once: an append is on every step's path.
+_SET_HEAD_HASH = (
+    update(_CHAIN).where(_CHAIN.c.chain_key == bindparam("key")).values(last_hash=bindparam("hash"))
+)
+_INSERT_ENTRY = insert(_ENTRY)
+
+
+def _bump_head(dialect: str) -> Any:
+    """Create the chain head at seq 1, or add one to it; return the new seq and the previous hash.
+
+    One upsert that also takes the head's row lock (PostgreSQL locks the conflicting row for
+    the update; on SQLite the transaction already holds the database write lock), so concurrent
+    appends to one chain queue here and each sees its predecessor's hash.
+    """
+    insert_for = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert_for(_CHAIN).values(
+        chain_key=bindparam("key"), tenant_id=bindparam("tenant_id"), last_seq=1, last_hash=GENESIS
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["chain_key"], set_={"last_seq": _CHAIN.c.last_seq + 1}
+    ).returning(_CHAIN.c.last_seq, _CHAIN.c.last_hash)
+
+
+_BUMP_HEAD = {name: _bump_head(name) for name in ("postgresql", "sqlite")}
+
+
 def record(
     session: Session,
     *,
@@ -39,22 +67,15 @@ def record(
     case_id: int | None = None,
     document_ref: str | None = None,
     details: dict[str, Any] | None = None,
-) -> MetrykaEntry:
-    """Append one entry. The chain-head row lock serialises concurrent appends to one chain."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(MetrykaChain)
-        .values(chain_key=chain_key, tenant_id=tenant_id, last_seq=0, last_hash=GENESIS)
-        .on_conflict_do_nothing(index_elements=["chain_key"])
-    )
-    head = session.execute(
-        select(MetrykaChain).where(MetrykaChain.chain_key == chain_key).with_for_update()
-    ).scalar_one()
+) -> Entry:
+    """Append one entry to the chain ``chain_key`` (created on first use); return it sealed."""
+    dialect = session.get_bind().dialect.name
+    seq, prev_hash = session.execute(_BUMP_HEAD[dialect], {"key": chain_key, "tenant_id": tenant_id}).one()
     entry = seal(
         Entry(
             chain_key=chain_key,
-            seq=head.last_seq + 1,
-            prev_hash=head.last_hash,
+            seq=seq,
+            prev_hash=prev_hash,
             at=utcnow(),
             actor=actor,
             on_behalf_of=on_behalf_of,
@@ -63,24 +84,25 @@ def record(
             details=details or {},
         )
     )
-    row = MetrykaEntry(
-        chain_key=chain_key,
-        seq=entry.seq,
-        prev_hash=entry.prev_hash,
-        hash=entry.hash,
-        at=entry.at,
-        tenant_id=tenant_id,
-        actor=actor,
-        on_behalf_of=on_behalf_of,
-        action=action,
-        case_id=case_id,
-        document_ref=document_ref,
-        details=dict(entry.details),
+    session.execute(
+        _INSERT_ENTRY,
+        {
+            "chain_key": chain_key,
+            "seq": entry.seq,
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+            "at": entry.at,
+            "tenant_id": tenant_id,
+            "actor": actor,
+            "on_behalf_of": on_behalf_of,
+            "action": action,
+            "case_id": case_id,
+            "document_ref": document_ref,
+            "details": dict(entry.details),
+        },
     )
-    session.add(row)
-    head.last_seq = entry.seq
-    head.last_hash = entry.hash
-    return row
+    session.execute(_SET_HEAD_HASH, {"key": chain_key, "hash": entry.hash})
+    return entry
 
 
 def _as_entry(r: MetrykaEntry) -> Entry:
