@@ -30,11 +30,15 @@ _SESSION_KEY = "ezd.wf_loaded"
 
 @dataclass
 class Loaded:
-    """One deserialized workflow as of ``revision``, with its mirrored open task ids."""
+    """One deserialized workflow as of ``revision``, with its mirrored open task ids.
+
+    ``head`` is the engine's copy of the row's small columns at that revision.
+    """
 
     revision: int
     workflow: Any
     task_ids: frozenset[str]
+    head: Any = None
 
 
 class InstanceCache:
@@ -72,7 +76,9 @@ def session_loaded(session: Session, shared: InstanceCache) -> dict[str, Loaded]
     """The workflows loaded or saved in ``session``'s current transaction.
 
     Shared by every engine object made on the session; published to ``shared`` on commit and
-    forgotten on any rollback (including a savepoint's).
+    forgotten on any rollback (including a savepoint's).  An entry exists only while this
+    transaction holds the instance's row lock (it was read ``FOR UPDATE`` or written in it), so
+    while it is there the database cannot hold another revision.
     """
     loaded: dict[str, Loaded] | None = session.info.get(_SESSION_KEY)
     if loaded is None:

@@ -17,7 +17,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -251,14 +251,12 @@ class SpiffEngine:
         ``for_change``: the caller will change the workflow, so its cache entry is taken out
         until :meth:`_save` puts the new revision back (a failure in between leaves no entry).
         """
-        found = self.session.execute(_LOCK_HEAD, {"iid": instance_id}).first()
-        if found is None:
-            raise WorkflowError(f"no process instance {instance_id}")
-        head = _Head(*found)
         item = self._loaded.get(instance_id)
-        if item is not None and item.revision != head.revision:
-            item = None
-        if item is None:
+        if item is None:  # not yet locked in this transaction
+            found = self.session.execute(_LOCK_HEAD, {"iid": instance_id}).first()
+            if found is None:
+                raise WorkflowError(f"no process instance {instance_id}")
+            head = _Head(*found)
             item = self._shared.take(instance_id, head.revision)
             if item is None:
                 spec, subs = self._spec(head.process_key, head.version)
@@ -267,10 +265,11 @@ class SpiffEngine:
                 wf.script_engine = _SCRIPT_ENGINE
                 ids = frozenset(self.session.execute(_TASK_IDS, {"iid": instance_id}).scalars())
                 item = Loaded(head.revision, wf, ids)
+            item.head = head
             self._loaded[instance_id] = item
         if for_change:
             self._loaded.pop(instance_id, None)
-        return head, item.workflow, item.task_ids
+        return item.head, item.workflow, item.task_ids
 
     def _advance(self, head: _Head, wf: BpmnWorkflow, task_ids: frozenset[str], completed: list[Any]) -> None:
         """Run the engine to the next wait states, then save state, history and task mirror."""
@@ -335,7 +334,7 @@ class SpiffEngine:
                 raise WorkflowError(f"process instance {head.id} was changed concurrently; retry")
         open_ids = self._sync_tasks(head.id, wf, task_ids, now)
         if not ended:  # an ended instance is not touched again
-            self._loaded[head.id] = Loaded(revision, wf, open_ids)
+            self._loaded[head.id] = Loaded(revision, wf, open_ids, replace(head, revision=revision))
 
     def _sync_tasks(
         self, instance_id: str, wf: BpmnWorkflow, existing: frozenset[str], now: datetime
@@ -389,10 +388,12 @@ class SpiffEngine:
     def _load_task(
         self, task_id: str, *, for_change: bool = True
     ) -> tuple[_Head, BpmnWorkflow, frozenset[str], Any]:
-        owner = self.session.execute(_TASK_OWNER, {"tid": task_id}).first()
-        if owner is None:
-            raise TaskNotFound(f"no open task {task_id}")
-        head, wf, ids = self._load(owner.instance_id, for_change=for_change)
+        instance_id = next((i for i, item in self._loaded.items() if task_id in item.task_ids), None)
+        if instance_id is None:
+            instance_id = self.session.execute(_TASK_OWNER, {"tid": task_id}).scalar_one_or_none()
+            if instance_id is None:
+                raise TaskNotFound(f"no open task {task_id}")
+        head, wf, ids = self._load(instance_id, for_change=for_change)
         task = wf.get_task_from_id(uuid.UUID(task_id))
         if task is None or task.state != TaskState.READY:
             raise TaskNotFound(f"task {task_id} is no longer open")
