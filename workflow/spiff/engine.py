@@ -145,6 +145,20 @@ _FETCH = (
     .order_by(_TASK.c.created_at)
     .limit(bindparam("max_tasks"))
 )
+_USER_TASKS = (
+    select(
+        _TASK.c.id,
+        _TASK.c.name,
+        _TASK.c.task_key,
+        _TASK.c.assignee,
+        _TASK.c.candidate_groups,
+        _TASK.c.instance_id,
+        _INSTANCE.c.process_key,
+        _INSTANCE.c.business_key,
+    )
+    .join(_INSTANCE, _INSTANCE.c.id == _TASK.c.instance_id)
+    .where(_TASK.c.kind == "user")
+)
 _LOCK_TASKS = (
     update(_TASK)
     .where(_TASK.c.id.in_(bindparam("ids", expanding=True)))
@@ -408,20 +422,16 @@ class SpiffEngine:
         business_key: str | None = None,
         process_instance_id: str | None = None,
     ) -> list[UserTask]:
-        q = (
-            select(WorkflowTask, WorkflowInstance)
-            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
-            .where(WorkflowTask.kind == "user")
-        )
+        q = _USER_TASKS
         if assignee is not None and candidate_groups is None:
-            q = q.where(WorkflowTask.assignee == assignee)
+            q = q.where(_TASK.c.assignee == assignee)
         if business_key is not None:
-            q = q.where(WorkflowInstance.business_key == business_key)
+            q = q.where(_INSTANCE.c.business_key == business_key)
         if process_instance_id is not None:
-            q = q.where(WorkflowInstance.id == process_instance_id)
+            q = q.where(_INSTANCE.c.id == process_instance_id)
         out: list[UserTask] = []
         groups = set(candidate_groups or ())
-        for t, inst in self.session.execute(q.order_by(WorkflowTask.created_at)).all():
+        for t in self.session.execute(q.order_by(_TASK.c.created_at)).all():
             task_groups = tuple(g.strip() for g in (t.candidate_groups or "").split(",") if g.strip())
             if candidate_groups is not None:
                 mine = assignee is not None and t.assignee == assignee
@@ -433,9 +443,9 @@ class SpiffEngine:
                     id=t.id,
                     name=t.name or t.task_key,
                     task_key=t.task_key,
-                    process_instance_id=inst.id,
-                    process_key=inst.process_key,
-                    business_key=inst.business_key,
+                    process_instance_id=t.instance_id,
+                    process_key=t.process_key,
+                    business_key=t.business_key,
                     assignee=t.assignee,
                     candidate_groups=task_groups,
                 )
