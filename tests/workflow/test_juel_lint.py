@@ -90,6 +90,7 @@ def test_every_element_has_diagram_interchange() -> None:
         elements = {
             el.get("id")
             for el in proc
-            if isinstance(el.tag, str) and el.tag.split("}")[1] not in ("documentation", "laneSet", "extensionElements")
+            if isinstance(el.tag, str)
+            and el.tag.split("}")[1] not in ("documentation", "laneSet", "extensionElements")
         }
         assert elements and elements <= drawn, (f.name, elements - drawn)

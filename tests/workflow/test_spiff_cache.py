@@ -93,6 +93,29 @@ def test_savepoint_rollback_drops_the_transactions_workflows(app: App) -> None:
         assert e.task_variables(approve.id)["draft_uid"] == "kept"
 
 
+def test_released_savepoint_of_a_rolled_back_transaction_is_not_kept(app: App) -> None:
+    _started(app)
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [draft] = e.user_tasks(assignee="jan")
+        with uow.session.begin_nested():  # released (a handler that succeeded)...
+            e.complete_user_task(draft.id, {"draft_uid": "lost"})
+        # ...but the transaction itself rolls back
+    other = bootstrap(app.settings)
+    try:  # another process reaches the revision the discarded save had
+        with other.uow() as uow:
+            e = _engine(other, uow.session)
+            [draft] = e.user_tasks(assignee="jan")
+            e.complete_user_task(draft.id, {"draft_uid": "kept"})
+            uow.commit()
+    finally:
+        other.db.dispose()
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [approve] = e.user_tasks(business_key=KEY)
+        assert e.task_variables(approve.id)["draft_uid"] == "kept"
+
+
 def test_step_failing_half_way_leaves_nothing_to_reuse(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     _started(app)
     with app.uow() as uow:  # warm the cache with the committed revision

@@ -85,7 +85,9 @@ def session_loaded(session: Session, shared: InstanceCache) -> dict[str, Loaded]
         loaded = {}
         session.info[_SESSION_KEY] = loaded
 
-        def publish(_session: Session) -> None:
+        def publish(session: Session) -> None:
+            if session.in_nested_transaction():  # a savepoint released: not committed yet
+                return
             for instance_id, item in loaded.items():
                 shared.put(instance_id, item)
             loaded.clear()
