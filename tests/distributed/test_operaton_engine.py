@@ -456,3 +456,53 @@ def test_user_task_variables_batched_and_with_inner_scopes(
     [outer] = engine.user_tasks(business_key=bk_a)
     assert outer.task_key == "Task_Outer" and outer.business_key == bk_a
     assert outer.variables == {"doc": {"a": 1}, "n": 10}  # the subprocess scope is gone
+
+
+def _recording_http_server() -> tuple[Any, list[str]]:
+    """A local HTTP server answering every GET with {"count": 7}; records each request line."""
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.requestline)
+            body = b'{"count": 7}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, seen
+
+
+def test_environment_proxy_settings_are_read_once_and_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adapter pins the environment's proxy settings at construction (requests would
+    rescan os.environ on every call): a proxy from HTTP_PROXY is still used, NO_PROXY still
+    bypasses it, and a changed environment does not matter afterwards."""
+    server, seen = _recording_http_server()
+    proxy = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        via_proxy = OperatonEngine("http://engine.invalid:8080/engine-rest", "u", "p")
+        monkeypatch.delenv("HTTP_PROXY")  # read at construction, not per call
+        assert via_proxy.count_external_tasks() == 7
+        assert seen[-1].startswith("GET http://engine.invalid:8080/engine-rest/external-task/count")
+
+        monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        direct = OperatonEngine(f"{proxy}/engine-rest", "u", "p")
+        assert direct.count_external_tasks() == 7
+        assert seen[-1].startswith("GET /engine-rest/external-task/count")
+    finally:
+        server.shutdown()
+        server.server_close()
