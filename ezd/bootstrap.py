@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +35,8 @@ class App:
     store: ObjectStore
     channels: dict[str, DispatchChannel]
     _engine_for: Callable[[Session], WorkflowEngine]
+    # remote engine only: the REST client itself, for the outbox relay (see workflow/outbox.py)
+    remote_engine: WorkflowEngine | None = field(default=None)
     _signer: Signer | None = field(default=None)
     _verifier: Verifier | None = field(default=None)
 
@@ -120,6 +123,7 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
     db = make_engine(settings.db_url, sqlite_synchronous=settings.sqlite_synchronous)
     sessions = make_session_factory(db)
     engine_for: Callable[[Session], WorkflowEngine]
+    remote_engine: WorkflowEngine | None = None
     if settings.engine_url:
         from workflow.operaton import OperatonEngine
 
@@ -129,7 +133,17 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
             settings.engine_password.get_secret_value(),
             tenant_id=settings.engine_tenant,
         )
-        engine_for = lambda _session: remote  # noqa: E731 - one shared REST client
+        from workflow.outbox import OutboxEngine, relay
+
+        def send(ids: list[int]) -> None:
+            relay(sessions, remote, ids)
+
+        def outbox_engine(session: Session) -> WorkflowEngine:
+            # one shared REST client; a step's changes wait in the outbox until its commit
+            return cast(WorkflowEngine, OutboxEngine(remote, session, send))
+
+        engine_for = outbox_engine
+        remote_engine = cast(WorkflowEngine, remote)
     else:
         from workflow.spiff.cache import InstanceCache
         from workflow.spiff.engine import SpiffEngine
@@ -147,4 +161,5 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
         store=store or make_store(settings),
         channels=channels,
         _engine_for=engine_for,
+        remote_engine=remote_engine,
     )

@@ -16,6 +16,7 @@ from ezd.cli import (
     audit_cmd,
     cases_cmd,
     demo_cmd,
+    engine_cmd,
     fixity_cmd,
     intake_cmd,
     jrwa_cmd,
@@ -43,6 +44,7 @@ app.add_typer(system_cmd.db_app, name="db")
 app.command("work")(system_cmd.work)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(worker_cmd.worker_app, name="worker")
+app.add_typer(engine_cmd.engine_app, name="engine")
 
 
 def _mount_signatures() -> None:

@@ -1,21 +1,28 @@
 """Unit of work: one database transaction; rolls back unless committed.
 
 Only entrypoints (a CLI command, an API request, a worker task) call :meth:`commit`.
-Services receive an open unit of work and never commit.
+Services receive an open unit of work and never commit.  Work that must follow the commit
+(sending the remote engine the step's commands, see workflow/outbox.py) is registered in
+``session.info`` and run by :meth:`commit` once the commit has succeeded.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("ezd.db")
+
+AFTER_COMMIT = "ezd.after_commit"  # session.info key: callables to run after a successful commit
 
 
 class UnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
         self._session: Session | None = None
-        self._after_commit: list[object] = []
 
     @property
     def session(self) -> Session:
@@ -25,7 +32,6 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._factory()
-        self._after_commit = []
         return self
 
     def __exit__(
@@ -39,9 +45,16 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        hooks: list[Callable[[], None]] = self.session.info.pop(AFTER_COMMIT, [])
+        for hook in hooks:
+            try:
+                hook()
+            except Exception:  # the commit stands; what the hook left undone has its own sweep
+                log.exception("work after commit failed")
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.pop(AFTER_COMMIT, None)
 
     def flush(self) -> None:
         self.session.flush()

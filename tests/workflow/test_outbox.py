@@ -1,0 +1,214 @@
+"""The remote engine's outbox: a step's engine changes are sent only after its commit, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from ezd.bootstrap import App
+from ezd.db.tables_engine import EngineCommand
+from records.errors import ConflictError
+from workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
+from workflow.outbox import COMMAND_VARIABLE, OutboxEngine, relay
+from workflow.port import InstanceState, ProcessInstance, TaskNotFound, UserTask
+
+
+@dataclass
+class RecordingEngine:
+    """A remote engine seen from outside: what it was told, in order; failures on demand."""
+
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+    instances: list[InstanceState] = field(default_factory=list)
+    open_tasks: dict[str, UserTask] = field(default_factory=dict)
+    down: bool = False
+    claimed_by: dict[str, str] = field(default_factory=dict)
+
+    def _check(self) -> None:
+        if self.down:
+            raise EngineUnavailable("engine at 127.0.0.1 did not answer in time")
+
+    def start(self, process_key: str, business_key: str, variables: dict[str, Any]) -> ProcessInstance:
+        self._check()
+        self.calls.append(("start", business_key))
+        iid = f"i{len(self.instances) + 1}"
+        self.instances.append(InstanceState(iid, process_key, business_key, False, (), dict(variables)))
+        return ProcessInstance(iid, process_key, business_key)
+
+    def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]:
+        self._check()
+        return [i for i in self.instances if i.business_key == business_key]
+
+    def user_tasks(self, **_filters: Any) -> list[UserTask]:
+        self._check()
+        return list(self.open_tasks.values())
+
+    def claim(self, task_id: str, user: str) -> None:
+        self._check()
+        if task_id not in self.open_tasks:
+            raise TaskNotFound(task_id)
+        if self.claimed_by.get(task_id, user) != user:
+            raise TaskAlreadyClaimed(task_id)
+        self.claimed_by[task_id] = user
+        self.calls.append(("claim", task_id))
+
+    def correlate_message(self, message: str, business_key: str, variables: dict[str, Any]) -> None:
+        self._check()
+        self.calls.append(("correlate", business_key))
+
+    def complete_user_task(self, task_id: str, variables: dict[str, Any] | None = None) -> None:
+        self._check()
+        if self.open_tasks.pop(task_id, None) is None:
+            raise TaskNotFound(task_id)
+        self.calls.append(("complete", task_id))
+
+
+def _task(task_id: str = "t1", key: str = "sp/OR.0122.1.2026") -> UserTask:
+    return UserTask(task_id, "Akceptacja", "Task_Approve", "p1", "ezd_case", key, None, ())
+
+
+def _outbox(app: App, session: Any, engine: RecordingEngine) -> OutboxEngine:
+    return OutboxEngine(engine, session, lambda ids: relay(app.sessions, engine, ids))  # type: ignore[arg-type]
+
+
+def _statuses(app: App) -> list[tuple[str, str]]:
+    with app.uow() as uow:
+        rows = uow.session.execute(select(EngineCommand).order_by(EngineCommand.id)).scalars()
+        return [(r.op, r.status) for r in rows]
+
+
+def test_nothing_reaches_the_engine_before_commit_or_after_rollback(stack: App) -> None:
+    engine = RecordingEngine()
+    with stack.uow() as uow:
+        _outbox(stack, uow.session, engine).start("ezd_incoming", "sp/RPW/1/2026", {"rpw": "RPW/1/2026"})
+        assert engine.calls == []  # not before the commit
+        # no commit: the records and the command roll back together
+    assert engine.calls == [] and _statuses(stack) == []
+    with stack.uow() as uow:
+        _outbox(stack, uow.session, engine).start("ezd_incoming", "sp/RPW/1/2026", {"rpw": "RPW/1/2026"})
+        assert engine.calls == []
+        uow.commit()  # ...and right after it
+    assert engine.calls == [("start", "sp/RPW/1/2026")]
+    assert engine.instances[0].variables["rpw"] == "RPW/1/2026"
+    assert _statuses(stack) == [("start", "done")]
+
+
+def test_claim_and_complete_travel_together_and_a_second_completion_conflicts(stack: App) -> None:
+    engine = RecordingEngine(open_tasks={"t1": _task()})
+    with stack.uow() as uow:
+        out = _outbox(stack, uow.session, engine)
+        [task] = out.user_tasks(business_key="sp/OR.0122.1.2026")
+        out.claim(task.id, "sw.kierownik")
+        out.complete_user_task(task.id, {"approved": True})
+        uow.commit()
+    assert engine.calls == [("claim", "t1"), ("complete", "t1")]
+    with stack.uow() as uow, pytest.raises(ConflictError):
+        _outbox(stack, uow.session, engine).complete_user_task("t1", {"approved": False})
+    assert _statuses(stack) == [("complete", "done")]
+
+
+def test_crash_after_commit_is_sent_by_the_sweep_once(stack: App) -> None:
+    engine = RecordingEngine()
+    with stack.uow() as uow:  # the process "dies" after the commit, before the relay
+        OutboxEngine(engine, uow.session, lambda ids: None).start("ezd_case", "sp/OR.0122.2.2026", {})  # type: ignore[arg-type]
+        uow.commit()
+    assert engine.calls == [] and _statuses(stack) == [("start", "pending")]
+    report = relay(stack.sessions, engine)  # type: ignore[arg-type]
+    assert report.sent == 1 and engine.calls == [("start", "sp/OR.0122.2.2026")]
+    # the relay died after the engine call but before marking the row: the sweep must not start twice
+    with stack.uow() as uow:
+        cmd = uow.session.execute(select(EngineCommand)).scalar_one()
+        assert engine.instances[0].variables[COMMAND_VARIABLE] == cmd.id
+        cmd.status = "pending"
+        uow.commit()
+    assert relay(stack.sessions, engine).sent == 1  # type: ignore[arg-type]
+    assert engine.calls == [("start", "sp/OR.0122.2.2026")] and _statuses(stack) == [("start", "done")]
+
+
+def test_engine_down_keeps_commands_in_order_until_it_is_back(stack: App) -> None:
+    engine = RecordingEngine(open_tasks={"t1": _task()}, down=True)
+    key = "sp/OR.0122.1.2026"
+    with stack.uow() as uow:
+        out = _outbox(stack, uow.session, engine)
+        out.start("ezd_archive", key, {})
+        out.complete_user_task("t1", {})  # same business key: must wait for the start
+        uow.commit()  # the relay finds the engine down; the commit stands
+    assert _statuses(stack) == [("start", "pending"), ("complete", "pending")]
+    engine.down = False
+    report = relay(stack.sessions, engine)  # type: ignore[arg-type]
+    assert report.sent == 2 and engine.calls == [("start", key), ("complete", "t1")]
+
+
+def test_refused_command_is_marked_failed_and_later_ones_go_on(stack: App) -> None:
+    engine = RecordingEngine(open_tasks={"t2": _task("t2", "sp/OR.0122.3.2026")})
+    with stack.uow() as uow:
+        out = _outbox(stack, uow.session, engine)
+        out.complete_user_task("gone", {})  # the engine no longer has this task
+        out.complete_user_task("t2", {})
+        uow.commit()
+    assert _statuses(stack) == [("complete", "failed"), ("complete", "done")]
+    with stack.uow() as uow:
+        failed = uow.session.execute(
+            select(EngineCommand).where(EngineCommand.status == "failed")
+        ).scalar_one()
+        assert "gone" in (failed.last_error or "")
+
+
+def test_next_step_catches_up_with_a_step_the_engine_missed(pg_app: App) -> None:
+    """The engine was down when a step committed: the next read of that case sends it first."""
+    from workflow.operaton import EngineUnavailable
+
+    engine = RecordingEngine(down=True)
+    key = "sp/OR.0122.4.2026"
+    with pg_app.uow() as uow:
+        _outbox(pg_app, uow.session, engine).correlate_message("ezd.delivery-confirmed", key, {})
+        uow.commit()
+    assert _statuses(pg_app) == [("correlate", "pending")]
+    with pg_app.uow() as uow, pytest.raises(EngineUnavailable, match="try again"):
+        _outbox(pg_app, uow.session, engine).user_tasks(business_key=key)  # still down: try again
+    engine.down = False
+    with pg_app.uow() as uow:
+        assert _outbox(pg_app, uow.session, engine).find_instances(key) == []
+    assert engine.calls == [("correlate", key)] and _statuses(pg_app) == [("correlate", "done")]
+
+
+def test_operator_commands_list_and_send_what_is_pending(pg_app: App, pg_url: str) -> None:
+    """``ezd engine outbox`` / ``ezd engine relay`` against PostgreSQL and an engine that is down."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import embedded_env
+
+    with pg_app.uow() as uow:  # a step committed while its process died before the relay
+        OutboxEngine(RecordingEngine(), uow.session, lambda ids: None).start(
+            "ezd_case", "sp/OR.0122.5.2026", {}
+        )  # type: ignore[arg-type]
+        uow.commit()
+    env = embedded_env(
+        pg_app.settings.resolved_home,
+        EZD_DATABASE_URL=pg_url,
+        EZD_ENGINE_URL="http://127.0.0.1:9/engine-rest",  # nothing listens: the engine is down
+        COLUMNS="200",
+    )
+
+    def ezd(*args: str) -> str:
+        root = Path(__file__).resolve().parents[2]
+        proc = subprocess.run(
+            [sys.executable, "-m", "ezd.cli.main", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=root,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "0 sent, 0 refused, 1 waiting" in ezd("engine", "relay")
+    [row] = json.loads(ezd("engine", "outbox", "--json"))
+    assert row["op"] == "start" and row["status"] == "pending" and row["attempts"] == 1
+    assert "cannot connect" in row["error"] or "did not answer" in row["error"]

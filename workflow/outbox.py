@@ -1,0 +1,339 @@
+"""Transactional outbox for a remote workflow engine.
+
+With Operaton the records (PostgreSQL) and the process state (the engine) are two systems. If a
+person's step told the engine first and then failed to commit, the process would have moved on
+without the records (a completed "draft" task whose draft was never stored). So, on the remote
+engine, a step's *changes* to the engine -- ``start``, ``claim``, ``complete_user_task``,
+``correlate_message`` -- are written as ``engine_command`` rows in the step's own transaction
+(:class:`OutboxEngine`) and sent only after it commits (:func:`relay`):
+
+* the entrypoint's commit runs :func:`relay` for that transaction's commands right away, so the
+  engine has moved on before the response is sent (or the demo driver's next step);
+* a crash between the commit and the relay leaves the rows ``pending``; :func:`relay` without
+  ids (``ezd engine relay``, the external worker's periodic sweep) sends them later, making
+  each call idempotent first (a start carries the command id and is skipped if an instance
+  with it exists; a completion or message whose task/subscription is gone was delivered);
+* commands of one business key run in order: a command waits while an earlier one of its key
+  is pending;
+* completing a user task writes a unique ``dedup_key``, so two people completing the same task
+  at once conflict in the database and the second step rolls back with a clear error -- as it
+  did when the engine call came first.
+
+Reads (task lists, variables, instances) go to the engine directly.  The embedded engine needs
+none of this: its state is in the same database transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from ezd.db.base import utcnow
+from ezd.db.tables_engine import EngineCommand
+from ezd.db.uow import AFTER_COMMIT
+from records.errors import ConflictError
+from workflow.port import (
+    DeploymentRejected,
+    InstanceState,
+    NoMatchingInstance,
+    ProcessInstance,
+    TaskNotFound,
+    UserTask,
+    Variables,
+    WorkflowEngine,
+    WorkflowError,
+)
+
+log = logging.getLogger("ezd.engine.outbox")
+
+_PENDING_FOR_KEY = (
+    select(EngineCommand.id)
+    .where(EngineCommand.business_key == bindparam("key"), EngineCommand.status == "pending")
+    .order_by(EngineCommand.id)
+)
+
+COMMAND_VARIABLE = "ezd_command"
+
+
+class OutboxEngine:
+    """A :class:`WorkflowEngine` whose changes wait in ``engine_command`` until the commit."""
+
+    def __init__(
+        self, engine: WorkflowEngine, session: Session, on_commit: Callable[[list[int]], None]
+    ) -> None:
+        self._engine = engine
+        self._session = session
+        self._on_commit = on_commit
+        self._task_keys: dict[str, str] = {}  # task id -> business key, from task lists read
+        self._claims: dict[str, EngineCommand] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    # -- reads: first catch up with earlier steps of the same business key ---------------------
+    def user_tasks(self, **filters: Any) -> list[UserTask]:
+        if filters.get("business_key"):
+            self._catch_up(str(filters["business_key"]))
+        tasks = self._engine.user_tasks(**filters)
+        self._task_keys.update((t.id, t.business_key) for t in tasks)
+        return tasks
+
+    def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]:
+        self._catch_up(business_key)
+        return self._engine.find_instances(business_key, process_key)
+
+    def _catch_up(self, business_key: str) -> None:
+        """Read your writes: send this key's commands that earlier steps left pending.
+
+        They are left when the engine was unavailable at their commit (or their process died
+        before the relay). If they still cannot be sent, the step stops with "try again" rather
+        than act on a process that has not yet heard of the previous step.  (On SQLite this
+        transaction holds the database write lock, so the relay could not mark the rows: there
+        the sweep sends them; the distributed deployment runs on PostgreSQL.)
+        """
+        if self._session.get_bind().dialect.name == "sqlite":
+            return
+        own = {
+            i
+            for h in self._session.info.get(AFTER_COMMIT, [])
+            if isinstance(h, _SendAfterCommit)
+            for i in h.ids
+        }
+        waiting = [
+            i
+            for i in self._session.execute(_PENDING_FOR_KEY, {"key": business_key}).scalars()
+            if i not in own
+        ]
+        if not waiting:
+            return
+        self._on_commit(waiting)
+        if any(
+            i not in own for i in self._session.execute(_PENDING_FOR_KEY, {"key": business_key}).scalars()
+        ):
+            from workflow.operaton import EngineUnavailable
+
+            raise EngineUnavailable(
+                f"the workflow engine has not yet received an earlier step of {business_key}; try again"
+            )
+
+    # -- changes: recorded, sent after commit ---------------------------------------------------
+    def start(
+        self, process_key: str, business_key: str, variables: Variables | None = None
+    ) -> ProcessInstance:
+        self._record(
+            "start",
+            business_key,
+            {"process_key": process_key, "variables": dict(variables or {})},
+        )
+        # The engine's id is not known before the relay; services do not use it.
+        return ProcessInstance(id="", process_key=process_key, business_key=business_key)
+
+    def claim(self, task_id: str, user: str) -> None:
+        self._claims[task_id] = self._record(
+            "claim", self._key_of(task_id), {"task_id": task_id, "user": user}
+        )
+
+    def complete_user_task(self, task_id: str, variables: Variables | None = None) -> None:
+        args: dict[str, Any] = {"task_id": task_id, "variables": dict(variables or {})}
+        claim = self._claims.pop(task_id, None)
+        if claim is not None:  # claim and complete travel as one command: both or neither
+            args["claim_as"] = claim.args["user"]
+            self._store(claim, op="complete", args=args, dedup_key=f"complete:{task_id}")
+            return
+        self._record("complete", self._key_of(task_id), args, dedup_key=f"complete:{task_id}")
+
+    def correlate_message(
+        self, message_name: str, business_key: str, variables: Variables | None = None
+    ) -> None:
+        self._record("correlate", business_key, {"message": message_name, "variables": dict(variables or {})})
+
+    def _key_of(self, task_id: str) -> str:
+        return self._task_keys.get(task_id, f"task:{task_id}")
+
+    def _record(
+        self, op: str, business_key: str, args: dict[str, Any], dedup_key: str | None = None
+    ) -> EngineCommand:
+        row = EngineCommand(business_key=business_key, status="pending", attempts=0)
+        self._store(row, op=op, args=args, dedup_key=dedup_key)
+        hooks: list[Callable[[], None]] = self._session.info.setdefault(AFTER_COMMIT, [])
+        send = next((h for h in hooks if isinstance(h, _SendAfterCommit)), None)
+        if send is None:
+            send = _SendAfterCommit(self._on_commit)
+            hooks.append(send)
+        send.ids.append(row.id)
+        return row
+
+    def _store(self, row: EngineCommand, *, op: str, args: dict[str, Any], dedup_key: str | None) -> None:
+        try:
+            with self._session.begin_nested():
+                row.op, row.args, row.dedup_key = op, args, dedup_key
+                self._session.add(row)
+        except IntegrityError:
+            raise ConflictError(
+                "this task has just been completed by someone else; reload and check the case"
+            ) from None
+
+
+class _SendAfterCommit:
+    """The unit of work's after-commit hook: relay this transaction's commands."""
+
+    def __init__(self, send: Callable[[list[int]], None]) -> None:
+        self.send = send
+        self.ids: list[int] = []
+
+    def __call__(self) -> None:
+        self.send(list(self.ids))
+
+
+@dataclass
+class RelayReport:
+    sent: int = 0
+    failed: int = 0
+    waiting: int = 0  # left pending: the engine was unavailable or an earlier command waits
+
+
+class _Transient(Exception):
+    pass
+
+
+def relay(
+    sessions: sessionmaker[Session],
+    engine: WorkflowEngine,
+    ids: Sequence[int] | None = None,
+    *,
+    limit: int = 500,
+) -> RelayReport:
+    """Send pending commands (only ``ids`` if given) in order; return what happened.
+
+    Each command is sent while its row is locked (``FOR UPDATE SKIP LOCKED``), so two relays
+    never send the same command; the row is marked in the same transaction.  A command sent
+    from the sweep (``ids`` not given) or a second time is made idempotent first.
+    """
+    report = RelayReport()
+    blocked: set[str] = set()
+    fresh = ids is not None
+    candidates = list(ids) if ids is not None else _pending_ids(sessions, limit)
+    for command_id in candidates:
+        with sessions() as session, session.begin():
+            cmd = session.execute(
+                select(EngineCommand)
+                .where(EngineCommand.id == command_id, EngineCommand.status == "pending")
+                .with_for_update(skip_locked=True)
+            ).scalar_one_or_none()
+            if cmd is None:  # done meanwhile, rolled back, or another relay holds it
+                continue
+            if cmd.business_key in blocked or _earlier_pending(session, cmd):
+                blocked.add(cmd.business_key)
+                report.waiting += 1
+                continue
+            retry = not fresh or cmd.attempts > 0
+            cmd.attempts += 1
+            try:
+                _send(engine, cmd, retry=retry)
+            except _Transient as exc:
+                cmd.last_error = str(exc)[:2000]
+                blocked.add(cmd.business_key)
+                report.waiting += 1
+                continue
+            except WorkflowError as exc:
+                cmd.status, cmd.last_error, cmd.done_at = "failed", str(exc)[:2000], utcnow()
+                report.failed += 1
+                log.error(
+                    "engine command %s (%s %s) failed for good: %s", cmd.id, cmd.op, cmd.business_key, exc
+                )
+                continue
+            cmd.status, cmd.done_at, cmd.last_error = "done", utcnow(), None
+            report.sent += 1
+    return report
+
+
+def _pending_ids(sessions: sessionmaker[Session], limit: int) -> list[int]:
+    with sessions() as session:
+        return list(
+            session.execute(
+                select(EngineCommand.id)
+                .where(EngineCommand.status == "pending")
+                .order_by(EngineCommand.id)
+                .limit(limit)
+            ).scalars()
+        )
+
+
+def _earlier_pending(session: Session, cmd: EngineCommand) -> bool:
+    earlier = aliased(EngineCommand)
+    return bool(
+        session.execute(
+            select(
+                exists().where(
+                    and_(
+                        earlier.business_key == cmd.business_key,
+                        earlier.status == "pending",
+                        earlier.id < cmd.id,
+                    )
+                )
+            )
+        ).scalar()
+    )
+
+
+MAX_ATTEMPTS = 8
+# The engine said no: sending again cannot help.
+_FINAL = (TaskNotFound, NoMatchingInstance, DeploymentRejected)
+
+
+def _send(engine: WorkflowEngine, cmd: EngineCommand, *, retry: bool) -> None:
+    from workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
+
+    args: dict[str, Any] = dict(cmd.args)
+    try:
+        if cmd.op == "start":
+            variables = {**dict(args.get("variables") or {}), COMMAND_VARIABLE: cmd.id}
+            if retry and _started_already(engine, cmd, str(args["process_key"])):
+                return
+            engine.start(str(args["process_key"]), cmd.business_key, variables)
+        elif cmd.op == "claim":
+            engine.claim(str(args["task_id"]), str(args["user"]))
+        elif cmd.op == "complete":
+            if args.get("claim_as"):
+                engine.claim(str(args["task_id"]), str(args["claim_as"]))
+            engine.complete_user_task(str(args["task_id"]), dict(args.get("variables") or {}))
+        elif cmd.op == "correlate":
+            engine.correlate_message(
+                str(args["message"]), cmd.business_key, dict(args.get("variables") or {})
+            )
+        else:
+            raise DeploymentRejected(f"unknown engine command {cmd.op!r}")
+    except (TaskNotFound, NoMatchingInstance):
+        if retry:  # an earlier attempt got through before the crash: delivered
+            return
+        raise
+    except (*_FINAL, TaskAlreadyClaimed):
+        raise
+    except EngineUnavailable as exc:
+        raise _Transient(str(exc)) from exc
+    except WorkflowError as exc:  # e.g. the engine's optimistic locking: try again, a few times
+        if cmd.attempts < MAX_ATTEMPTS:
+            raise _Transient(str(exc)) from exc
+        raise
+
+
+def _started_already(engine: WorkflowEngine, cmd: EngineCommand, process_key: str) -> bool:
+    return any(
+        i.variables.get(COMMAND_VARIABLE) == cmd.id
+        for i in engine.find_instances(cmd.business_key, process_key)
+    )
+
+
+def pending_summary(session: Session) -> list[tuple[int, str, str, str, int, str | None, datetime]]:
+    """Commands not yet sent or failed for good, oldest first (for operators)."""
+    rows = session.execute(
+        select(EngineCommand).where(EngineCommand.status != "done").order_by(EngineCommand.id).limit(200)
+    ).scalars()
+    return [(r.id, r.op, r.business_key, r.status, r.attempts, r.last_error, r.created_at) for r in rows]
