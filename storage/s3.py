@@ -337,10 +337,11 @@ class S3ObjectStore:
 
     def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
         self.ensure_bucket()
-        if not self.exists(sha256):
-            raise ObjectNotFound(sha256)
         if until.tzinfo is None:
             until = until.replace(tzinfo=UTC)
+        # Two requests: the current retention (which also says whether the object exists) and
+        # the new one. The client-side "never shorter" check stays even though COMPLIANCE
+        # servers refuse it too: a GOVERNANCE bucket or a lax server would not.
         current = self.retention(sha256)
         if current is not None and until < current:
             raise ObjectLocked(
