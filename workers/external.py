@@ -11,6 +11,8 @@
   for running tasks and unlocks those still running, and any fetched after the stop, so
   another worker takes them at once.
 * Worker ids are unique (host, pid, random suffix).
+* Every ``outbox_sweep_s`` the worker also sends engine commands that people's steps committed
+  but could not deliver (engine down, process died before its relay; see workflow/outbox.py).
 * Topics in ``handoff_topics`` (heavy work: signature verification, archive packaging) are
   handed to Celery with IDs only when a ``handoff`` function is given
   (:func:`workers.tasks_celery.hand_off`); if the broker cannot take them they run here.
@@ -72,6 +74,7 @@ class ExternalWorker:
         handoff_topics: Collection[str] = (),
         handoff_lock_ms: int = 600_000,
         worker_id: str | None = None,
+        outbox_sweep_s: float = 5.0,
     ) -> None:
         if slots < 1:
             raise ValueError("a worker needs at least one slot")
@@ -107,6 +110,10 @@ class ExternalWorker:
         self._stopping = threading.Event()
         self.stats: Counter[str] = Counter()
         self._stats_guard = threading.Lock()
+        self.outbox_sweep_s = outbox_sweep_s
+        self._sweeper = threading.Thread(
+            target=self._sweep_outbox, name=f"{self.worker_id}-outbox", daemon=True
+        )
 
     # ------------------------------------------------------------------ control
     def stop(self) -> None:
@@ -127,6 +134,8 @@ class ExternalWorker:
         """Fetch and execute until :meth:`stop`; then drain or unlock."""
         log.info("worker %s: %d slots, topics %s", self.worker_id, self.slots, ", ".join(self.topics))
         self.heartbeat.start()
+        if self.outbox_sweep_s > 0:
+            self._sweeper.start()
         pause = 0.5
         try:
             while not self._stopping.is_set():
@@ -205,6 +214,22 @@ class ExternalWorker:
     def _count(self, what: str) -> None:
         with self._stats_guard:
             self.stats[what] += 1
+
+    def _sweep_outbox(self) -> None:
+        from workflow.outbox import relay
+
+        while not self._stopping.wait(self.outbox_sweep_s):
+            try:
+                # commands younger than the grace period are still being sent by their own step
+                report = relay(self.app.sessions, self._reporter, min_age_s=2.0)
+            except Exception as exc:  # database or engine down: next round
+                log.warning("worker %s: outbox sweep failed: %s", self.worker_id, exc)
+                continue
+            if report.sent or report.failed:
+                log.info(
+                    "worker %s: outbox sweep sent %d, refused %d", self.worker_id, report.sent, report.failed
+                )
+                self._count("outbox_sent")
 
     # ------------------------------------------------------------------ one task
     def _execute(self, task: ExternalTask) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, select
@@ -209,6 +209,7 @@ def relay(
     ids: Sequence[int] | None = None,
     *,
     limit: int = 500,
+    min_age_s: float = 0.0,
 ) -> RelayReport:
     """Send pending commands (only ``ids`` if given) in order; return what happened.
 
@@ -219,7 +220,7 @@ def relay(
     report = RelayReport()
     blocked: set[str] = set()
     fresh = ids is not None
-    candidates = list(ids) if ids is not None else _pending_ids(sessions, limit)
+    candidates = list(ids) if ids is not None else _pending_ids(sessions, limit, min_age_s)
     for command_id in candidates:
         with sessions() as session, session.begin():
             cmd = session.execute(
@@ -254,12 +255,13 @@ def relay(
     return report
 
 
-def _pending_ids(sessions: sessionmaker[Session], limit: int) -> list[int]:
+def _pending_ids(sessions: sessionmaker[Session], limit: int, min_age_s: float) -> list[int]:
+    older_than = utcnow() - timedelta(seconds=min_age_s)
     with sessions() as session:
         return list(
             session.execute(
                 select(EngineCommand.id)
-                .where(EngineCommand.status == "pending")
+                .where(EngineCommand.status == "pending", EngineCommand.created_at <= older_than)
                 .order_by(EngineCommand.id)
                 .limit(limit)
             ).scalars()

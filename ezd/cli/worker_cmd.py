@@ -32,6 +32,9 @@ def external(
     celery: Annotated[
         bool, typer.Option("--celery/--no-celery", help="Hand heavy topics to Celery (needs EZD_BROKER_URL)")
     ] = True,
+    outbox_sweep_s: Annotated[
+        float, typer.Option(min=0, help="Send undelivered engine commands every N seconds (0 = never)")
+    ] = 5.0,
     log_level: Annotated[str, typer.Option(help="Log level")] = "INFO",
 ) -> None:
     """Fetch and run Operaton external tasks until SIGTERM (needs EZD_ENGINE_URL)."""
@@ -62,6 +65,7 @@ def external(
         drain_timeout_s=drain_s,
         handoff=handoff,
         handoff_topics=handoff_topics,
+        outbox_sweep_s=outbox_sweep_s,
     )
     worker.install_signal_handlers()
     worker.run()
