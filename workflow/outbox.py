@@ -245,6 +245,7 @@ def relay(
                 continue
             except WorkflowError as exc:
                 cmd.status, cmd.last_error, cmd.done_at = "failed", str(exc)[:2000], utcnow()
+                cmd.dedup_key = None  # the step may be done again: the engine never took this one
                 report.failed += 1
                 log.error(
                     "engine command %s (%s %s) failed for good: %s", cmd.id, cmd.op, cmd.business_key, exc
