@@ -350,6 +350,7 @@ def read_descriptor(data: bytes) -> list[EpuapDelivery]:
         raise InvalidInput(f"Deskryptor.xml does not match EmergencyDownload.xsd: {errors[0]}")
     out = []
     for d in root.iterfind("Dokument"):
+
         def t(path: str, d: etree._Element = d) -> str:
             return (d.findtext(path) or "").strip()
 

@@ -182,9 +182,10 @@ def read_upp(data: bytes | etree._Element) -> Upp:
 
 def matches(upp: Upp, document: bytes) -> bool:
     """Does the receipt certify exactly these bytes?"""
-    return upp.digest_algorithm == SHA256_URI and upp.digest_b64 == base64.b64encode(
-        hashlib.sha256(document).digest()
-    ).decode()
+    return (
+        upp.digest_algorithm == SHA256_URI
+        and upp.digest_b64 == base64.b64encode(hashlib.sha256(document).digest()).decode()
+    )
 
 
 __all__ = ["NS_UPO", "Upp", "UppParty", "build_upp", "matches", "read_upp"]

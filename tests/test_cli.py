@@ -162,5 +162,7 @@ def test_case_show_as_a_user_checks_their_rights(home: Path) -> None:
     case = json.loads(ezd(home, "case", "list", "--tenant", "sp-swidnik", "--json").stdout)[0]
     mine = ezd(home, "case", "show", case["sign"], "-t", "sp-swidnik", "--as", "sw.referent", "--json")
     assert json.loads(mine.stdout)["sign"] == case["sign"]
-    other_office = ezd(home, "case", "show", case["sign"], "-t", "sp-swidnik", "--as", "mg.referent", check=False)
+    other_office = ezd(
+        home, "case", "show", case["sign"], "-t", "sp-swidnik", "--as", "mg.referent", check=False
+    )
     assert other_office.returncode == 2 and "no case" in other_office.stderr

@@ -141,7 +141,9 @@ def test_attachment_smuggled_into_signed_letter_is_not_extracted(seeded_app: App
     assert smuggled != signed
     kanc = actor(seeded_app, "sw.kancelaria")
     with seeded_app.uow() as uow:
-        intake.register_incoming(seeded_app.deps(uow.session), kanc, tenant="sp-swidnik", data=smuggled, filename="s.xml")
+        intake.register_incoming(
+            seeded_app.deps(uow.session), kanc, tenant="sp-swidnik", data=smuggled, filename="s.xml"
+        )
         uow.commit()
     run_pending(seeded_app)
     with seeded_app.uow() as uow:

@@ -84,9 +84,13 @@ def test_main_job_on_both_stacks(stack: App) -> None:
         assert brk is None and chains > result.cases_opened and entries > 15 * result.cases_opened
     # the NES metadata written when the case went to the archive is valid against Metadane-1.7.xsd
     with stack.uow() as uow:
-        details = uow.session.execute(
-            select(MetrykaEntry.details).where(MetrykaEntry.action == "przygotowanie_do_archiwum")
-        ).scalars().all()
+        details = (
+            uow.session.execute(
+                select(MetrykaEntry.details).where(MetrykaEntry.action == "przygotowanie_do_archiwum")
+            )
+            .scalars()
+            .all()
+        )
     assert len(details) == result.cases_opened
     for d in details[:3]:
         xml = stack.store.get(str(d["case_metadata"]))

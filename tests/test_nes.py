@@ -119,7 +119,10 @@ def test_document_full_content() -> None:
     assert root.findtext("n:tworca/n:podmiot/n:osoba/n:id", namespaces=NS) == "44051401359"
     assert [e.text for e in root.findall("n:relacja/n:typ", NS)] == [MA_ZALACZNIK, JEST_DEKRETACJA]
     assert [e.text for e in root.findall("n:identyfikator/n:typ", NS)] == [
-        "SystemID", "numer RPW", "znak pisma", "ePUAP CID",
+        "SystemID",
+        "numer RPW",
+        "znak pisma",
+        "ePUAP CID",
     ]
     assert root.find("n:format/n:wielkosc", NS).get("jednostka") == "bajt"
     assert root.findtext("n:data[n:typ='otrzymany']/n:czas", namespaces=NS) == "2026-01-05T10:00:07"

@@ -21,7 +21,9 @@ def test_migrations_match_models(stack: App) -> None:
             d
             for d in compare_metadata(ctx, Base.metadata)
             # full-text search structures are created by raw DDL in the archive migration
-            if not any("search" in str(part) or "fts" in str(part) for part in (d if isinstance(d, tuple) else [d]))
+            if not any(
+                "search" in str(part) or "fts" in str(part) for part in (d if isinstance(d, tuple) else [d])
+            )
         ]
     assert diff == [], diff
     names = set(inspect(stack.db).get_table_names())

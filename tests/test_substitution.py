@@ -19,7 +19,9 @@ from workers.inprocess import run_pending
 def _assigned_item(app: App) -> str:
     kanc = actor(app, "sw.kancelaria")
     with app.uow() as uow:
-        reg = intake.register_incoming(app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(5), filename="a.xml")
+        reg = intake.register_incoming(
+            app.deps(uow.session), kanc, tenant="sp-swidnik", data=letter(5), filename="a.xml"
+        )
         uow.commit()
     run_pending(app)
     with app.uow() as uow:
@@ -33,7 +35,9 @@ def test_substitute_acts_for_the_absent_head(seeded_app: App) -> None:
     rpw = _assigned_item(app)
     substitute = actor(app, "sw.referent2")
     with app.uow() as uow, pytest.raises(PermissionDenied):
-        intake.assign_referent(app.deps(uow.session), substitute, tenant="sp-swidnik", rpw=rpw, referent="sw.referent")
+        intake.assign_referent(
+            app.deps(uow.session), substitute, tenant="sp-swidnik", rpw=rpw, referent="sw.referent"
+        )
     today = date.today()
     with app.uow() as uow:
         admin_actor = system_actor("admin-test")
@@ -49,10 +53,14 @@ def test_substitute_acts_for_the_absent_head(seeded_app: App) -> None:
         uow.commit()
     substitute = actor(app, "sw.referent2")  # rights are evaluated for today
     with app.uow() as uow:
-        intake.assign_referent(app.deps(uow.session), substitute, tenant="sp-swidnik", rpw=rpw, referent="sw.referent")
+        intake.assign_referent(
+            app.deps(uow.session), substitute, tenant="sp-swidnik", rpw=rpw, referent="sw.referent"
+        )
         uow.commit()
     with app.uow() as uow:
-        entry = uow.session.execute(select(MetrykaEntry).where(MetrykaEntry.action == "przydzial")).scalar_one()
+        entry = uow.session.execute(
+            select(MetrykaEntry).where(MetrykaEntry.action == "przydzial")
+        ).scalar_one()
         assert (entry.actor, entry.on_behalf_of) == ("sw.referent2", "sw.kierownik")
 
 
@@ -73,5 +81,9 @@ def test_expired_substitution_gives_no_rights(seeded_app: App) -> None:
         uow.commit()
     with app.uow() as uow, pytest.raises(PermissionDenied):
         intake.assign_referent(
-            app.deps(uow.session), actor(app, "sw.referent2"), tenant="sp-swidnik", rpw=rpw, referent="sw.referent"
+            app.deps(uow.session),
+            actor(app, "sw.referent2"),
+            tenant="sp-swidnik",
+            rpw=rpw,
+            referent="sw.referent",
         )

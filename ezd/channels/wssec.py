@@ -158,9 +158,7 @@ def sign_soap(
     body_id, ts_id, token_id = f"Body-{suffix}", f"TS-{suffix}", f"X509-{suffix}"
     body.set(WSU_ID, body_id)  # lxml declares wsu on Body: part of what the digest covers
 
-    security = etree.SubElement(
-        header, _q(NS_WSSE, "Security"), nsmap={"wsse": NS_WSSE, "wsu": NS_WSU}
-    )
+    security = etree.SubElement(header, _q(NS_WSSE, "Security"), nsmap={"wsse": NS_WSSE, "wsu": NS_WSU})
     security.set(_q(NS_SOAP, "mustUnderstand"), "1")
     created = _now(now)
     ts = etree.SubElement(security, _q(NS_WSU, "Timestamp"))
@@ -277,9 +275,10 @@ def verify_soap(
         if algs != [EXC_C14N]:
             raise WsSecurityError("UnsupportedAlgorithm", f"reference {uri}: transforms {algs} not allowed")
         _algorithm(ref, _q(NS_DS, "DigestMethod"), SHA256)
-        if _b64(ref.findtext(_q(NS_DS, "DigestValue")), "DigestValue") != hashlib.sha256(
-            _c14n(target)
-        ).digest():
+        if (
+            _b64(ref.findtext(_q(NS_DS, "DigestValue")), "DigestValue")
+            != hashlib.sha256(_c14n(target)).digest()
+        ):
             what = "Body" if target is body else etree.QName(target).localname
             raise WsSecurityError("FailedCheck", f"the digest of the signed {what} does not match")
         signed.append(target)

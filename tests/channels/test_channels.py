@@ -44,7 +44,10 @@ def epuap(epuap_pki: EpuapPki) -> Iterator[tuple[EpuapSkrytkaChannel, FakeState]
     state = FakeState(boxes={"/jkowalski/skrytka"}, registered=(epuap_pki.system.cert,))
     with serve(epuap_handler(state)) as url:
         ch = EpuapSkrytkaChannel(
-            f"{url}/skrytka", podmiot="ugmelgiew", reply_box="/ugmelgiew/skrytka", credentials=epuap_pki.system
+            f"{url}/skrytka",
+            podmiot="ugmelgiew",
+            reply_box="/ugmelgiew/skrytka",
+            credentials=epuap_pki.system,
         )
         yield ch, state
         ch.close()
@@ -67,9 +70,12 @@ def edor() -> Iterator[tuple[EDoreczeniaChannel, FakeState]]:
 
 def test_all_adapters_satisfy_the_port(tmp_path: Path, epuap_pki: EpuapPki) -> None:
     for ch in (
-        EpuapSkrytkaChannel("http://127.0.0.1:9/x", podmiot="p", reply_box="/r", credentials=epuap_pki.system),
-        EDoreczeniaChannel("http://127.0.0.1:9", sender_address=ADE_OFFICE, token_url="t", client_id="c",
-                           client_secret="s"),
+        EpuapSkrytkaChannel(
+            "http://127.0.0.1:9/x", podmiot="p", reply_box="/r", credentials=epuap_pki.system
+        ),
+        EDoreczeniaChannel(
+            "http://127.0.0.1:9", sender_address=ADE_OFFICE, token_url="t", client_id="c", client_secret="s"
+        ),
         PostChannel(tmp_path),
         OutboxChannel("epuap", tmp_path),
     ):
@@ -124,7 +130,10 @@ def test_epuap_signature_refusals_are_clear_errors(epuap_pki: EpuapPki) -> None:
             stranger.send(envelope(electronic_address="/jkowalski/skrytka"))
         # our clock 10 minutes behind ePUAP's: the 5-minute Timestamp has expired on arrival
         late = EpuapSkrytkaChannel(
-            f"{url}/skrytka", podmiot="p", reply_box="/r", credentials=epuap_pki.system,
+            f"{url}/skrytka",
+            podmiot="p",
+            reply_box="/r",
+            credentials=epuap_pki.system,
             clock=lambda: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10),
         )
         with pytest.raises(EpuapSecurityRejected, match="wsse:MessageExpired") as exc:
@@ -183,7 +192,10 @@ def test_edoreczenia_bad_credentials() -> None:
     state = FakeState(boxes={ADE_RESIDENT})
     with serve(edoreczenia_handler(state)) as url:
         ch = EDoreczeniaChannel(
-            f"{url}/api", sender_address=ADE_OFFICE, token_url=f"{url}/token", client_id="ezd",
+            f"{url}/api",
+            sender_address=ADE_OFFICE,
+            token_url=f"{url}/token",
+            client_id="ezd",
             client_secret="x",
         )
         with pytest.raises(ChannelUnavailable, match="token"):

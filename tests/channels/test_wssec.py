@@ -35,7 +35,9 @@ Post = Callable[[bytes], httpx.Response]
 
 
 def nadaj() -> bytes:
-    return build_nadaj(envelope(electronic_address=BOX), podmiot="ugmelgiew", reply_box="/ugm/skrytka", box=BOX)
+    return build_nadaj(
+        envelope(electronic_address=BOX), podmiot="ugmelgiew", reply_box="/ugm/skrytka", box=BOX
+    )
 
 
 @pytest.fixture()

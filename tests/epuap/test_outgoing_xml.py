@@ -57,8 +57,9 @@ def test_refuses_missing_sign_and_control_characters() -> None:
 
 def test_reply_letter_is_sealed_and_verifies(tmp_path: Path) -> None:
     pki = create_demo_pki(tmp_path, "Urząd Gminy Mełgiew", b"pw", key_type="ec")
-    reply = outgoing_xml.reply_letter("Urząd Gminy Mełgiew", "OR.0122.7.2025", "Jan Kowalski", "wniosek",
-                                      date(2025, 4, 2))
+    reply = outgoing_xml.reply_letter(
+        "Urząd Gminy Mełgiew", "OR.0122.7.2025", "Jan Kowalski", "wniosek", date(2025, 4, 2)
+    )
     signed = Pkcs12Signer(pki.eseal_p12, b"pw").sign_enveloped(reply)
     result = XadesVerifier([pki.ca_pem]).verify(signed)
     assert result.passed, result.reasons

@@ -24,7 +24,11 @@ def _register(app: App, data: bytes, **kw: object) -> str:
     kanc = actor(app, "mg.kancelaria")
     with app.uow() as uow:
         reg = intake.register_incoming(
-            app.deps(uow.session), kanc, tenant=TENANT, data=data, **{"filename": "pismo.xml", **kw}  # type: ignore[arg-type]
+            app.deps(uow.session),
+            kanc,
+            tenant=TENANT,
+            data=data,
+            **{"filename": "pismo.xml", **kw},  # type: ignore[arg-type]
         )
         uow.commit()
     return reg.sign
@@ -60,9 +64,13 @@ def test_upp_issued_by_the_incoming_process(seeded_app: App) -> None:
     dt.datetime.fromisoformat(upp.delivered_at.replace("Z", "+00:00"))
 
     with seeded_app.uow() as uow:
-        actions = uow.session.execute(
-            select(MetrykaEntry.action).where(MetrykaEntry.chain_key == f"rpw:{TENANT}:{rpw}")
-        ).scalars().all()
+        actions = (
+            uow.session.execute(
+                select(MetrykaEntry.action).where(MetrykaEntry.chain_key == f"rpw:{TENANT}:{rpw}")
+            )
+            .scalars()
+            .all()
+        )
     assert "upp" in actions
 
 
