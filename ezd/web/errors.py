@@ -25,6 +25,7 @@ def _status_of(exc: Exception) -> int | None:
     from records.errors import ConflictError, InvalidInput, InvalidState, NotFound, PermissionDenied
     from records.jrwa import JrwaError
     from storage.errors import StorageError
+    from workflow.operaton import EngineUnavailable
     from workflow.port import TaskNotFound, WorkflowError
 
     table: list[tuple[type[Exception], int]] = [
@@ -36,6 +37,7 @@ def _status_of(exc: Exception) -> int | None:
         (JrwaError, 400),
         (XMLRejected, 400),
         (TaskNotFound, 409),
+        (EngineUnavailable, 503),  # engine down or behind (outbox): try again shortly
         (WorkflowError, 409),
         (StorageError, 503),
     ]
