@@ -155,6 +155,8 @@ class OutboxEngine:
         self._record("correlate", business_key, {"message": message_name, "variables": dict(variables or {})})
 
     def _key_of(self, task_id: str) -> str:
+        # Services find a task through a task list first (open_task), which tells us its case.
+        # A task completed blind is keyed by itself: still sent, but not ordered with its case.
         return self._task_keys.get(task_id, f"task:{task_id}")
 
     def _record(

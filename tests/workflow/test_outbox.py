@@ -141,6 +141,23 @@ def test_engine_down_keeps_commands_in_order_until_it_is_back(stack: App) -> Non
     assert report.sent == 2 and engine.calls == [("start", key), ("complete", "t1")]
 
 
+def test_later_step_waits_for_an_earlier_undelivered_one_of_its_case(stack: App) -> None:
+    engine = RecordingEngine(open_tasks={"t1": _task()}, down=True)
+    key = "sp/OR.0122.1.2026"
+    with stack.uow() as uow:  # step 1 commits while the engine is down
+        _outbox(stack, uow.session, engine).start("ezd_archive", key, {})
+        uow.commit()
+    engine.down = False
+    with stack.uow() as uow:  # step 2 of the same case: its own relay must not overtake step 1
+        out = _outbox(stack, uow.session, engine)
+        [task] = out.user_tasks(business_key=key)  # as services do (open_task): learns the case
+        out.complete_user_task(task.id, {})
+        uow.commit()
+    relay(stack.sessions, engine)  # type: ignore[arg-type]
+    assert engine.calls == [("start", key), ("complete", "t1")]
+    assert _statuses(stack) == [("start", "done"), ("complete", "done")]
+
+
 def test_refused_command_is_marked_failed_and_later_ones_go_on(stack: App) -> None:
     engine = RecordingEngine(open_tasks={"t2": _task("t2", "sp/OR.0122.3.2026")})
     with stack.uow() as uow:

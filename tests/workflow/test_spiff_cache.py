@@ -36,6 +36,32 @@ def _open_keys(app: App) -> list[str]:
         return [t.task_key for t in _engine(app, uow.session).user_tasks(business_key=KEY)]
 
 
+def _complete_draft(app: App, draft_uid: str) -> None:
+    """Complete the draft task in its own committed transaction."""
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [draft] = e.user_tasks(assignee="jan")
+        e.complete_user_task(draft.id, {"draft_uid": draft_uid})
+        uow.commit()
+
+
+def _complete_draft_in_other_process(app: App, draft_uid: str) -> None:
+    """The same from a second App on the same database: its own engine cache, like another process."""
+    other = bootstrap(app.settings)
+    try:
+        _complete_draft(other, draft_uid)
+    finally:
+        other.db.dispose()
+
+
+def _approval_draft_uid(app: App) -> str:
+    with app.uow() as uow:
+        e = _engine(app, uow.session)
+        [approve] = e.user_tasks(business_key=KEY)
+        assert approve.task_key == "Task_Approve"
+        return str(e.task_variables(approve.id)["draft_uid"])
+
+
 def test_lru_keeps_only_the_revision_it_was_saved_at() -> None:
     cache = InstanceCache(capacity=2)
     cache.put("a", Loaded(1, "wf-a", frozenset()))
@@ -55,15 +81,8 @@ def test_rolled_back_step_is_not_reused(app: App) -> None:
         e.complete_user_task(draft.id, {"draft_uid": "d1"})
         assert [t.task_key for t in e.user_tasks(business_key=KEY)] == ["Task_Approve"]
     assert _open_keys(app) == ["Task_Draft"]
-    with app.uow() as uow:
-        e = _engine(app, uow.session)
-        [draft] = e.user_tasks(assignee="jan")
-        e.complete_user_task(draft.id, {"draft_uid": "d2"})
-        uow.commit()
-    with app.uow() as uow:
-        e = _engine(app, uow.session)
-        [approve] = e.user_tasks(business_key=KEY)
-        assert e.task_variables(approve.id)["draft_uid"] == "d2"
+    _complete_draft(app, "d2")
+    assert _approval_draft_uid(app) == "d2"
 
 
 def test_savepoint_rollback_drops_the_transactions_workflows(app: App) -> None:
@@ -78,19 +97,8 @@ def test_savepoint_rollback_drops_the_transactions_workflows(app: App) -> None:
     assert _open_keys(app) == ["Task_Draft"]
     # another process now takes the instance to the revision the rolled-back save had reached:
     # this process must read that, not its own discarded workflow
-    other = bootstrap(app.settings)
-    try:
-        with other.uow() as uow:
-            e = _engine(other, uow.session)
-            [draft] = e.user_tasks(assignee="jan")
-            e.complete_user_task(draft.id, {"draft_uid": "kept"})
-            uow.commit()
-    finally:
-        other.db.dispose()
-    with app.uow() as uow:
-        e = _engine(app, uow.session)
-        [approve] = e.user_tasks(business_key=KEY)
-        assert e.task_variables(approve.id)["draft_uid"] == "kept"
+    _complete_draft_in_other_process(app, "kept")
+    assert _approval_draft_uid(app) == "kept"
 
 
 def test_released_savepoint_of_a_rolled_back_transaction_is_not_kept(app: App) -> None:
@@ -101,19 +109,9 @@ def test_released_savepoint_of_a_rolled_back_transaction_is_not_kept(app: App) -
         with uow.session.begin_nested():  # released (a handler that succeeded)...
             e.complete_user_task(draft.id, {"draft_uid": "lost"})
         # ...but the transaction itself rolls back
-    other = bootstrap(app.settings)
-    try:  # another process reaches the revision the discarded save had
-        with other.uow() as uow:
-            e = _engine(other, uow.session)
-            [draft] = e.user_tasks(assignee="jan")
-            e.complete_user_task(draft.id, {"draft_uid": "kept"})
-            uow.commit()
-    finally:
-        other.db.dispose()
-    with app.uow() as uow:
-        e = _engine(app, uow.session)
-        [approve] = e.user_tasks(business_key=KEY)
-        assert e.task_variables(approve.id)["draft_uid"] == "kept"
+    # another process reaches the revision the discarded save had
+    _complete_draft_in_other_process(app, "kept")
+    assert _approval_draft_uid(app) == "kept"
 
 
 def test_step_failing_half_way_leaves_nothing_to_reuse(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,12 +130,8 @@ def test_step_failing_half_way_leaves_nothing_to_reuse(app: App, monkeypatch: py
         with pytest.raises(OSError):
             e.complete_user_task(draft.id, {"draft_uid": "half"})  # task.run() happened in memory
         uow.commit()  # the caller swallowed the error and committed the rest
-    with app.uow() as uow:
-        e = _engine(app, uow.session)
-        [draft] = e.user_tasks(assignee="jan")  # still open: the half-done workflow was not kept
-        e.complete_user_task(draft.id, {"draft_uid": "ok"})
-        uow.commit()
-    assert _open_keys(app) == ["Task_Approve"]
+    _complete_draft(app, "ok")  # still open: the half-done workflow was not kept
+    assert _approval_draft_uid(app) == "ok"
 
 
 def test_change_by_another_process_is_seen(app: App) -> None:
@@ -150,11 +144,7 @@ def test_change_by_another_process_is_seen(app: App) -> None:
             [draft] = e.user_tasks(assignee="jan")
             assert e.task_variables(draft.id)["referent"] == "jan"
             uow.commit()
-        with other.uow() as uow:  # the other one completes the draft
-            e = _engine(other, uow.session)
-            [draft] = e.user_tasks(assignee="jan")
-            e.complete_user_task(draft.id, {"draft_uid": "from-other"})
-            uow.commit()
+        _complete_draft(other, "from-other")  # the other one completes the draft
         with app.uow() as uow:
             e = _engine(app, uow.session)
             [approve] = e.user_tasks(business_key=KEY)
