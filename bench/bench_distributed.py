@@ -43,6 +43,7 @@ from ezd.bootstrap import bootstrap  # noqa: E402
 from ezd.config import Settings  # noqa: E402
 from ezd.db.migrate import upgrade  # noqa: E402
 from ezd.demo.driver import Demo  # noqa: E402
+from tests.conftest import drop_scratch_database  # noqa: E402
 from tests.distributed.stack import Proc, stack_env  # noqa: E402
 from workers.external import wait_idle  # noqa: E402
 from workers.handlers import HANDLERS  # noqa: E402
@@ -99,8 +100,7 @@ def distributed(
         for p in procs:
             p.stop()
         app.db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_scratch_database(admin, name)
         admin.dispose()
     return {**result.as_dict(), "celery": "EZD_BROKER_URL" in extra}
 
