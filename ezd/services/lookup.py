@@ -2,23 +2,65 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import time
+import weakref
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, bindparam, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ezd.db.tables import CaseFile, IncomingItem, Tenant, Unit
 from records.errors import NotFound
 
 
 def tenant_by_code(session: Session, code: str) -> Tenant:
-    # memoised per session: every service call starts with this lookup
+    # Every service call and worker task starts with this lookup. Tenants are created by the
+    # administrator and never renamed or removed by the application, so their rows are kept
+    # per database for a minute and put into the session with merge(load=False): no SQL.
     cache: dict[str, Tenant] = session.info.setdefault("ezd.tenants", {})
     tenant = cache.get(code)
     if tenant is None:
-        tenant = session.execute(select(Tenant).where(Tenant.code == code)).scalar_one_or_none()
+        tenant = _tenant_rows.get(session, code)
         if tenant is None:
             raise NotFound(f"no office (tenant) {code!r}")
         cache[code] = tenant
     return tenant
+
+
+class _TenantRows:
+    """Process-wide, per-engine cache of tenant rows (detached snapshots, short-lived)."""
+
+    TTL_S = 60.0
+
+    def __init__(self) -> None:
+        self._by_engine: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, dict[str, Any]]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, session: Session, code: str) -> Tenant | None:
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        rows = self._by_engine.setdefault(engine, {})
+        hit = rows.get(code)
+        now = time.monotonic()
+        if hit is None or hit[0] < now:
+            row = session.execute(_TENANT_ROW, {"code": code}).mappings().first()
+            if row is None:
+                rows.pop(code, None)
+                return None
+            hit = (now + self.TTL_S, dict(row))
+            rows[code] = hit
+        snapshot = Tenant(**hit[1])
+        make_transient_to_detached(snapshot)
+        return session.merge(snapshot, load=False)
+
+    def clear(self) -> None:
+        self._by_engine.clear()
+
+
+_TENANT_TABLE = cast(Table, Tenant.__table__)
+_TENANT_ROW = select(_TENANT_TABLE).where(_TENANT_TABLE.c.code == bindparam("code"))
+_tenant_rows = _TenantRows()
 
 
 def tenant_by_id(session: Session, tenant_id: int) -> Tenant:

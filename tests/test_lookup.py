@@ -1,0 +1,65 @@
+"""tenant_by_code: the per-database cache of tenant rows (no SQL on a hit, no cached misses)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from ezd.bootstrap import App
+from ezd.db.tables import Unit
+from ezd.services import admin
+from ezd.services.lookup import tenant_by_code
+from records.errors import NotFound
+from tests.conftest import _ready_app, make_settings
+
+
+@contextmanager
+def statements(app: App) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def log(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    event.listen(app.db, "before_cursor_execute", log)
+    try:
+        yield seen
+    finally:
+        event.remove(app.db, "before_cursor_execute", log)
+
+
+def test_tenant_rows_are_reused_across_transactions_and_stay_usable(stack: App) -> None:
+    with stack.uow() as uow, pytest.raises(NotFound):
+        tenant_by_code(uow.session, "ug-kamien")
+    with stack.uow() as uow:  # a miss is not remembered: the office just created is found
+        admin.create_tenant(uow.session, code="ug-kamien", name="Urząd Gminy Kamień", kind="gmina")
+        uow.commit()
+    with stack.uow() as uow:
+        first = tenant_by_code(uow.session, "ug-kamien")
+        uow.commit()
+    with stack.uow() as uow, statements(stack) as seen:
+        tenant = tenant_by_code(uow.session, "ug-kamien")
+        assert seen == []  # served from the cache
+        assert (tenant.id, tenant.name, tenant.kind) == (first.id, "Urząd Gminy Kamień", "gmina")
+        assert tenant in uow.session  # a persistent object of this session, not a detached copy
+        uow.session.add(Unit(tenant_id=tenant.id, code="OR", name="Wydział Organizacyjny"))
+        uow.commit()
+    with stack.uow() as uow:
+        unit = admin.create_unit(uow.session, tenant="ug-kamien", code="GK", name="Gospodarka")
+        assert unit.tenant.code == "ug-kamien"
+
+
+def test_cache_is_per_database(app: App, tmp_path: Path) -> None:
+    # two installations in one process (tests, the benchmark): same code, different rows
+    other = _ready_app(make_settings(tmp_path / "other"))
+    for each, name in ((app, "Gmina A"), (other, "Gmina B")):
+        with each.uow() as uow:
+            admin.create_tenant(uow.session, code="ug-rybczewice", name=name, kind="gmina")
+            uow.commit()
+    for each, name in ((app, "Gmina A"), (other, "Gmina B")):
+        with each.uow() as uow:
+            assert tenant_by_code(uow.session, "ug-rybczewice").name == name
+    other.db.dispose()
