@@ -31,11 +31,13 @@ SETTLE_S = (0.05, 0.1, 0.2)
 def run_committed(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outcome:
     """Run the handler in its own transaction, commit, then make its deferred engine calls.
 
-    A person's step (and the API) tells the engine BEFORE its own database transaction
-    commits, so on the remote engine a worker may fetch the next task while the records it
-    needs are still uncommitted: the item is "not found", the draft "not approved". On a
-    task's first delivery such a failure is retried here a few times within ~0.35 s before it
-    is reported; a real mismatch then takes the normal failure path (retries with backoff).
+    A person's step tells the engine only after its own transaction has committed (the
+    outbox, :mod:`workflow.outbox`), so a task normally finds the records it needs. Something
+    that drives the engine directly (a script over REST, a process started by hand in the
+    cockpit) can still be a moment ahead of the database: on a task's first delivery a
+    "not found" / "not in that state" failure is therefore retried here a few times within
+    ~0.35 s before it is reported; a real mismatch then takes the normal failure path.
+    Only a completed handler is committed; any other outcome rolls its effects back.
     """
     outcome = _run(app, engine, task)
     if task.retries is None:  # first delivery: the engine has never seen it fail
@@ -52,8 +54,9 @@ def _run(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outcome:
     try:
         with app.uow() as uow:
             deps = replace(app.deps(uow.session), engine=cast(WorkflowEngine, proxy))
-            outcome = run_handler(deps, task)
-            uow.commit()
+            outcome = run_handler(deps, task, savepoint=False)
+            if outcome.kind == "completed":  # anything else: the unit of work rolls back
+                uow.commit()
     except Exception as exc:
         log.warning("task %s (%s): transaction failed: %s", task.id, task.topic, exc)
         return Outcome("failed", {}, f"{type(exc).__name__}: {exc}")

@@ -7,6 +7,7 @@ or a failure with decreasing retries and exponential backoff (an incident at zer
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -58,8 +59,14 @@ def backoff_ms(retries_left: int, total: int = DEFAULT_RETRIES) -> int:
     return int(BASE_BACKOFF_MS * 2 ** max(0, total - retries_left - 1))
 
 
-def run_handler(deps: Deps, task: ExternalTask) -> Outcome:
-    """Run the handler and the ledger inside a savepoint; never raises for handler errors."""
+def run_handler(deps: Deps, task: ExternalTask, *, savepoint: bool = True) -> Outcome:
+    """Run the handler and the ledger inside a savepoint; never raises for handler errors.
+
+    ``savepoint=False`` is for a caller whose transaction holds this task alone and which
+    commits only a "completed" outcome (the remote engine's runners): there the savepoint
+    would only cost two round trips. The in-process runner needs it, because the embedded
+    engine records the failure in the same transaction that must drop the handler's effects.
+    """
     handler = HANDLERS.get(task.topic)
     if handler is None:
         return Outcome("failed", {}, f"no handler for topic {task.topic!r}")
@@ -72,7 +79,7 @@ def run_handler(deps: Deps, task: ExternalTask) -> Outcome:
         return {**result, AFTER_COMMIT_KEY: deferred} if deferred else result
 
     try:
-        with deps.session.begin_nested():
+        with deps.session.begin_nested() if savepoint else contextlib.nullcontext():
             result = dict(run_once(deps.session, task.id, task.topic, effect))
         deferred = result.pop(AFTER_COMMIT_KEY, None) or []
         return Outcome("completed", result, after_commit=tuple(deferred))

@@ -69,6 +69,38 @@ def test_business_error_becomes_bpmn_error(
         wait_until(lambda: "Task_Fix" in engine.instance(instance_id).active_activities, 20, "error path")
 
 
+def test_failed_or_refused_handler_leaves_no_effect(
+    pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The remote runner has no savepoint around the handler: it must not commit what a failing
+    # handler wrote before it failed (or refused with a business error).
+    from sqlalchemy import func, select
+
+    from ezd.db.tables import Tenant
+
+    def write_then(exc: Exception) -> Any:
+        def handler(task: Any, deps: Any) -> dict[str, Any]:
+            deps.session.add(Tenant(code=f"t-{task.task_id[:8]}", name="half-done", kind="gmina"))
+            deps.session.flush()
+            raise exc
+
+        return handler
+
+    def half_done() -> int:
+        with pg_app.uow() as uow:
+            return int(uow.session.scalar(select(func.count()).where(Tenant.name == "half-done")) or 0)
+
+    monkeypatch.setitem(handlers.HANDLERS, proc.register, write_then(BusinessError("REGISTER_FAILED", "no")))
+    refused = start_approved(engine, proc, business_key)
+    with worker(pg_app, engine, [proc.register]):
+        wait_until(lambda: "Task_Fix" in engine.instance(refused).active_activities, 20, "error path")
+    monkeypatch.setitem(handlers.HANDLERS, proc.register, write_then(RuntimeError("disk on fire")))
+    failed = start_approved(engine, proc, business_key + "-2")
+    with worker(pg_app, engine, [proc.register]):
+        wait_until(lambda: _with_incident(engine, failed), 40, "incident")
+    assert half_done() == 0
+
+
 def test_long_task_keeps_its_lock_and_runs_once(
     pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
