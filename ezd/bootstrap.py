@@ -135,8 +135,8 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
         )
         from workflow.outbox import OutboxEngine, relay
 
-        def send(ids: list[int]) -> None:
-            relay(sessions, remote, ids)
+        def send(ids: list[int], unsent: bool) -> None:
+            relay(sessions, remote, ids, unsent)
 
         def outbox_engine(session: Session) -> WorkflowEngine:
             # one shared REST client; a step's changes wait in the outbox until its commit

@@ -29,15 +29,16 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import and_, bindparam, exists, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import Insert, Table, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
 
 from ezd.db.base import utcnow
 from ezd.db.tables_engine import EngineCommand
-from ezd.db.uow import AFTER_COMMIT
+from ezd.db.uow import AFTER_COMMIT, BEFORE_COMMIT
 from records.errors import ConflictError
 from workflow.port import (
     DeploymentRejected,
@@ -66,13 +67,13 @@ class OutboxEngine:
     """A :class:`WorkflowEngine` whose changes wait in ``engine_command`` until the commit."""
 
     def __init__(
-        self, engine: WorkflowEngine, session: Session, on_commit: Callable[[list[int]], None]
+        self, engine: WorkflowEngine, session: Session, send: Callable[[list[int], bool], None]
     ) -> None:
         self._engine = engine
         self._session = session
-        self._on_commit = on_commit
+        self._send = send  # (ids, unsent): relay these commands; see relay()
         self._task_keys: dict[str, str] = {}  # task id -> business key, from task lists read
-        self._claims: dict[str, EngineCommand] = {}
+        self._claims: dict[str, str] = {}  # task id -> user, claims not yet written
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._engine, name)
@@ -113,7 +114,7 @@ class OutboxEngine:
         ]
         if not waiting:
             return
-        self._on_commit(waiting)
+        self._send(waiting, False)  # left by another step: maybe sent before a crash
         if any(
             i not in own for i in self._session.execute(_PENDING_FOR_KEY, {"key": business_key}).scalars()
         ):
@@ -136,17 +137,23 @@ class OutboxEngine:
         return ProcessInstance(id="", process_key=process_key, business_key=business_key)
 
     def claim(self, task_id: str, user: str) -> None:
-        self._claims[task_id] = self._record(
-            "claim", self._key_of(task_id), {"task_id": task_id, "user": user}
-        )
+        # Held back: services claim right before completing, and both travel as one command
+        # (both or neither). A claim not followed by a completion is written before the commit.
+        if not self._claims:
+            hooks: list[Callable[[], None]] = self._session.info.setdefault(BEFORE_COMMIT, [])
+            hooks.append(self._write_claims)
+        self._claims[task_id] = user
+
+    def _write_claims(self) -> None:
+        for task_id, user in self._claims.items():
+            self._record("claim", self._key_of(task_id), {"task_id": task_id, "user": user})
+        self._claims.clear()
 
     def complete_user_task(self, task_id: str, variables: Variables | None = None) -> None:
         args: dict[str, Any] = {"task_id": task_id, "variables": dict(variables or {})}
-        claim = self._claims.pop(task_id, None)
-        if claim is not None:  # claim and complete travel as one command: both or neither
-            args["claim_as"] = claim.args["user"]
-            self._store(claim, op="complete", args=args, dedup_key=f"complete:{task_id}")
-            return
+        claim_as = self._claims.pop(task_id, None)
+        if claim_as is not None:
+            args["claim_as"] = claim_as
         self._record("complete", self._key_of(task_id), args, dedup_key=f"complete:{task_id}")
 
     def correlate_message(
@@ -159,39 +166,51 @@ class OutboxEngine:
         # A task completed blind is keyed by itself: still sent, but not ordered with its case.
         return self._task_keys.get(task_id, f"task:{task_id}")
 
-    def _record(
-        self, op: str, business_key: str, args: dict[str, Any], dedup_key: str | None = None
-    ) -> EngineCommand:
-        row = EngineCommand(business_key=business_key, status="pending", attempts=0)
-        self._store(row, op=op, args=args, dedup_key=dedup_key)
+    def _record(self, op: str, business_key: str, args: dict[str, Any], dedup_key: str | None = None) -> None:
+        row = {"op": op, "business_key": business_key, "args": args, "dedup_key": dedup_key}
+        command_id = self._session.execute(_insert_command(self._session), row).scalar()
+        if command_id is None:  # ON CONFLICT (dedup_key) DO NOTHING: someone completed it first
+            raise ConflictError(
+                "this task has just been completed by someone else; reload and check the case"
+            )
         hooks: list[Callable[[], None]] = self._session.info.setdefault(AFTER_COMMIT, [])
         send = next((h for h in hooks if isinstance(h, _SendAfterCommit)), None)
         if send is None:
-            send = _SendAfterCommit(self._on_commit)
+            send = _SendAfterCommit(self._send)
             hooks.append(send)
-        send.ids.append(row.id)
-        return row
+        send.ids.append(int(command_id))
 
-    def _store(self, row: EngineCommand, *, op: str, args: dict[str, Any], dedup_key: str | None) -> None:
-        try:
-            with self._session.begin_nested():
-                row.op, row.args, row.dedup_key = op, args, dedup_key
-                self._session.add(row)
-        except IntegrityError:
-            raise ConflictError(
-                "this task has just been completed by someone else; reload and check the case"
-            ) from None
+
+def _insert_command(session: Session) -> Insert:
+    """INSERT ... ON CONFLICT (dedup_key) DO NOTHING RETURNING id, for this database.
+
+    A second completion of the same task gets no id back instead of an error, so the step is
+    refused without a savepoint (a concurrent one waits for the first to commit or roll back).
+    """
+    dialect = session.get_bind().dialect.name
+    stmt = _INSERTS.get(dialect)
+    if stmt is None:
+        dialect_insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        stmt = _INSERTS[dialect] = (
+            dialect_insert(_COMMANDS)
+            .on_conflict_do_nothing(index_elements=[_COMMANDS.c.dedup_key])
+            .returning(_COMMANDS.c.id)
+        )
+    return stmt
+
+
+_INSERTS: dict[str, Insert] = {}
 
 
 class _SendAfterCommit:
     """The unit of work's after-commit hook: relay this transaction's commands."""
 
-    def __init__(self, send: Callable[[list[int]], None]) -> None:
+    def __init__(self, send: Callable[[list[int], bool], None]) -> None:
         self.send = send
         self.ids: list[int] = []
 
     def __call__(self) -> None:
-        self.send(list(self.ids))
+        self.send(list(self.ids), True)  # just committed by us: certainly never sent
 
 
 @dataclass
@@ -209,53 +228,116 @@ def relay(
     sessions: sessionmaker[Session],
     engine: WorkflowEngine,
     ids: Sequence[int] | None = None,
+    unsent: bool = False,
     *,
     limit: int = 500,
     min_age_s: float = 0.0,
 ) -> RelayReport:
     """Send pending commands (only ``ids`` if given) in order; return what happened.
 
-    Each command is sent while its row is locked (``FOR UPDATE SKIP LOCKED``), so two relays
-    never send the same command; the row is marked in the same transaction.  A command sent
-    from the sweep (``ids`` not given) or a second time is made idempotent first.
+    The commands are sent while their rows are locked (``FOR UPDATE SKIP LOCKED``), so two
+    relays never send the same command; they are marked in the same transaction.  A command
+    whose business key has an earlier pending command that this relay does not hold waits.
+    ``unsent``: the caller has just committed ``ids`` and nobody can have sent them yet;
+    any other command (the sweep's, one an earlier step left) may have reached the engine
+    before a crash, so it is made idempotent first.  A crash after sending but before the
+    commit leaves the rows pending: the sweep sends them again, idempotently.
     """
     report = RelayReport()
-    blocked: set[str] = set()
-    fresh = ids is not None
+    fresh = unsent and ids is not None
     candidates = list(ids) if ids is not None else _pending_ids(sessions, limit, min_age_s)
-    for command_id in candidates:
-        with sessions() as session, session.begin():
-            cmd = session.execute(
-                select(EngineCommand)
-                .where(EngineCommand.id == command_id, EngineCommand.status == "pending")
-                .with_for_update(skip_locked=True)
-            ).scalar_one_or_none()
-            if cmd is None:  # done meanwhile, rolled back, or another relay holds it
-                continue
-            if cmd.business_key in blocked or _earlier_pending(session, cmd):
+    if not candidates:
+        return report
+    with sessions() as session, session.begin():
+        rows = [_Command(*r) for r in session.execute(_LOCK, {"ids": candidates})]
+        if not rows:  # done meanwhile, rolled back, or another relay holds them
+            return report
+        held = [c.id for c in rows]
+        earliest_other = {
+            key: first
+            for key, first in session.execute(
+                _OTHER_PENDING, {"keys": sorted({c.business_key for c in rows}), "held": held}
+            )
+        }
+        blocked: set[str] = set()
+        sent: list[int] = []
+        for cmd in rows:
+            first = earliest_other.get(cmd.business_key)
+            if cmd.business_key in blocked or (first is not None and first < cmd.id):
                 blocked.add(cmd.business_key)
                 report.waiting += 1
                 continue
-            retry = not fresh or cmd.attempts > 0
-            cmd.attempts += 1
+            retry = not fresh or cmd.attempts > 1
             try:
                 _send(engine, cmd, retry=retry)
             except _Transient as exc:
-                cmd.last_error = str(exc)[:2000]
+                session.execute(_RETRY_LATER, {"cid": cmd.id, "error": str(exc)[:2000]})
                 blocked.add(cmd.business_key)
                 report.waiting += 1
                 continue
             except WorkflowError as exc:
-                cmd.status, cmd.last_error, cmd.done_at = "failed", str(exc)[:2000], utcnow()
-                cmd.dedup_key = None  # the step may be done again: the engine never took this one
+                # the step may be done again (dedup_key freed): the engine never took this one
+                session.execute(_FAILED, {"cid": cmd.id, "error": str(exc)[:2000], "at": utcnow()})
                 report.failed += 1
                 log.error(
                     "engine command %s (%s %s) failed for good: %s", cmd.id, cmd.op, cmd.business_key, exc
                 )
                 continue
-            cmd.status, cmd.done_at, cmd.last_error = "done", utcnow(), None
-            report.sent += 1
+            sent.append(cmd.id)
+        if sent:
+            session.execute(_SENT, {"ids": sent, "at": utcnow()})
+        report.sent += len(sent)
     return report
+
+
+class _Command(NamedTuple):
+    id: int
+    op: str
+    business_key: str
+    args: dict[str, Any]
+    attempts: int  # including the attempt being made
+
+
+_COMMANDS = cast(Table, EngineCommand.__table__)
+_C = _COMMANDS.c
+_LOCK = (
+    select(_C.id, _C.op, _C.business_key, _C.args, _C.attempts + 1)
+    .where(_C.id.in_(bindparam("ids", expanding=True)), _C.status == "pending")
+    .order_by(_C.id)
+    .with_for_update(skip_locked=True)
+)
+# per business key, the first pending command this relay does not hold (another relay's, or
+# one left by a crash): later commands of that key wait for it
+_OTHER_PENDING = (
+    select(_C.business_key, func.min(_C.id))
+    .where(
+        _C.business_key.in_(bindparam("keys", expanding=True)),
+        _C.status == "pending",
+        _C.id.not_in(bindparam("held", expanding=True)),
+    )
+    .group_by(_C.business_key)
+)
+_SENT = (
+    update(_COMMANDS)
+    .where(_C.id.in_(bindparam("ids", expanding=True)))
+    .values(status="done", done_at=bindparam("at"), attempts=_C.attempts + 1, last_error=None)
+)
+_RETRY_LATER = (
+    update(_COMMANDS)
+    .where(_C.id == bindparam("cid"))
+    .values(attempts=_C.attempts + 1, last_error=bindparam("error"))
+)
+_FAILED = (
+    update(_COMMANDS)
+    .where(_C.id == bindparam("cid"))
+    .values(
+        status="failed",
+        attempts=_C.attempts + 1,
+        last_error=bindparam("error"),
+        done_at=bindparam("at"),
+        dedup_key=None,
+    )
+)
 
 
 def _pending_ids(sessions: sessionmaker[Session], limit: int, min_age_s: float) -> list[int]:
@@ -271,29 +353,12 @@ def _pending_ids(sessions: sessionmaker[Session], limit: int, min_age_s: float) 
         )
 
 
-def _earlier_pending(session: Session, cmd: EngineCommand) -> bool:
-    earlier = aliased(EngineCommand)
-    return bool(
-        session.execute(
-            select(
-                exists().where(
-                    and_(
-                        earlier.business_key == cmd.business_key,
-                        earlier.status == "pending",
-                        earlier.id < cmd.id,
-                    )
-                )
-            )
-        ).scalar()
-    )
-
-
 MAX_ATTEMPTS = 8
 # The engine said no: sending again cannot help.
 _FINAL = (TaskNotFound, NoMatchingInstance, DeploymentRejected)
 
 
-def _send(engine: WorkflowEngine, cmd: EngineCommand, *, retry: bool) -> None:
+def _send(engine: WorkflowEngine, cmd: _Command, *, retry: bool) -> None:
     from workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
 
     args: dict[str, Any] = dict(cmd.args)
@@ -329,7 +394,7 @@ def _send(engine: WorkflowEngine, cmd: EngineCommand, *, retry: bool) -> None:
         raise
 
 
-def _started_already(engine: WorkflowEngine, cmd: EngineCommand, process_key: str) -> bool:
+def _started_already(engine: WorkflowEngine, cmd: _Command, process_key: str) -> bool:
     return any(
         i.variables.get(COMMAND_VARIABLE) == cmd.id
         for i in engine.find_instances(cmd.business_key, process_key)

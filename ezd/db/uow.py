@@ -3,7 +3,9 @@
 Only entrypoints (a CLI command, an API request, a worker task) call :meth:`commit`.
 Services receive an open unit of work and never commit.  Work that must follow the commit
 (sending the remote engine the step's commands, see workflow/outbox.py) is registered in
-``session.info`` and run by :meth:`commit` once the commit has succeeded.
+``session.info`` and run by :meth:`commit` once the commit has succeeded; rows that are
+written only if the step commits (a claim not followed by a completion) are registered the
+same way and written just before it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger("ezd.db")
 
 AFTER_COMMIT = "ezd.after_commit"  # session.info key: callables to run after a successful commit
+BEFORE_COMMIT = "ezd.before_commit"  # session.info key: callables that write last rows of the commit
 
 
 class UnitOfWork:
@@ -44,6 +47,8 @@ class UnitOfWork:
             self._session = None
 
     def commit(self) -> None:
+        for write in self.session.info.pop(BEFORE_COMMIT, []):
+            write()
         self.session.commit()
         hooks: list[Callable[[], None]] = self.session.info.pop(AFTER_COMMIT, [])
         for hook in hooks:
@@ -55,6 +60,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self.session.info.pop(AFTER_COMMIT, None)
+        self.session.info.pop(BEFORE_COMMIT, None)
 
     def flush(self) -> None:
         self.session.flush()

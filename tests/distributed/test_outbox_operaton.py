@@ -45,7 +45,7 @@ def test_worker_sweep_sends_what_a_dead_process_left(tmp_path: Path, pg_url: str
     assert app.remote_engine is not None
     key = "ug-melgiew/RPW/77/2026"
     with app.uow() as uow:  # committed, but the process died before sending
-        OutboxEngine(app.remote_engine, uow.session, lambda ids: None).start(
+        OutboxEngine(app.remote_engine, uow.session, lambda ids, unsent: None).start(
             "ezd_incoming",
             key,
             {"tenant": "ug-melgiew", "rpw": "RPW/77/2026", "document_uid": "x", "signed": False},

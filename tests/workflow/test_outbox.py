@@ -70,7 +70,7 @@ def _task(task_id: str = "t1", key: str = "sp/OR.0122.1.2026") -> UserTask:
 
 
 def _outbox(app: App, session: Any, engine: RecordingEngine) -> OutboxEngine:
-    return OutboxEngine(engine, session, lambda ids: relay(app.sessions, engine, ids))  # type: ignore[arg-type]
+    return OutboxEngine(engine, session, lambda ids, unsent: relay(app.sessions, engine, ids, unsent))  # type: ignore[arg-type]
 
 
 def _statuses(app: App) -> list[tuple[str, str]]:
@@ -109,10 +109,26 @@ def test_claim_and_complete_travel_together_and_a_second_completion_conflicts(st
     assert _statuses(stack) == [("complete", "done")]
 
 
+def test_a_claim_on_its_own_is_written_at_the_commit(stack: App) -> None:
+    engine = RecordingEngine(open_tasks={"t1": _task()})
+    with stack.uow() as uow:  # rolled back: nothing written, nothing sent
+        out = _outbox(stack, uow.session, engine)
+        out.user_tasks(business_key="sp/OR.0122.1.2026")
+        out.claim("t1", "sw.referent")
+    assert engine.calls == [] and _statuses(stack) == []
+    with stack.uow() as uow:
+        out = _outbox(stack, uow.session, engine)
+        out.user_tasks(business_key="sp/OR.0122.1.2026")
+        out.claim("t1", "sw.referent")
+        uow.commit()
+    assert engine.calls == [("claim", "t1")] and engine.claimed_by == {"t1": "sw.referent"}
+    assert _statuses(stack) == [("claim", "done")]
+
+
 def test_crash_after_commit_is_sent_by_the_sweep_once(stack: App) -> None:
     engine = RecordingEngine()
     with stack.uow() as uow:  # the process "dies" after the commit, before the relay
-        OutboxEngine(engine, uow.session, lambda ids: None).start("ezd_case", "sp/OR.0122.2.2026", {})  # type: ignore[arg-type]
+        OutboxEngine(engine, uow.session, lambda ids, unsent: None).start("ezd_case", "sp/OR.0122.2.2026", {})  # type: ignore[arg-type]
         uow.commit()
     assert engine.calls == [] and _statuses(stack) == [("start", "pending")]
     report = relay(stack.sessions, engine)  # type: ignore[arg-type]
@@ -194,6 +210,21 @@ def test_next_step_catches_up_with_a_step_the_engine_missed(pg_app: App) -> None
     assert engine.calls == [("correlate", key)] and _statuses(pg_app) == [("correlate", "done")]
 
 
+def test_catch_up_does_not_repeat_a_start_sent_just_before_a_crash(pg_app: App) -> None:
+    """A row still pending may have reached the engine (relay died before marking it)."""
+    engine = RecordingEngine()
+    key = "sp/OR.0122.5.2026"
+    with pg_app.uow() as uow:  # the process dies after the commit, before the relay
+        OutboxEngine(engine, uow.session, lambda ids, unsent: None).start("ezd_archive", key, {})  # type: ignore[arg-type]
+        uow.commit()
+    with pg_app.uow() as uow:  # ...another relay got the start through but died before marking
+        cmd = uow.session.execute(select(EngineCommand)).scalar_one()
+        engine.start("ezd_archive", key, {COMMAND_VARIABLE: cmd.id})
+    with pg_app.uow() as uow:  # the next step of the case catches up: idempotently
+        assert len(_outbox(pg_app, uow.session, engine).find_instances(key)) == 1
+    assert engine.calls == [("start", key)] and _statuses(pg_app) == [("start", "done")]
+
+
 def test_operator_commands_list_and_send_what_is_pending(pg_app: App, pg_url: str) -> None:
     """``ezd engine outbox`` / ``ezd engine relay`` against PostgreSQL and an engine that is down."""
     import json
@@ -204,7 +235,7 @@ def test_operator_commands_list_and_send_what_is_pending(pg_app: App, pg_url: st
     from tests.conftest import embedded_env
 
     with pg_app.uow() as uow:  # a step committed while its process died before the relay
-        OutboxEngine(RecordingEngine(), uow.session, lambda ids: None).start(
+        OutboxEngine(RecordingEngine(), uow.session, lambda ids, unsent: None).start(
             "ezd_case", "sp/OR.0122.5.2026", {}
         )  # type: ignore[arg-type]
         uow.commit()
