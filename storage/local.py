@@ -21,10 +21,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
-from storage.port import RetentionMode, StoredObject, check_digest, check_tenant_code, sha256_hex
+from storage.port import (
+    RetentionMode,
+    SequentialBulk,
+    StoredObject,
+    check_digest,
+    check_tenant_code,
+    sha256_hex,
+)
 
 
-class LocalObjectStore:
+class LocalObjectStore(SequentialBulk):
     def __init__(self, root: Path, *, fsync: bool = True) -> None:
         self.root = Path(root)
         self._objects = self.root / "objects"

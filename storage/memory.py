@@ -6,10 +6,17 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
-from storage.port import RetentionMode, StoredObject, check_digest, check_tenant_code, sha256_hex
+from storage.port import (
+    RetentionMode,
+    SequentialBulk,
+    StoredObject,
+    check_digest,
+    check_tenant_code,
+    sha256_hex,
+)
 
 
-class MemoryObjectStore:
+class MemoryObjectStore(SequentialBulk):
     def __init__(self) -> None:
         self._data: dict[str, tuple[bytes, str]] = {}
         self._locks: dict[str, datetime] = {}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
+
+from storage.errors import StorageError
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -63,6 +65,84 @@ class ObjectStore(Protocol):
     def delete(self, sha256: str) -> None:
         """Delete the object; raises ``ObjectLocked`` while a retention lock or legal hold is in force."""
         ...
+
+    # Bulk operations.  A network backend runs them concurrently (S3: a small bounded pool), the
+    # local and memory stores one after the other.  Each raises what the single-object method
+    # raises, for the first failing object in the order given.
+
+    def get_many(
+        self, digests: Iterable[str], *, skip_unreadable: bool = False
+    ) -> Iterator[tuple[str, bytes]]:
+        """Verified ``(digest, bytes)`` of each distinct digest, in the order given.
+
+        A concurrent backend starts reading when called (so the reads can overlap other work
+        before the first ``next``) and reads only a few objects ahead.  With ``skip_unreadable``
+        an object that is missing or damaged (any ``StorageError``) is left out instead of raised.
+        """
+        ...
+
+    def put_many(self, items: Sequence[tuple[bytes, str]]) -> list[StoredObject]:
+        """``put`` each ``(data, media_type)``; results in the order given, one write per content."""
+        ...
+
+    def lock_many(
+        self, digests: Iterable[str], until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE
+    ) -> None:
+        """``lock`` each distinct digest; returns only when all are locked.
+
+        All digests are checked before anything is locked.  On failure some of the other objects
+        may be locked already -- harmless, since a lock is only ever extended and a retry locks
+        them again to the same date.
+        """
+        ...
+
+
+class _SingleObjectOps(Protocol):
+    def get(self, sha256: str) -> bytes: ...
+
+    def put(self, data: bytes, media_type: str = ...) -> StoredObject: ...
+
+    def lock(self, sha256: str, until: datetime, mode: RetentionMode = ...) -> None: ...
+
+
+class SequentialBulk:
+    """The bulk operations of :class:`ObjectStore` done one object at a time: for the local and
+    memory stores, where an operation costs no network round trip."""
+
+    def get_many(
+        self: _SingleObjectOps, digests: Iterable[str], *, skip_unreadable: bool = False
+    ) -> Iterator[tuple[str, bytes]]:
+        return _read_each(self, distinct_digests(digests), skip_unreadable)
+
+    def put_many(self: _SingleObjectOps, items: Sequence[tuple[bytes, str]]) -> list[StoredObject]:
+        return [self.put(data, media_type) for data, media_type in items]
+
+    def lock_many(
+        self: _SingleObjectOps,
+        digests: Iterable[str],
+        until: datetime,
+        mode: RetentionMode = RetentionMode.COMPLIANCE,
+    ) -> None:
+        for digest in distinct_digests(digests):
+            self.lock(digest, until, mode)
+
+
+def _read_each(
+    store: _SingleObjectOps, digests: list[str], skip_unreadable: bool
+) -> Iterator[tuple[str, bytes]]:
+    for digest in digests:
+        try:
+            data = store.get(digest)
+        except StorageError:
+            if skip_unreadable:
+                continue
+            raise
+        yield digest, data
+
+
+def distinct_digests(digests: Iterable[str]) -> list[str]:
+    """The digests in their first-seen order, each once; a malformed one raises before any I/O."""
+    return [check_digest(d) for d in dict.fromkeys(digests)]
 
 
 @runtime_checkable

@@ -13,6 +13,11 @@ Integrity:
   ourselves from the part MD5s;
 * on read the bytes are re-hashed and must equal the address, else :class:`IntegrityError`.
 
+Bulk operations (:meth:`S3ObjectStore.get_many`, ``put_many``, ``lock_many``) send their
+independent requests through a small thread pool (``concurrency``, default 4) shared by a store
+and its tenant views; the minio client is thread-safe.  The pool is created on first use and
+again in a forked child, so importing or constructing a store starts no thread.
+
 WORM: :meth:`lock` sets COMPLIANCE retention on the current version (the server refuses to
 shorten it and to delete the version before it expires, even for the root account);
 :meth:`set_legal_hold` freezes deletion regardless of retention.  Overwriting a key creates a
@@ -28,10 +33,12 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from minio import Minio
 from minio.commonconfig import COMPLIANCE, GOVERNANCE
@@ -39,7 +46,14 @@ from minio.error import S3Error
 from minio.retention import Retention
 
 from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound, StorageError
-from storage.port import RetentionMode, StoredObject, check_digest, check_tenant_code, sha256_hex
+from storage.port import (
+    RetentionMode,
+    StoredObject,
+    check_digest,
+    check_tenant_code,
+    distinct_digests,
+    sha256_hex,
+)
 
 if TYPE_CHECKING:
     from ezd.config import Settings
@@ -57,6 +71,10 @@ _NO_LOCK = {
     "InvalidRequest",
 }
 _HASH_CHUNK = MIB
+DEFAULT_CONCURRENCY = 4  # requests in flight per store: enough to hide round trips, gentle on the server
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _key(digest: str) -> str:
@@ -107,6 +125,81 @@ def tenant_bucket_policy(bucket: str) -> dict[str, object]:
     }
 
 
+class _Pool:
+    """A bounded thread pool created on first use (and again after a fork: threads do not survive one)."""
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise StorageError("S3 concurrency must be at least 1")
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._pid = 0
+
+    def executor(self) -> ThreadPoolExecutor:
+        pid = os.getpid()
+        if self._executor is None or self._pid != pid:
+            with self._lock:
+                if self._executor is None or self._pid != pid:
+                    self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="ezd-s3")
+                    self._pid = pid
+        return self._executor
+
+    def run_all(self, fn: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
+        """``fn`` of every item, concurrently; results in order.  Returns only when nothing runs
+        any more; on failure it starts nothing new and raises the first failure in item order."""
+        if len(items) <= 1 or self.workers == 1:
+            return [fn(item) for item in items]
+        futures = [self.executor().submit(fn, item) for item in items]
+        try:
+            wait(futures, return_when=FIRST_EXCEPTION)
+        finally:
+            if not all(f.done() and f.exception() is None for f in futures):
+                for f in futures:
+                    f.cancel()
+                wait(futures)
+        for f in futures:
+            if not f.cancelled() and f.exception() is not None:
+                f.result()  # re-raises the original exception, whatever its type
+        return [f.result() for f in futures]
+
+    def read_ahead(
+        self, fn: Callable[[str], bytes], digests: list[str], skip_unreadable: bool
+    ) -> Iterator[tuple[str, bytes]]:
+        """``fn`` of each digest, at most ``workers`` ahead of the consumer; the first ones start now."""
+        todo = iter(digests)
+        pending: deque[tuple[str, Future[bytes]]] = deque()
+        for digest in todo:
+            pending.append((digest, self.executor().submit(fn, digest)))
+            if len(pending) >= self.workers:
+                break
+        return self._drain(fn, todo, pending, skip_unreadable)
+
+    def _drain(
+        self,
+        fn: Callable[[str], bytes],
+        todo: Iterator[str],
+        pending: deque[tuple[str, Future[bytes]]],
+        skip_unreadable: bool,
+    ) -> Iterator[tuple[str, bytes]]:
+        try:
+            while pending:
+                digest, future = pending.popleft()
+                following = next(todo, None)
+                if following is not None:
+                    pending.append((following, self.executor().submit(fn, following)))
+                try:
+                    data = future.result()
+                except StorageError:
+                    if skip_unreadable:
+                        continue
+                    raise
+                yield digest, data
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
 class S3ObjectStore:
     """Content-addressed WORM store on an S3 server with object lock (SeaweedFS, MinIO, AWS)."""
 
@@ -118,6 +211,8 @@ class S3ObjectStore:
         bucket_prefix: str = "ezd",
         part_size: int = DEFAULT_PART_SIZE,
         apply_policy: bool = True,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        pool: _Pool | None = None,
     ) -> None:
         if not _BUCKET.match(bucket):
             raise StorageError(f"invalid bucket name {bucket!r}")
@@ -130,6 +225,7 @@ class S3ObjectStore:
         self._apply_policy = apply_policy
         self._ready = False
         self._ready_lock = threading.Lock()
+        self._pool = pool or _Pool(concurrency)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -162,6 +258,7 @@ class S3ObjectStore:
             bucket_prefix=self.bucket_prefix,
             part_size=self.part_size,
             apply_policy=self._apply_policy,
+            pool=self._pool,  # tenant views share the store's requests in flight
         )
 
     def ensure_bucket(self) -> None:
@@ -318,6 +415,27 @@ class S3ObjectStore:
         self.stat(sha256)
         return self.client.presigned_get_object(self.bucket, _key(sha256), expires=ttl)
 
+    def get_many(
+        self, digests: Iterable[str], *, skip_unreadable: bool = False
+    ) -> Iterator[tuple[str, bytes]]:
+        """Verified bytes of each distinct digest in order; up to ``concurrency`` reads in flight,
+        the first of them started before this returns."""
+        todo = distinct_digests(digests)
+        self.ensure_bucket()
+        return self._pool.read_ahead(self.get, todo, skip_unreadable)
+
+    def put_many(self, items: Sequence[tuple[bytes, str]]) -> list[StoredObject]:
+        """Concurrent :meth:`put` of each distinct content; results in the order given."""
+        self.ensure_bucket()
+        digests = [sha256_hex(data) for data, _ in items]
+        first: dict[str, int] = {}  # each content once: two concurrent puts would make two versions
+        for i, digest in enumerate(digests):
+            first.setdefault(digest, i)
+        unique = list(first.values())
+        results = self._pool.run_all(lambda i: self.put(*items[i]), unique)
+        stored = {digests[i]: obj for i, obj in zip(unique, results, strict=True)}
+        return [stored[digest] for digest in digests]
+
     # ------------------------------------------------------------------ WORM
     def retention(self, sha256: str) -> datetime | None:
         """Current retain-until date of the object's latest version (None if unlocked)."""
@@ -356,6 +474,15 @@ class S3ObjectStore:
             if exc.code in _LOCKED:
                 raise ObjectLocked(f"retention of {sha256} refused by the server: {exc.code}") from exc
             raise StorageError(f"lock {sha256}: {exc.code}") from exc
+
+    def lock_many(
+        self, digests: Iterable[str], until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE
+    ) -> None:
+        """Concurrent :meth:`lock` of each distinct digest (each still refuses to shorten retention);
+        returns when every one is locked, else raises the first failure in the order given."""
+        todo = distinct_digests(digests)
+        self.ensure_bucket()
+        self._pool.run_all(lambda digest: self.lock(digest, until, mode), todo)
 
     def set_legal_hold(self, sha256: str, on: bool) -> None:
         self.ensure_bucket()

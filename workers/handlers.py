@@ -200,21 +200,36 @@ def close_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
 
 
 def archive_prepare(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    """Fixity check and NES metadata.  Variables out:
+
+    * ``metadata_objects``: digests of the metadata objects, the case's first (a list of str);
+    * ``metadata_sizes``: ``{digest: size in bytes}`` of the same objects, so ``ezd.archive``
+      need not ask the store.  A separate dict, not a richer ``metadata_objects``, so that process
+      instances and workers that know only the list keep working.
+    """
     result = archive.prepare_transfer(
         deps, tenant=task.require("tenant"), case_sign=task.require("case_sign"), actor_login=task.actor
     )
     doc_meta = result["document_metadata"]
-    assert isinstance(doc_meta, dict)
-    return {"metadata_objects": [str(result["case_metadata_sha256"]), *map(str, doc_meta.values())]}
+    sizes = result["metadata_sizes"]
+    assert isinstance(doc_meta, dict) and isinstance(sizes, dict)
+    return {
+        "metadata_objects": [str(result["case_metadata_sha256"]), *map(str, doc_meta.values())],
+        "metadata_sizes": {str(digest): int(size) for digest, size in sizes.items()},
+    }
 
 
 def archive_store(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    """Locks and the archive register.  ``metadata_sizes`` is absent in instances prepared before
+    it existed: then the store is asked for each metadata object's size."""
+    sizes = task.var("metadata_sizes")
     state = archive.archive_case(
         deps,
         tenant=task.require("tenant"),
         case_sign=task.require("case_sign"),
         actor_login=task.actor,
         metadata=list(task.var("metadata_objects") or []),
+        metadata_sizes=sizes if isinstance(sizes, dict) else None,
     )
     return {"case_state": state}
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from ezd.archive_ops.searchtext import build_search_text, extract_text
 from ezd.db.base import utcnow
@@ -15,8 +15,52 @@ from ezd.db.tables import CaseFile, Document, IncomingItem, Tenant
 from ezd.db.tables_archive import ArchiveEntry, ArchiveLocation, ArchiveObject
 from ezd.services import audit
 from records.errors import InvalidInput, NotFound
-from storage.errors import StorageError
 from storage.port import ObjectStore
+
+
+@dataclass(frozen=True)
+class CaseDocuments:
+    """A case's documents (by id, versions loaded) and their RPW entries, read in two queries."""
+
+    documents: list[Document]
+    items: dict[int, IncomingItem]  # by document id; outgoing and internal documents have none
+
+    def item_of(self, doc: Document) -> IncomingItem | None:
+        return self.items.get(doc.id)
+
+    def version_digests(self) -> list[str]:
+        return [v.sha256 for d in self.documents for v in d.versions]
+
+    def last_digests(self) -> list[str]:
+        """The digest of each document's latest version (what the search index reads)."""
+        return [d.versions[-1].sha256 for d in self.documents if d.versions]
+
+
+def load_case_documents(session: Session, case_id: int) -> CaseDocuments:
+    docs = list(
+        session.execute(
+            select(Document)
+            .where(Document.case_id == case_id)
+            .order_by(Document.id)
+            .options(selectinload(Document.versions))
+        ).scalars()
+    )
+    items: dict[int, IncomingItem] = {}
+    if docs:
+        # the item's document is already in the session: no need to join it in again
+        for item in session.execute(
+            select(IncomingItem)
+            .where(IncomingItem.document_id.in_([d.id for d in docs]))
+            .options(lazyload(IncomingItem.document))
+        ).scalars():
+            items[item.document_id] = item
+    return CaseDocuments(docs, items)
+
+
+def known_size(sizes: Mapping[str, object] | None, digest: str) -> int | None:
+    """A size passed along in process variables, if it is a plausible one."""
+    size = (sizes or {}).get(digest)
+    return size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None
 
 
 def register_case(
@@ -27,23 +71,39 @@ def register_case(
     tenant: Tenant,
     retention_until: date | None,
     metadata: Sequence[str] = (),
+    metadata_sizes: Mapping[str, object] | None = None,
+    documents: CaseDocuments | None = None,
+    contents: Iterable[tuple[str, bytes]] | None = None,
 ) -> ArchiveEntry:
-    """Enter an archived case in the register (idempotent) and index its text for search."""
+    """Enter an archived case in the register (idempotent) and index its text for search.
+
+    ``metadata_sizes`` spares a request per metadata object whose size the caller knows (the
+    others are asked of the store).  ``documents`` is the case's content when the caller has
+    it loaded already; ``contents`` the ``(digest, bytes)`` of the documents' latest versions
+    when the caller has started reading them (``store.get_many(..., skip_unreadable=True)``).
+    """
     existing = session.execute(
         select(ArchiveEntry).where(ArchiveEntry.case_id == case.id)
     ).scalar_one_or_none()
     if existing is not None:
         return existing
-    docs = session.execute(
-        select(Document).where(Document.case_id == case.id).order_by(Document.id)
-    ).scalars()
+    content = documents if documents is not None else load_case_documents(session, case.id)
+    if contents is None:
+        # a damaged object is the fixity audit's to report, not the indexer's
+        contents = store.get_many(content.last_digests(), skip_unreadable=True)
+    wanted: dict[str, dict[str, None]] = {}  # digest -> media types it is read as
+    for doc in content.documents:
+        if doc.versions:
+            wanted.setdefault(doc.versions[-1].sha256, {})[doc.versions[-1].media_type] = None
+    extracted: dict[tuple[str, str], str] = {}
+    for digest, data in contents:  # text is extracted as the reads arrive; bytes are not kept
+        for media_type in wanted.get(digest, {}):
+            extracted[digest, media_type] = extract_text(data, media_type)
     senders: list[str] = []
     texts: list[str] = []
     objects: list[ArchiveObject] = []
-    for doc in docs:
-        item = session.execute(
-            select(IncomingItem).where(IncomingItem.document_id == doc.id)
-        ).scalar_one_or_none()
+    for doc in content.documents:
+        item = content.item_of(doc)
         if item is not None and item.sender not in senders:
             senders.append(item.sender)
         texts.append(doc.title)
@@ -61,18 +121,15 @@ def register_case(
                     document_uid=doc.uid,
                 )
             )
-        if doc.versions:
-            last = doc.versions[-1]
-            # a damaged object is the fixity audit's to report, not the indexer's
-            with contextlib.suppress(StorageError):
-                texts.append(extract_text(store.get(last.sha256), last.media_type))
+        if doc.versions and (key := (doc.versions[-1].sha256, doc.versions[-1].media_type)) in extracted:
+            texts.append(extracted[key])
     for digest in dict.fromkeys(metadata):
-        st = store.stat(digest)
+        size = known_size(metadata_sizes, digest)
         objects.append(
             ArchiveObject(
                 role="metadata",
                 sha256=digest,
-                size=st.size,
+                size=store.stat(digest).size if size is None else size,
                 media_type="application/xml",
                 filename=f"{digest}.xml",
                 title="",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd import nes
+from ezd.archive_ops.register import load_case_documents, register_case
 from ezd.db.base import utcnow
-from ezd.db.tables import CaseFile, Document, IncomingItem, Tenant
+from ezd.db.tables import CaseFile, Tenant
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
@@ -63,60 +65,65 @@ def _when(value: datetime | None) -> datetime:
 
 
 def prepare_transfer(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> dict[str, object]:
-    """Check fixity of every stored version and write NES metadata for the case and its documents."""
+    """Check fixity of every stored version and write NES metadata for the case and its documents.
+
+    Every version is read back (and its digest checked) before any metadata is written, so a
+    damaged or missing object stops the preparation with nothing stored.  Returns the metadata
+    digests (``case_metadata_sha256``, ``document_metadata`` by document uid) and their sizes
+    (``metadata_sizes``, by digest), which the archive step needs for its register.
+    """
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
     inst = _institution(tenant_row)
-    docs = (
-        session.execute(select(Document).where(Document.case_id == case.id).order_by(Document.id))
-        .scalars()
-        .all()
-    )
-    metadata: dict[str, str] = {}
-    checked = 0
-    for doc in docs:
-        for version in doc.versions:
-            deps.store.get(version.sha256)  # raises IntegrityError/ObjectNotFound on damage
-            checked += 1
+    content = load_case_documents(session, case.id)
+    versions = content.version_digests()
+    # On S3 the reads start now and overlap the metadata building below.
+    fixity = deps.store.get_many(versions)
+    xmls: list[bytes] = []
+    for doc in content.documents:
         last = doc.versions[-1]
-        item = session.execute(
-            select(IncomingItem).where(IncomingItem.document_id == doc.id)
-        ).scalar_one_or_none()
-        xml = nes.document_metadata_xml(
-            nes.NesDocument(
-                system_id=doc.uid,
-                title=doc.title,
-                institution=inst,
-                media_type=last.media_type,
-                size_bytes=last.size,
-                rpw_number=item.sign if item else None,
-                sender_reference=item.sender_reference if item else None,
-                created=_when(doc.created_at),
-                received=item.received_date if item else None,
-                sender=nes.Institution(nazwa=item.sender) if item else None,
-                case_sign=case.sign,
-                case_title=case.title,
-                category=case.category,
-                qualified_on=_when(case.opened_at),
-                rodzaj=doc.kind,
+        item = content.item_of(doc)
+        xmls.append(
+            nes.document_metadata_xml(
+                nes.NesDocument(
+                    system_id=doc.uid,
+                    title=doc.title,
+                    institution=inst,
+                    media_type=last.media_type,
+                    size_bytes=last.size,
+                    rpw_number=item.sign if item else None,
+                    sender_reference=item.sender_reference if item else None,
+                    created=_when(doc.created_at),
+                    received=item.received_date if item else None,
+                    sender=nes.Institution(nazwa=item.sender) if item else None,
+                    case_sign=case.sign,
+                    case_title=case.title,
+                    category=case.category,
+                    qualified_on=_when(case.opened_at),
+                    rodzaj=doc.kind,
+                )
             )
         )
-        metadata[doc.uid] = deps.store.put(xml, "application/xml").sha256
-    case_xml = nes.case_metadata_xml(
-        nes.NesCase(
-            case_sign=case.sign,
-            title=case.title,
-            institution=inst,
-            date_from=_when(case.opened_at),
-            date_to=_when(case.closed_at),
-            jrwa_symbol=case.jrwa.symbol,
-            jrwa_title=case.jrwa.title,
-            category=case.category,
-            qualified_on=_when(case.opened_at),
+    xmls.append(
+        nes.case_metadata_xml(
+            nes.NesCase(
+                case_sign=case.sign,
+                title=case.title,
+                institution=inst,
+                date_from=_when(case.opened_at),
+                date_to=_when(case.closed_at),
+                jrwa_symbol=case.jrwa.symbol,
+                jrwa_title=case.jrwa.title,
+                category=case.category,
+                qualified_on=_when(case.opened_at),
+            )
         )
     )
-    case_meta = deps.store.put(case_xml, "application/xml").sha256
+    for _ in fixity:  # raises IntegrityError/ObjectNotFound on damage
+        pass
+    checked = len(versions)
+    *doc_meta, case_meta = deps.store.put_many([(xml, "application/xml") for xml in xmls])
     audit.record(
         session,
         chain_key=audit.case_chain(case.id),
@@ -124,9 +131,16 @@ def prepare_transfer(deps: Deps, *, tenant: str, case_sign: str, actor_login: st
         actor=actor_login,
         action="przygotowanie_do_archiwum",
         case_id=case.id,
-        details={"objects_checked": checked, "case_metadata": case_meta},
+        details={"objects_checked": checked, "case_metadata": case_meta.sha256},
     )
-    return {"objects_checked": checked, "case_metadata_sha256": case_meta, "document_metadata": metadata}
+    return {
+        "objects_checked": checked,
+        "case_metadata_sha256": case_meta.sha256,
+        "document_metadata": {
+            doc.uid: stored.sha256 for doc, stored in zip(content.documents, doc_meta, strict=True)
+        },
+        "metadata_sizes": {stored.sha256: stored.size for stored in (case_meta, *doc_meta)},
+    }
 
 
 def decide_transfer(
@@ -150,8 +164,20 @@ def decide_transfer(
     complete_task(deps.engine, task, actor, {"accepted": accepted, "archive_note": note})
 
 
-def archive_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str, metadata: list[str]) -> str:
-    """Lock every object of the case until the end of its retention and mark the case archived."""
+def archive_case(
+    deps: Deps,
+    *,
+    tenant: str,
+    case_sign: str,
+    actor_login: str,
+    metadata: list[str],
+    metadata_sizes: Mapping[str, object] | None = None,
+) -> str:
+    """Lock every object of the case until the end of its retention and mark the case archived.
+
+    ``metadata_sizes`` (digest -> bytes, from :func:`prepare_transfer`) spares asking the store
+    for the metadata objects' sizes; without it (or for a digest it lacks) the store is asked.
+    """
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
@@ -160,18 +186,14 @@ def archive_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str, m
     closed = (case.closed_at or utcnow()).date()
     until_day = lock_until(ArchivalCategory.parse(case.category), closed)
     until = datetime(until_day.year, until_day.month, until_day.day, tzinfo=UTC)
-    digests = {
-        v.sha256
-        for d in session.execute(select(Document).where(Document.case_id == case.id)).scalars()
-        for v in d.versions
-    }
+    content = load_case_documents(session, case.id)
+    digests = set(content.version_digests())
     digests.update(metadata)
-    for digest in sorted(digests):
-        deps.store.lock(digest, until)
+    # On S3 the reads for the search index start now and overlap the locks.
+    texts = deps.store.get_many(content.last_digests(), skip_unreadable=True)
+    deps.store.lock_many(sorted(digests), until)
     case.state = transition(CaseState(case.state), CaseState.ARCHIVED).value
     case.archived_at = utcnow()
-    from ezd.archive_ops.register import register_case  # the archive's register and search index
-
     register_case(
         session,
         deps.store,
@@ -179,6 +201,9 @@ def archive_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str, m
         tenant=tenant_row,
         retention_until=disposal_date(ArchivalCategory.parse(case.category), closed),
         metadata=sorted(set(metadata)),
+        metadata_sizes=metadata_sizes,
+        documents=content,
+        contents=texts,
     )
     audit.record(
         session,
