@@ -2,6 +2,7 @@
 
     eval "$(scripts/services.sh start all)"
     python bench/bench_distributed.py --documents 20 [--warmup 2] [--workers 1] [--slots 4] [--no-celery]
+    python bench/bench_distributed.py --documents 40 --clerks 4 --no-celery     # throughput
 
 1. Distributed: a fresh PostgreSQL database and Operaton tenant, ``ezd worker external``
    processes (+ ``ezd worker celery`` when EZD_BROKER_URL is set; objects on S3 when
@@ -17,9 +18,13 @@ Both sides count archived cases per second of the timed run (``--warmup`` letter
 first on each side and not timed). Before either side, ``--engine-warmup`` letters go through
 the bare sequence untimed: the distributed side runs first, and on a freshly started engine its
 JVM would still be compiling (JIT) the REST and persistence paths that the bare side, run
-second, then finds hot. Both runs are sequential (one driver), so the figures are
-per-case latency expressed as a rate. Prints both rates and the ratio distributed/bare
-(target >= 50 %).
+second, then finds hot. With ``--clerks 1`` (default) both runs are sequential (one driver),
+so the figures are per-case latency expressed as a rate. ``--clerks N`` runs N drivers at once
+on each side, each with documents // N letters, waiting only for the processes of its own
+letter or case (``wait_idle(business_keys=...)``); the no-op workers then get workers x slots
+concurrent completions, as many as the ezd workers can run: that is throughput, with the two
+cores of this machine shared by the engine, PostgreSQL, S3 and the workers. Prints both rates
+and the ratio distributed/bare (target >= 50 %).
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 from ezd.bootstrap import bootstrap  # noqa: E402
 from ezd.config import Settings  # noqa: E402
 from ezd.db.migrate import upgrade  # noqa: E402
-from ezd.demo.driver import Demo  # noqa: E402
+from ezd.demo.driver import Demo, DemoResult  # noqa: E402
 from tests.conftest import drop_scratch_database  # noqa: E402
 from tests.distributed.stack import Proc, stack_env  # noqa: E402
 from workers.external import wait_idle  # noqa: E402
@@ -54,7 +59,13 @@ ENGINE_URL = os.environ.get("EZD_ENGINE_URL", "http://127.0.0.1:8080/engine-rest
 
 
 def distributed(
-    documents: int, workers: int, slots: int, celery: bool, work_dir: Path, warmup: int = 0
+    documents: int,
+    workers: int,
+    slots: int,
+    celery: bool,
+    work_dir: Path,
+    warmup: int = 0,
+    clerks: int = 1,
 ) -> dict[str, Any]:
     name = f"ezd_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
@@ -95,7 +106,7 @@ def distributed(
         demo.prepare()
         if warmup:
             demo.run(warmup)
-        result = demo.run(documents)
+        result = demo.run(documents) if clerks == 1 else _concurrently(app, documents, clerks)
     finally:
         for p in procs:
             p.stop()
@@ -103,6 +114,25 @@ def distributed(
         drop_scratch_database(admin, name)
         admin.dispose()
     return {**result.as_dict(), "celery": "EZD_BROKER_URL" in extra}
+
+
+def _concurrently(app: Any, documents: int, clerks: int) -> DemoResult:
+    """``clerks`` demo drivers at once, each with its own letters (documents // clerks)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    drivers = [Demo(app, seed_value=2026 + i, shared=True) for i in range(clerks)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clerks) as pool:
+        results = list(pool.map(lambda d: d.run(documents // clerks, prepare=False), drivers))
+    total = DemoResult(elapsed_s=time.perf_counter() - started)
+    for r in results:
+        total.documents += r.documents
+        total.signed_incoming += r.signed_incoming
+        total.cases_opened += r.cases_opened
+        total.attached_to_existing += r.attached_to_existing
+        total.returned_for_changes += r.returned_for_changes
+        total.cases_archived += r.cases_archived
+    return total
 
 
 class NoopWorkers:
@@ -113,8 +143,9 @@ class NoopWorkers:
     handler's deferred start does (:func:`workers._external_deferred.replay`).
     """
 
-    def __init__(self, engine: OperatonEngine, threads: int) -> None:
+    def __init__(self, engine: OperatonEngine, threads: int, max_tasks: int = 4) -> None:
         self.engine = engine
+        self.max_tasks = max_tasks
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(threads)]
 
@@ -131,7 +162,9 @@ class NoopWorkers:
     def _loop(self) -> None:
         eng = self.engine.clone()
         while not self.stop.is_set():
-            for task in eng.fetch_external_tasks(list(HANDLERS), 4, async_response_timeout_ms=1000):
+            for task in eng.fetch_external_tasks(
+                list(HANDLERS), self.max_tasks, async_response_timeout_ms=1000
+            ):
                 out: dict[str, Any] = {}
                 if task.topic == "ezd.create-case":
                     tenant = task.variables["tenant"]
@@ -154,7 +187,7 @@ class NoopWorkers:
                 eng.complete_external_task(task.id, out)
 
 
-def bare(documents: int, threads: int, warmup: int = 0) -> dict[str, Any]:
+def bare(documents: int, threads: int, warmup: int = 0, clerks: int = 1, slots: int = 4) -> dict[str, Any]:
     """The demo's sequence of engine calls (``Demo.run``) with no-op workers.
 
     Step for step what the service layer sends the engine for the same letters: the incoming
@@ -163,6 +196,10 @@ def bare(documents: int, threads: int, warmup: int = 0) -> dict[str, Any]:
     returned once), delivery message, archive transfer; and, after each step that hands work
     to the workers, the same :func:`workers.external.wait_idle`. What is missing is exactly
     the work of ezd itself: the database, the documents, signatures, metryka.
+
+    With ``clerks`` > 1 that many drivers run at once, each waiting for the processes of its
+    own letter or case (as ``Demo(shared=True)``), and the no-op workers get as many
+    concurrent completions as the ezd workers have slots.
     """
     engine = OperatonEngine(
         ENGINE_URL,
@@ -173,11 +210,13 @@ def bare(documents: int, threads: int, warmup: int = 0) -> dict[str, Any]:
     engine.deploy(sorted((ROOT / "bpmn").glob("*.bpmn")))
     tenants = ("sp", "ug")
     counter = iter(range(1, 1_000_000))
+    local = threading.local()
 
-    def work() -> None:
-        wait_idle(None, engine=engine)
+    def work(*keys: str) -> None:
+        wait_idle(None, engine=local.engine, business_keys=keys if clerks > 1 else ())
 
     def complete(key: str, task_key: str, variables: dict[str, Any]) -> None:
+        engine = local.engine
         # as ezd.services.tasks.open_task + complete_task
         task = next((t for t in engine.user_tasks(business_key=key) if t.task_key == task_key), None)
         if task is None:
@@ -187,15 +226,16 @@ def bare(documents: int, threads: int, warmup: int = 0) -> dict[str, Any]:
         engine.complete_user_task(task.id, variables)
 
     def handle_case(case: str, n: int) -> None:
+        engine = local.engine
         draft = {"draft_uid": f"d{n}", "channel": "epuap", "addressee": "a"}
         complete(case, "Task_Draft", draft)
         if n % 5 == 0:
             complete(case, "Task_Approve", {"approved": False, "approval_comment": "x"})
             complete(case, "Task_Draft", draft)
         complete(case, "Task_Approve", {"approved": True, "approval_comment": ""})
-        work()  # sign, dispatch
+        work(case)  # sign, dispatch
         engine.correlate_message("ezd.delivery-confirmed", case, {"delivery_receipt": "UPD"})
-        work()  # close
+        work(case)  # close
         tenant, sign = case.split("/", 1)
         if not any(not i.ended for i in engine.find_instances(case, "ezd_archive")):
             engine.start(
@@ -203,11 +243,12 @@ def bare(documents: int, threads: int, warmup: int = 0) -> dict[str, Any]:
                 case,
                 {"tenant": tenant, "case_sign": sign, "archivist_group": "arch", "head_group": "heads"},
             )
-        work()
+        work(case)
         complete(case, "Task_AcceptTransfer", {"accepted": True, "archive_note": ""})
-        work()
+        work(case)
 
-    def run(count: int) -> list[str]:
+    def run(count: int, eng: OperatonEngine = engine) -> list[str]:
+        local.engine = engine = eng
         cases: list[str] = []
         waiting: dict[str, tuple[str, int]] = {}
         for n in range(count):
@@ -226,17 +267,17 @@ def bare(documents: int, threads: int, warmup: int = 0) -> dict[str, Any]:
                     "kancelaria_group": "kanc",
                 },
             )
-            work()
+            work(item)
             complete(item, "Task_Decree", {"unit": "OR", "head_group": "heads"})
             complete(item, "Task_AssignReferent", {"referent": "ref"})
             if t in waiting and n % 10 in (8, 9):
                 target, target_n = waiting.pop(t)
                 complete(item, "Task_CaseDecision", {"case_action": "attach", "case_sign": target})
-                work()
+                work(item)
                 handle_case(target, target_n)
                 continue
             complete(item, "Task_CaseDecision", {"case_action": "new", "jrwa": "0122", "case_title": "x"})
-            work()
+            work(item)
             case = f"{t}/OR.0122.{number}.2026"
             cases.append(case)
             if n % 10 in (6, 7):
@@ -247,10 +288,18 @@ def bare(documents: int, threads: int, warmup: int = 0) -> dict[str, Any]:
             handle_case(target, target_n)
         return cases
 
-    with NoopWorkers(engine, threads):
+    noop = NoopWorkers(engine, threads) if clerks == 1 else NoopWorkers(engine, threads * slots, 1)
+    with noop:
         run(warmup)
         started = time.perf_counter()
-        cases = run(documents)
+        if clerks == 1:
+            cases = run(documents)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(clerks) as pool:
+                per_clerk = pool.map(lambda _: run(documents // clerks, engine.clone()), range(clerks))
+                cases = [c for clerk_cases in per_clerk for c in clerk_cases]
         elapsed = time.perf_counter() - started
     # outside the timing: every process of every case really ended
     archived = sum(1 for c in cases if all(i.ended for i in engine.find_instances(c)))
@@ -275,6 +324,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="external-worker processes")
     parser.add_argument("--slots", type=int, default=4)
     parser.add_argument("--no-celery", action="store_true")
+    parser.add_argument(
+        "--clerks",
+        type=int,
+        default=1,
+        help="drivers working at once on each side (1: one case at a time, i.e. latency; more: throughput)",
+    )
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args()
     import tempfile
@@ -282,8 +337,12 @@ def main() -> None:
     work_dir = args.dir or Path(tempfile.mkdtemp(prefix="ezd-bench-"))
     if args.engine_warmup:  # untimed: the same JVM state for both timed runs
         bare(args.engine_warmup, threads=args.workers)
-    dist = distributed(args.documents, args.workers, args.slots, not args.no_celery, work_dir, args.warmup)
-    base = bare(args.documents, threads=args.workers, warmup=args.warmup)
+    dist = distributed(
+        args.documents, args.workers, args.slots, not args.no_celery, work_dir, args.warmup, args.clerks
+    )
+    base = bare(
+        args.documents, threads=args.workers, warmup=args.warmup, clerks=args.clerks, slots=args.slots
+    )
     ratio = dist["cases_per_s"] / base["cases_per_s"] if base["cases_per_s"] else 0.0
     print(json.dumps({"distributed": dist, "bare_engine": base, "ratio": round(ratio, 3)}, indent=2))
     print(

@@ -306,13 +306,19 @@ def wait_idle(
     timeout_s: float = 120.0,
     engine: OperatonEngine | None = None,
     poll_s: float = IDLE_POLL_S,
+    business_keys: Sequence[str] = (),
 ) -> None:
-    """Wait until the external workers have done every ready task of this installation.
+    """Wait until the external workers have done every ready task of this installation
+    (or, with ``business_keys``, of the processes running under those keys).
 
     Used by the demo driver on the distributed stack: after a person's step the engine has
     created the next external tasks synchronously, so "no task with retries left" means the
     workers have carried every process to its next wait state (a user task, a message or a
     timer). Tasks that became incidents do not count; the next step then reports them.
+    With several people working at once the installation is never idle, so each waits for
+    the processes of its own letter or case: their instances are looked up once (a process
+    that a worker starts meanwhile, such as the case a create-case task opens, runs under
+    another key and reaches its first user task before the task that started it completes).
 
     The engine has no "idle" notification, so this polls a count query. The pause is short
     (``poll_s``, default 10 ms) because every millisecond slept after the last task finished is
@@ -323,9 +329,12 @@ def wait_idle(
             raise ValueError("wait_idle needs the app or an engine")
         engine = _shared_engine(app)
     deadline = time.monotonic() + timeout_s
+    instances: list[str] | None = None
     while True:
         try:
-            pending = engine.count_external_tasks()
+            if business_keys and instances is None:
+                instances = [i for key in business_keys for i in engine.running_instance_ids(key)]
+            pending = engine.count_external_tasks(process_instance_ids=instances)
         except EngineUnavailable:  # engine restarting: keep waiting within the timeout
             pending = -1
         if pending == 0:

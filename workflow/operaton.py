@@ -362,6 +362,12 @@ class OperatonEngine:
         )
         return self._state(historic)
 
+    def running_instance_ids(self, business_key: str) -> list[str]:
+        """Ids of the running process instances with this business key (one cheap query)."""
+        params = {"businessKey": business_key, **self._tenant_params()}
+        found = self._call("GET", "process-instance", f"running instances {business_key}", params=params)
+        return [str(i["id"]) for i in found or []]
+
     def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]:
         params = {
             "processInstanceBusinessKey": business_key,
@@ -750,11 +756,18 @@ class OperatonEngine:
             return None
         return response.json().get("workerId")
 
-    def count_external_tasks(self, *, with_retries_left: bool = True) -> int:
+    def count_external_tasks(
+        self, *, with_retries_left: bool = True, process_instance_ids: Sequence[str] | None = None
+    ) -> int:
         """External tasks of this tenant waiting for or held by a worker (or, if not
-        ``with_retries_left``, those that became incidents)."""
+        ``with_retries_left``, those that became incidents); only of the given process
+        instances if ``process_instance_ids`` is set (an empty sequence counts nothing)."""
+        if process_instance_ids is not None and not process_instance_ids:
+            return 0
         params: dict[str, Any] = {"withRetriesLeft" if with_retries_left else "noRetriesLeft": "true"}
         params.update(self._tenant_params())
+        if process_instance_ids:
+            params["processInstanceIdIn"] = ",".join(process_instance_ids)
         body = self._call("GET", "external-task/count", "count external tasks", params=params)
         return int(body["count"])
 

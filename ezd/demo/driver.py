@@ -20,7 +20,7 @@ from ezd.demo.seed import TENANTS, DemoTenant, ensure_keys, is_seeded, login, se
 from ezd.services import archive, cases, intake, outgoing
 from ezd.services.actor import Actor, load_actor, system_actor
 from ezd.services.deps import Deps
-from ezd.services.lookup import case_by_sign, item_by_sign, tenant_by_code
+from ezd.services.lookup import business_key, case_by_sign, item_by_sign, tenant_by_code
 from workers.inprocess import run_pending
 
 
@@ -56,10 +56,13 @@ class DemoResult:
 
 
 class Demo:
-    def __init__(self, app: App, seed_value: int = 2026) -> None:
+    def __init__(self, app: App, seed_value: int = 2026, *, shared: bool = False) -> None:
         self.app = app
         self.rng = random.Random(seed_value)
         self._actors: dict[str, Actor] = {}
+        # shared: other drivers work on the same installation at the same time (the benchmark's
+        # concurrent clerks), so waiting for the workers means waiting for our own processes
+        self.shared = shared
 
     def prepare(self) -> DemoResult:
         result = DemoResult()
@@ -84,12 +87,13 @@ class Demo:
             uow.commit()
         return value
 
-    def work(self) -> None:
+    def work(self, *business_keys: str) -> None:
+        """Let the workers carry the processes of ``business_keys`` to their next wait state."""
         if self.app.settings.engine_url:
             # Distributed: the external workers ('ezd worker external') run the tasks.
             from workers.external import wait_idle
 
-            wait_idle(self.app)
+            wait_idle(self.app, business_keys=business_keys if self.shared else ())
         else:
             run_pending(self.app)
 
@@ -102,8 +106,10 @@ class Demo:
             self._resident = Pkcs12Signer(keys / "resident.p12", password.encode())
         return self._resident
 
-    def run(self, documents: int, progress: Callable[[int], None] | None = None) -> DemoResult:
-        result = self.prepare()
+    def run(
+        self, documents: int, progress: Callable[[int], None] | None = None, *, prepare: bool = True
+    ) -> DemoResult:
+        result = self.prepare() if prepare else DemoResult()
         started = time.perf_counter()
         # Letters 6/7 of every ten open a case that waits; letters 8/9 (the next letter of the same
         # office) are attached to it before it is handled -- the "attach to an existing case" path.
@@ -131,7 +137,8 @@ class Demo:
         reg = self.step(
             lambda d: intake.register_incoming(d, kanc, tenant=t.code, data=xml, filename=f"pismo-{n}.xml")
         )
-        self.work()
+        item_key = business_key(t.code, reg.sign)
+        self.work(item_key)
         self.step(lambda d: intake.decree(d, kanc, tenant=t.code, rpw=reg.sign, unit="OR"))
         boss = self.actor(login(t, "kierownik"))
         referent_login = login(t, "referent" if n % 3 else "referent2")
@@ -144,12 +151,12 @@ class Demo:
             self.step(
                 lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, attach_to=target)
             )
-            self.work()
+            self.work(item_key)
             result.attached_to_existing += 1
             self._handle_case(t, target, case_referent, case_boss, case_n, result)
             return
         self.step(lambda d: cases.case_decision(d, referent, tenant=t.code, rpw=reg.sign, jrwa=jrwa))
-        self.work()
+        self.work(item_key)
         sign = self.step(lambda d: _case_of(d, t.code, reg.sign))
         result.cases_opened += 1
         result.case_signs.append(sign)
@@ -162,6 +169,7 @@ class Demo:
         self, t: DemoTenant, sign: str, referent: Actor, boss: Actor, n: int, result: DemoResult
     ) -> None:
         today = date.today()
+        case_key = business_key(t.code, sign)
         addressee = self.step(lambda d: _sender_of(d, t.code, sign))
         reply = outgoing_xml.reply_letter(t.name, sign, addressee, "Państwa pismo", today)
         submit = lambda d: cases.submit_draft(  # noqa: E731
@@ -188,21 +196,21 @@ class Demo:
             result.returned_for_changes += 1
             self.step(submit)
         self.step(lambda d: cases.decide_approval(d, boss, tenant=t.code, case_sign=sign, approved=True))
-        self.work()  # sign, dispatch
+        self.work(case_key)  # sign, dispatch
         self.step(
             lambda d: outgoing.confirm_delivery(
                 d, tenant=t.code, case_sign=sign, receipt_ref=f"UPD-{sign}", actor_login="system:epuap"
             )
         )
-        self.work()  # close
+        self.work(case_key)  # close
         # two full calendar years later the case goes to the archiwum zakładowe
         self.step(lambda d: archive.start_transfer(d, tenant=t.code, case_sign=sign))
-        self.work()
+        self.work(case_key)
         archivist = self.actor(login(t, "archiwista"))
         self.step(
             lambda d: archive.decide_transfer(d, archivist, tenant=t.code, case_sign=sign, accepted=True)
         )
-        self.work()
+        self.work(case_key)
         state = self.step(lambda d: case_by_sign(d.session, tenant_by_code(d.session, t.code).id, sign).state)
         if state == "archived":
             result.cases_archived += 1

@@ -506,3 +506,38 @@ def test_environment_proxy_settings_are_read_once_and_honoured(monkeypatch: pyte
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_wait_idle_for_some_business_keys_ignores_other_processes(
+    engine: OperatonEngine, proc: Proc, business_key: str
+) -> None:
+    """Several demo drivers at once: each waits for its own processes only (bench --clerks)."""
+    import threading
+
+    from workers.external import wait_idle
+
+    mine, other = business_key, business_key + "-other"
+    mine_id = start_approved(engine, proc, mine)
+    start_approved(engine, proc, other)
+    assert engine.running_instance_ids(mine) == [mine_id]
+    assert engine.count_external_tasks(process_instance_ids=[mine_id]) == 1
+    assert engine.count_external_tasks(process_instance_ids=[]) == 0
+    fetched = engine.fetch_external_tasks([proc.register], 10)
+    [my_task] = [t for t in fetched if t.business_key == mine]
+
+    def finish_mine() -> None:
+        time.sleep(0.5)
+        engine.clone().complete_external_task(my_task.id, {})
+
+    worker = threading.Thread(target=finish_mine)
+    started = time.monotonic()
+    worker.start()
+    wait_idle(None, engine=engine, business_keys=[mine], timeout_s=20)
+    waited = time.monotonic() - started
+    worker.join()
+    assert waited >= 0.45  # it did wait for my task ...
+    with pytest.raises(TimeoutError):  # ... and the other letter's task is still there
+        wait_idle(None, engine=engine, business_keys=[other], timeout_s=1)
+    for t in fetched:
+        if t.business_key == other:
+            engine.unlock(t.id)
