@@ -249,16 +249,20 @@ def relay(
     if not candidates:
         return report
     with sessions() as session, session.begin():
-        rows = [_Command(*r) for r in session.execute(_LOCK, {"ids": candidates})]
-        if not rows:  # done meanwhile, rolled back, or another relay holds them
+        locked = session.execute(_LOCK, {"ids": candidates}).all()
+        if not locked:  # done meanwhile, rolled back, or another relay holds them
             return report
+        rows = [_Command(*r[:5]) for r in locked]
         held = [c.id for c in rows]
-        earliest_other = {
-            key: first
-            for key, first in session.execute(
-                _OTHER_PENDING, {"keys": sorted({c.business_key for c in rows}), "held": held}
-            )
-        }
+        if set(candidates) - set(held):  # some are done or held elsewhere: ask exactly
+            earliest_other = {
+                key: first
+                for key, first in session.execute(
+                    _OTHER_PENDING, {"keys": sorted({c.business_key for c in rows}), "held": held}
+                )
+            }
+        else:  # the usual case: the lock query already said it
+            earliest_other = {c.business_key: r[5] for c, r in zip(rows, locked, strict=True) if r[5]}
         blocked: set[str] = set()
         sent: list[int] = []
         for cmd in rows:
@@ -300,11 +304,27 @@ class _Command(NamedTuple):
 
 _COMMANDS = cast(Table, EngineCommand.__table__)
 _C = _COMMANDS.c
+_OTHER = _COMMANDS.alias("other")
 _LOCK = (
-    select(_C.id, _C.op, _C.business_key, _C.args, _C.attempts + 1)
+    select(
+        _C.id,
+        _C.op,
+        _C.business_key,
+        _C.args,
+        _C.attempts + 1,
+        # the first pending command of the same key that is not among the ids: this relay
+        # holds all of them unless some were skipped (checked in relay())
+        select(func.min(_OTHER.c.id))
+        .where(
+            _OTHER.c.business_key == _C.business_key,
+            _OTHER.c.status == "pending",
+            _OTHER.c.id.not_in(bindparam("ids", expanding=True)),
+        )
+        .scalar_subquery(),
+    )
     .where(_C.id.in_(bindparam("ids", expanding=True)), _C.status == "pending")
     .order_by(_C.id)
-    .with_for_update(skip_locked=True)
+    .with_for_update(skip_locked=True, of=_COMMANDS)
 )
 # per business key, the first pending command this relay does not hold (another relay's, or
 # one left by a crash): later commands of that key wait for it

@@ -35,6 +35,35 @@ _SET_HEAD_HASH = (
     update(_CHAIN).where(_CHAIN.c.chain_key == bindparam("key")).values(last_hash=bindparam("hash"))
 )
 _INSERT_ENTRY = insert(_ENTRY)
+_ENTRY_COLUMNS = (
+    "chain_key",
+    "seq",
+    "prev_hash",
+    "hash",
+    "at",
+    "tenant_id",
+    "actor",
+    "on_behalf_of",
+    "action",
+    "case_id",
+    "document_ref",
+    "details",
+)
+
+
+def _insert_entry_and_set_head() -> Any:
+    """PostgreSQL: the entry and the head's new hash in one statement (a data-modifying CTE),
+    one round trip less on every step; SQLite runs the two statements."""
+    entry = (
+        insert(_ENTRY)
+        .values({name: bindparam(f"e_{name}", type_=_ENTRY.c[name].type) for name in _ENTRY_COLUMNS})
+        .returning(_ENTRY.c.chain_key, _ENTRY.c.hash)
+        .cte("entry")
+    )
+    return update(_CHAIN).where(_CHAIN.c.chain_key == entry.c.chain_key).values(last_hash=entry.c.hash)
+
+
+_APPEND_PG = _insert_entry_and_set_head()
 
 
 def _bump_head(dialect: str) -> Any:
@@ -84,24 +113,25 @@ def record(
             details=details or {},
         )
     )
-    session.execute(
-        _INSERT_ENTRY,
-        {
-            "chain_key": chain_key,
-            "seq": entry.seq,
-            "prev_hash": entry.prev_hash,
-            "hash": entry.hash,
-            "at": entry.at,
-            "tenant_id": tenant_id,
-            "actor": actor,
-            "on_behalf_of": on_behalf_of,
-            "action": action,
-            "case_id": case_id,
-            "document_ref": document_ref,
-            "details": dict(entry.details),
-        },
-    )
-    session.execute(_SET_HEAD_HASH, {"key": chain_key, "hash": entry.hash})
+    row = {
+        "chain_key": chain_key,
+        "seq": entry.seq,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+        "at": entry.at,
+        "tenant_id": tenant_id,
+        "actor": actor,
+        "on_behalf_of": on_behalf_of,
+        "action": action,
+        "case_id": case_id,
+        "document_ref": document_ref,
+        "details": dict(entry.details),
+    }
+    if dialect == "postgresql":
+        session.execute(_APPEND_PG, {f"e_{name}": value for name, value in row.items()})
+    else:
+        session.execute(_INSERT_ENTRY, row)
+        session.execute(_SET_HEAD_HASH, {"key": chain_key, "hash": entry.hash})
     return entry
 
 
