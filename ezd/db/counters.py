@@ -7,9 +7,12 @@ record carrying the number.  If that transaction rolls back (validation error, c
 process), the increment rolls back with it: no number is burned.  Two concurrent registrations
 cannot get the same number:
 
-* **PostgreSQL** -- ``UPDATE counter SET last = last + 1 ... RETURNING last`` takes a row lock
-  on the counter; a concurrent transaction blocks on that row until the first commits or rolls
-  back, then sees the committed value (READ COMMITTED re-evaluates the updated row).
+* **PostgreSQL** -- one upsert, ``INSERT ... VALUES (..., 1) ON CONFLICT DO UPDATE SET last =
+  counter.last + 1 RETURNING last``: the first number of a year creates the row, every later one
+  takes the existing row's lock for its update; a concurrent transaction blocks on that row
+  until the first commits or rolls back, then updates the committed value (ON CONFLICT DO
+  UPDATE always works on the latest committed row version). Two transactions creating the same
+  year's row at once: the second waits on the unique index and then takes the update branch.
 * **SQLite** -- every transaction starts with ``BEGIN IMMEDIATE`` (see ``ezd.db.engine``), so
   only one writer runs at a time; the next waits on ``busy_timeout``.  WAL mode with
   ``synchronous=FULL`` makes a committed number survive power loss.
@@ -20,7 +23,9 @@ would fail loudly rather than issue a duplicate.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -30,18 +35,31 @@ from ezd.db.tables import Counter
 
 def next_value(session: Session, *, tenant_id: int, kind: str, scope: str, year: int) -> int:
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Counter)
-        .values(tenant_id=tenant_id, kind=kind, scope=scope, year=year, last=0)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "kind", "scope", "year"])
-    )
     value = session.execute(
-        update(Counter)
-        .where(
-            Counter.tenant_id == tenant_id, Counter.kind == kind, Counter.scope == scope, Counter.year == year
-        )
-        .values(last=Counter.last + 1)
-        .returning(Counter.last)
+        _NEXT[dialect],
+        {"tenant_id": tenant_id, "kind": kind, "scope": scope, "year": year},
     ).scalar_one()
     return int(value)
+
+
+def _next(dialect: str) -> Any:
+    """The counter's next value in one statement (created at 1 on first use)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, Counter.__table__)
+    return (
+        insert(table)
+        .values(
+            tenant_id=bindparam("tenant_id"),
+            kind=bindparam("kind"),
+            scope=bindparam("scope"),
+            year=bindparam("year"),
+            last=1,
+        )
+        .on_conflict_do_update(
+            index_elements=["tenant_id", "kind", "scope", "year"], set_={"last": table.c.last + 1}
+        )
+        .returning(table.c.last)
+    )
+
+
+_NEXT = {name: _next(name) for name in ("postgresql", "sqlite")}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 import weakref
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, Table, bindparam, select
+from sqlalchemy import Engine, Table, bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ezd.db.tables import CaseFile, IncomingItem, Tenant, Unit
 from records.errors import NotFound
+
+T = TypeVar("T")
 
 
 def tenant_by_code(session: Session, code: str) -> Tenant:
@@ -71,21 +73,44 @@ def tenant_by_id(session: Session, tenant_id: int) -> Tenant:
 
 
 def item_by_sign(session: Session, tenant_id: int, sign: str) -> IncomingItem:
-    item = session.execute(
-        select(IncomingItem).where(IncomingItem.tenant_id == tenant_id, IncomingItem.sign == sign)
-    ).scalar_one_or_none()
+    item = _remembered(session, IncomingItem, tenant_id, sign)
     if item is None:
-        raise NotFound(f"no incoming item {sign} in this office")
+        item = session.execute(
+            select(IncomingItem).where(IncomingItem.tenant_id == tenant_id, IncomingItem.sign == sign)
+        ).scalar_one_or_none()
+        if item is None:
+            raise NotFound(f"no incoming item {sign} in this office")
+        _remember(session, item, tenant_id, sign)
     return item
 
 
 def case_by_sign(session: Session, tenant_id: int, sign: str) -> CaseFile:
-    case = session.execute(
-        select(CaseFile).where(CaseFile.tenant_id == tenant_id, CaseFile.sign == sign)
-    ).scalar_one_or_none()
+    case = _remembered(session, CaseFile, tenant_id, sign)
     if case is None:
-        raise NotFound(f"no case {sign} in this office")
+        case = session.execute(
+            select(CaseFile).where(CaseFile.tenant_id == tenant_id, CaseFile.sign == sign)
+        ).scalar_one_or_none()
+        if case is None:
+            raise NotFound(f"no case {sign} in this office")
+        _remember(session, case, tenant_id, sign)
     return case
+
+
+# A handler and the service it calls often look up the same item or case: remember, per session,
+# which row a (tenant, sign) is. A sign never changes, and the session's identity map keeps the
+# object current; an object that left the session (rolled back, deleted) is looked up again.
+_SIGNS = "ezd.by_sign"
+
+
+def _remembered(session: Session, kind: type[T], tenant_id: int, sign: str) -> T | None:
+    found = session.info.get(_SIGNS, {}).get((kind, tenant_id, sign))
+    if found is None or found not in session or inspect(found).deleted:
+        return None
+    return cast(T, found)
+
+
+def _remember(session: Session, obj: object, tenant_id: int, sign: str) -> None:
+    session.info.setdefault(_SIGNS, {})[(type(obj), tenant_id, sign)] = obj
 
 
 def unit_code(session: Session, unit_id: int | None) -> str:
