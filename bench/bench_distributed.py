@@ -1,8 +1,8 @@
 """End-to-end cases/s on the distributed stack vs. the same BPMN on the bare engine.
 
     eval "$(scripts/services.sh start all)"
-    python bench/bench_distributed.py --documents 20 [--warmup 2] [--workers 1] [--slots 4] [--no-celery]
-    python bench/bench_distributed.py --documents 40 --clerks 4 --no-celery     # throughput
+    python bench/bench_distributed.py [--documents 20] [--clerks 1,4] [--warmup 2] [--workers 1]
+                                      [--slots 4] [--no-celery]
 
 1. Distributed: a fresh PostgreSQL database and Operaton tenant, ``ezd worker external``
    processes (+ ``ezd worker celery`` when EZD_BROKER_URL is set; objects on S3 when
@@ -18,9 +18,10 @@ Both sides count archived cases per second of the timed run (``--warmup`` letter
 first on each side and not timed). Before either side, ``--engine-warmup`` letters go through
 the bare sequence untimed: the distributed side runs first, and on a freshly started engine its
 JVM would still be compiling (JIT) the REST and persistence paths that the bare side, run
-second, then finds hot. With ``--clerks 1`` (default) both runs are sequential (one driver),
-so the figures are per-case latency expressed as a rate. ``--clerks N`` runs N drivers at once
-on each side, each with documents // N letters, waiting only for the processes of its own
+second, then finds hot. Each value of ``--clerks`` (default ``1,4``) is one measurement of
+both sides. With one clerk both runs are sequential (one driver), so the figures are per-case
+latency expressed as a rate. N clerks are N drivers at once on each side, each with
+``--documents`` letters, waiting only for the processes of its own
 letter or case (``wait_idle(business_keys=...)``); the no-op workers then get workers x slots
 concurrent completions, as many as the ezd workers can run: that is throughput, with the two
 cores of this machine shared by the engine, PostgreSQL, S3 and the workers. Prints both rates
@@ -316,7 +317,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--documents", "--cases", type=int, default=20, help="incoming letters")
+    parser.add_argument(
+        "--documents", "--cases", type=int, default=20, help="incoming letters per driver (clerk)"
+    )
     parser.add_argument("--warmup", type=int, default=2, help="letters run first on each side, not timed")
     parser.add_argument(
         "--engine-warmup", type=int, default=5, help="letters through the bare engine before either side"
@@ -326,9 +329,9 @@ def main() -> None:
     parser.add_argument("--no-celery", action="store_true")
     parser.add_argument(
         "--clerks",
-        type=int,
-        default=1,
-        help="drivers working at once on each side (1: one case at a time, i.e. latency; more: throughput)",
+        default="1,4",
+        help="drivers working at once on each side, one measurement per value "
+        "(1: one case at a time, i.e. latency; more: throughput); default 1,4",
     )
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args()
@@ -337,18 +340,22 @@ def main() -> None:
     work_dir = args.dir or Path(tempfile.mkdtemp(prefix="ezd-bench-"))
     if args.engine_warmup:  # untimed: the same JVM state for both timed runs
         bare(args.engine_warmup, threads=args.workers)
-    dist = distributed(
-        args.documents, args.workers, args.slots, not args.no_celery, work_dir, args.warmup, args.clerks
-    )
-    base = bare(
-        args.documents, threads=args.workers, warmup=args.warmup, clerks=args.clerks, slots=args.slots
-    )
-    ratio = dist["cases_per_s"] / base["cases_per_s"] if base["cases_per_s"] else 0.0
-    print(json.dumps({"distributed": dist, "bare_engine": base, "ratio": round(ratio, 3)}, indent=2))
-    print(
-        f"distributed {dist['cases_per_s']:.2f} cases/s, bare engine {base['cases_per_s']:.2f} cases/s, "
-        f"ratio {ratio:.0%} (target >= 50%)"
-    )
+    lines = []
+    for clerks in (int(c) for c in str(args.clerks).split(",")):
+        total = args.documents * clerks
+        dist = distributed(
+            total, args.workers, args.slots, not args.no_celery, work_dir / f"c{clerks}", args.warmup, clerks
+        )
+        base = bare(total, threads=args.workers, warmup=args.warmup, clerks=clerks, slots=args.slots)
+        ratio = dist["cases_per_s"] / base["cases_per_s"] if base["cases_per_s"] else 0.0
+        report = {"clerks": clerks, "distributed": dist, "bare_engine": base, "ratio": round(ratio, 3)}
+        print(json.dumps(report, indent=2))
+        lines.append(
+            f"{clerks} clerk{'s' if clerks > 1 else ''} ({'throughput' if clerks > 1 else 'latency'}): "
+            f"distributed {dist['cases_per_s']:.2f} cases/s, bare engine {base['cases_per_s']:.2f} "
+            f"cases/s, ratio {ratio:.0%} (target >= 50%)"
+        )
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
