@@ -107,3 +107,20 @@ def test_demo_twice_adds_more(app: App) -> None:
     assert first.seeded and not second.seeded
     with app.uow() as uow:
         assert len(uow.session.execute(select(IncomingItem)).scalars().all()) == 6
+
+
+def test_archived_count_reads_in_bounded_batches(app: App) -> None:
+    """The demo counts archived cases after its last step, in batches of signs: the cases in the
+    last batch count, signs that are unknown (or not archived) do not."""
+    from ezd.demo.driver import _archived
+
+    result = Demo(app).run(2)
+    with app.uow() as uow:
+        opened = list(
+            uow.session.execute(
+                select(Tenant.code, CaseFile.sign).join(Tenant, Tenant.id == CaseFile.tenant_id)
+            )
+        )
+        unknown = [("sp-swidnik", f"OR.0000.{n}.2026") for n in range(20_000)]
+        pairs = unknown + [(code, sign) for code, sign in opened]
+        assert _archived(app.deps(uow.session), pairs) == result.cases_archived == 2

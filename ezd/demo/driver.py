@@ -239,15 +239,21 @@ def _archived(deps: Deps, cases: list[tuple[str, str]]) -> int:
 
     from ezd.db.tables import CaseFile, Tenant
 
-    if not cases:
-        return 0
-    found = deps.session.scalar(
-        select(func.count())
-        .select_from(CaseFile)
-        .join(Tenant, Tenant.id == CaseFile.tenant_id)
-        .where(tuple_(Tenant.code, CaseFile.sign).in_(cases), CaseFile.state == "archived")
-    )
-    return int(found or 0)
+    found = 0
+    for start in range(0, len(cases), 500):  # bounded IN lists (SQLite caps bound parameters)
+        found += int(
+            deps.session.scalar(
+                select(func.count())
+                .select_from(CaseFile)
+                .join(Tenant, Tenant.id == CaseFile.tenant_id)
+                .where(
+                    tuple_(Tenant.code, CaseFile.sign).in_(cases[start : start + 500]),
+                    CaseFile.state == "archived",
+                )
+            )
+            or 0
+        )
+    return found
 
 
 def _sender_of(deps: Deps, tenant: str, case_sign: str) -> str:
