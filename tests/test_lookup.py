@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from ezd.bootstrap import App
-from ezd.db.tables import Unit
+from ezd.db.tables import IncomingItem, Unit
 from ezd.services import admin
 from ezd.services.lookup import tenant_by_code
 from records.errors import NotFound
@@ -63,3 +63,25 @@ def test_cache_is_per_database(app: App, tmp_path: Path) -> None:
         with each.uow() as uow:
             assert tenant_by_code(uow.session, "ug-rybczewice").name == name
     other.db.dispose()
+
+
+def test_case_and_item_lookups_by_sign_are_remembered_per_session(app: App) -> None:
+    from ezd.demo.driver import Demo
+    from ezd.services.lookup import case_by_sign, item_by_sign
+
+    [sign] = Demo(app).run(1).case_signs
+    with app.uow() as uow:
+        rpw = uow.session.execute(select(IncomingItem.sign)).scalar_one()
+    with app.uow() as uow, statements(app) as seen:
+        tenant = tenant_by_code(uow.session, "sp-swidnik")
+        case = case_by_sign(uow.session, tenant.id, sign)
+        item = item_by_sign(uow.session, tenant.id, rpw)
+        before = len(seen)
+        assert case_by_sign(uow.session, tenant.id, sign) is case  # remembered: no SQL
+        assert item_by_sign(uow.session, tenant.id, rpw) is item
+        assert len(seen) == before
+        uow.session.expunge(case)  # left the session (as after a rollback): looked up again
+        again = case_by_sign(uow.session, tenant.id, sign)
+        assert again is not case and again.sign == sign and len(seen) == before + 1
+        with pytest.raises(NotFound, match=r"no case OR\.0000\.9\.2026"):
+            case_by_sign(uow.session, tenant.id, "OR.0000.9.2026")

@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from ezd.db.tables import CaseFile, IncomingItem, Tenant, Unit
 from records.errors import NotFound
 
-T = TypeVar("T")
-
 
 def tenant_by_code(session: Session, code: str) -> Tenant:
     # Every service call and worker task starts with this lookup. Tenants are created by the
@@ -56,9 +54,6 @@ class _TenantRows:
         make_transient_to_detached(snapshot)
         return session.merge(snapshot, load=False)
 
-    def clear(self) -> None:
-        self._by_engine.clear()
-
 
 _TENANT_TABLE = cast(Table, Tenant.__table__)
 _TENANT_ROW = select(_TENANT_TABLE).where(_TENANT_TABLE.c.code == bindparam("code"))
@@ -73,27 +68,11 @@ def tenant_by_id(session: Session, tenant_id: int) -> Tenant:
 
 
 def item_by_sign(session: Session, tenant_id: int, sign: str) -> IncomingItem:
-    item = _remembered(session, IncomingItem, tenant_id, sign)
-    if item is None:
-        item = session.execute(
-            select(IncomingItem).where(IncomingItem.tenant_id == tenant_id, IncomingItem.sign == sign)
-        ).scalar_one_or_none()
-        if item is None:
-            raise NotFound(f"no incoming item {sign} in this office")
-        _remember(session, item, tenant_id, sign)
-    return item
+    return _by_sign(session, IncomingItem, tenant_id, sign, "incoming item")
 
 
 def case_by_sign(session: Session, tenant_id: int, sign: str) -> CaseFile:
-    case = _remembered(session, CaseFile, tenant_id, sign)
-    if case is None:
-        case = session.execute(
-            select(CaseFile).where(CaseFile.tenant_id == tenant_id, CaseFile.sign == sign)
-        ).scalar_one_or_none()
-        if case is None:
-            raise NotFound(f"no case {sign} in this office")
-        _remember(session, case, tenant_id, sign)
-    return case
+    return _by_sign(session, CaseFile, tenant_id, sign, "case")
 
 
 # A handler and the service it calls often look up the same item or case: remember, per session,
@@ -101,16 +80,21 @@ def case_by_sign(session: Session, tenant_id: int, sign: str) -> CaseFile:
 # object current; an object that left the session (rolled back, deleted) is looked up again.
 _SIGNS = "ezd.by_sign"
 
-
-def _remembered(session: Session, kind: type[T], tenant_id: int, sign: str) -> T | None:
-    found = session.info.get(_SIGNS, {}).get((kind, tenant_id, sign))
-    if found is None or found not in session or inspect(found).deleted:
-        return None
-    return cast(T, found)
+_Signed = TypeVar("_Signed", IncomingItem, CaseFile)
 
 
-def _remember(session: Session, obj: object, tenant_id: int, sign: str) -> None:
-    session.info.setdefault(_SIGNS, {})[(type(obj), tenant_id, sign)] = obj
+def _by_sign(session: Session, kind: type[_Signed], tenant_id: int, sign: str, what: str) -> _Signed:
+    memo: dict[tuple[type, int, str], Any] = session.info.setdefault(_SIGNS, {})
+    found = memo.get((kind, tenant_id, sign))
+    if found is not None and found in session and not inspect(found).deleted:
+        return cast(_Signed, found)
+    row = session.execute(
+        select(kind).where(kind.tenant_id == tenant_id, kind.sign == sign)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no {what} {sign} in this office")
+    memo[(kind, tenant_id, sign)] = row
+    return row
 
 
 def unit_code(session: Session, unit_id: int | None) -> str:
