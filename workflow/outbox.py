@@ -252,17 +252,13 @@ def relay(
         locked = session.execute(_LOCK, {"ids": candidates}).all()
         if not locked:  # done meanwhile, rolled back, or another relay holds them
             return report
+        held = [r[0] for r in locked]
+        if len(held) < len(candidates):
+            # Some were done meanwhile or are held by another relay: ask again for the rows we
+            # hold (already locked by us), so that a command held elsewhere counts as earlier.
+            locked = session.execute(_LOCK, {"ids": held}).all()
         rows = [_Command(*r[:5]) for r in locked]
-        held = [c.id for c in rows]
-        if set(candidates) - set(held):  # some are done or held elsewhere: ask exactly
-            earliest_other = {
-                key: first
-                for key, first in session.execute(
-                    _OTHER_PENDING, {"keys": sorted({c.business_key for c in rows}), "held": held}
-                )
-            }
-        else:  # the usual case: the lock query already said it
-            earliest_other = {c.business_key: r[5] for c, r in zip(rows, locked, strict=True) if r[5]}
+        earliest_other = {c.business_key: r[5] for c, r in zip(rows, locked, strict=True) if r[5]}
         blocked: set[str] = set()
         sent: list[int] = []
         for cmd in rows:
@@ -312,8 +308,8 @@ _LOCK = (
         _C.business_key,
         _C.args,
         _C.attempts + 1,
-        # the first pending command of the same key that is not among the ids: this relay
-        # holds all of them unless some were skipped (checked in relay())
+        # per row, the first pending command of its key that is not among the ids: later
+        # commands of that key wait for it (exact when this relay holds all the ids)
         select(func.min(_OTHER.c.id))
         .where(
             _OTHER.c.business_key == _C.business_key,
@@ -325,17 +321,6 @@ _LOCK = (
     .where(_C.id.in_(bindparam("ids", expanding=True)), _C.status == "pending")
     .order_by(_C.id)
     .with_for_update(skip_locked=True, of=_COMMANDS)
-)
-# per business key, the first pending command this relay does not hold (another relay's, or
-# one left by a crash): later commands of that key wait for it
-_OTHER_PENDING = (
-    select(_C.business_key, func.min(_C.id))
-    .where(
-        _C.business_key.in_(bindparam("keys", expanding=True)),
-        _C.status == "pending",
-        _C.id.not_in(bindparam("held", expanding=True)),
-    )
-    .group_by(_C.business_key)
 )
 _SENT = (
     update(_COMMANDS)

@@ -225,6 +225,33 @@ def test_catch_up_does_not_repeat_a_start_sent_just_before_a_crash(pg_app: App) 
     assert engine.calls == [("start", key)] and _statuses(pg_app) == [("start", "done")]
 
 
+def test_a_later_command_waits_for_an_earlier_one_another_relay_holds(pg_app: App, pg_url: str) -> None:
+    """Two relays at once: the earlier command of a case is locked by the other one (being sent),
+    so this relay must not send the later command of that case ahead of it."""
+    from sqlalchemy import create_engine, text
+
+    engine = RecordingEngine(open_tasks={"t1": _task()})
+    key = "sp/OR.0122.1.2026"
+    with pg_app.uow() as uow:  # both left pending (the process died before its relay)
+        out = OutboxEngine(engine, uow.session, lambda ids, unsent: None)  # type: ignore[arg-type]
+        out.start("ezd_archive", key, {})
+        out.user_tasks(business_key=key)  # as services do: the completion is ordered with its case
+        out.complete_user_task("t1", {})
+        uow.commit()
+    with pg_app.uow() as uow:
+        first, second = uow.session.execute(select(EngineCommand.id).order_by(EngineCommand.id)).scalars()
+    other = create_engine(pg_url)
+    try:
+        with other.connect() as conn, conn.begin():  # the other relay holds the first command
+            conn.execute(text("SELECT id FROM engine_command WHERE id = :i FOR UPDATE"), {"i": first})
+            report = relay(pg_app.sessions, engine, [first, second])  # type: ignore[arg-type]
+            assert (report.sent, report.waiting) == (0, 1) and engine.calls == []
+    finally:
+        other.dispose()
+    assert relay(pg_app.sessions, engine).sent == 2  # type: ignore[arg-type]
+    assert engine.calls == [("start", key), ("complete", "t1")]
+
+
 def test_operator_commands_list_and_send_what_is_pending(pg_app: App, pg_url: str) -> None:
     """``ezd engine outbox`` / ``ezd engine relay`` against PostgreSQL and an engine that is down."""
     import json
