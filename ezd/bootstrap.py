@@ -110,7 +110,13 @@ def make_store(settings: Settings) -> ObjectStore:
     if settings.s3_endpoint:
         from storage.s3 import S3ObjectStore
 
-        return S3ObjectStore.from_settings(settings)
+        s3 = S3ObjectStore.from_settings(settings)
+        if settings.s3_read_cache_mb <= 0:
+            return s3
+        from storage.cache import ReadCachingStore
+
+        # one letter is read by several worker steps in a row: see storage.cache
+        return ReadCachingStore(s3, max_bytes=settings.s3_read_cache_mb * 1024 * 1024)
     from storage.local import LocalObjectStore
 
     return LocalObjectStore(settings.objects_dir, fsync=settings.object_fsync)

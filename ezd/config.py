@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr | None = None
     s3_secure: bool = False
     s3_bucket_prefix: str = "ezd"
+    s3_read_cache_mb: int = Field(
+        default=32,
+        ge=0,
+        description="Memory per process for objects recently read from or written to S3 "
+        "(storage.cache: fixity checks always re-read the store); 0 = off",
+    )
     object_fsync: bool = Field(default=True, description="fsync each object written to the local store")
 
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, description="Largest accepted incoming file")

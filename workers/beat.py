@@ -11,7 +11,6 @@ implementation below answers the same question.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import logging
 import random
@@ -98,6 +97,7 @@ def fixity_sample(app: App, percent: float = FIXITY_PERCENT, seed: int | None = 
 
 def _local_fixity(app: App, percent: float, seed: int | None) -> dict[str, Any]:
     """Re-read a random ``percent`` of stored document versions and compare their SHA-256."""
+    from ezd.archive_ops.fixity import check_object
     from ezd.db.tables import DocumentVersion
 
     with app.uow() as uow:
@@ -110,7 +110,7 @@ def _local_fixity(app: App, percent: float, seed: int | None) -> dict[str, Any]:
     failed: list[str] = []
     for digest in sample:
         try:
-            ok = hashlib.sha256(app.store.get(digest)).hexdigest() == digest
+            ok = check_object(app.store, digest)[0] == "ok"  # re-reads the store, never a cache
         except Exception:
             ok = False
         if not ok:

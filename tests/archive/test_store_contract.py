@@ -6,13 +6,15 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from storage import LocalObjectStore, MemoryObjectStore, ObjectLocked, ObjectNotFound, ObjectStore
+from storage.cache import ReadCachingStore
 from storage.port import TenantScopedStore, sha256_hex
 
-BACKENDS = ["local", "memory", "s3"]
+BACKENDS = ["local", "memory", "s3", "cached-memory", "cached-s3"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -21,7 +23,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
         return LocalObjectStore(tmp_path / "objects", fsync=False)
     if request.param == "memory":
         return MemoryObjectStore()
+    if request.param == "cached-memory":
+        return cast(ObjectStore, ReadCachingStore(MemoryObjectStore(), max_bytes=1 << 20))
     s3: ObjectStore = request.getfixturevalue("s3_store")
+    if request.param == "cached-s3":  # what the app uses on S3 (ezd.bootstrap.make_store)
+        return cast(ObjectStore, ReadCachingStore(s3, max_bytes=1 << 20))
     return s3
 
 
