@@ -96,8 +96,15 @@ class ReadCachingStore:
     def iter_digests(self) -> Iterator[str]:
         return self.store.iter_digests()
 
-    def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
-        self.store.lock(sha256, until, mode)
+    def lock(
+        self,
+        sha256: str,
+        until: datetime,
+        mode: RetentionMode = RetentionMode.COMPLIANCE,
+        *,
+        keep_longer: bool = False,
+    ) -> None:
+        self.store.lock(sha256, until, mode, keep_longer=keep_longer)
 
     def set_legal_hold(self, sha256: str, on: bool) -> None:
         self.store.set_legal_hold(sha256, on)

@@ -112,12 +112,21 @@ class LocalObjectStore(SequentialBulk):
         tmp.write_text(json.dumps(state))
         os.replace(tmp, target)
 
-    def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
+    def lock(
+        self,
+        sha256: str,
+        until: datetime,
+        mode: RetentionMode = RetentionMode.COMPLIANCE,
+        *,
+        keep_longer: bool = False,
+    ) -> None:
         if not self.exists(sha256):
             raise ObjectNotFound(sha256)
         state = self._lock_state(sha256)
         current = state.get("until")
         if isinstance(current, str) and datetime.fromisoformat(current) > until:
+            if keep_longer:
+                return
             raise ObjectLocked(f"retention of {sha256} cannot be shortened")
         state.update(until=until.astimezone(UTC).isoformat(), mode=str(mode))
         self._write_lock_state(sha256, state)

@@ -51,11 +51,20 @@ class MemoryObjectStore(SequentialBulk):
     def iter_digests(self) -> Iterator[str]:
         return iter(sorted(self._data))
 
-    def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
+    def lock(
+        self,
+        sha256: str,
+        until: datetime,
+        mode: RetentionMode = RetentionMode.COMPLIANCE,
+        *,
+        keep_longer: bool = False,
+    ) -> None:
         if sha256 not in self._data:
             raise ObjectNotFound(sha256)
         current = self._locks.get(sha256)
         if current is not None and until < current:
+            if keep_longer:
+                return
             raise ObjectLocked(f"retention of {sha256} cannot be shortened")
         self._locks[sha256] = until
 

@@ -56,8 +56,20 @@ class ObjectStore(Protocol):
 
     def iter_digests(self) -> Iterator[str]: ...
 
-    def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
-        """Protect the object from deletion until ``until``; retention can be extended, never shortened."""
+    def lock(
+        self,
+        sha256: str,
+        until: datetime,
+        mode: RetentionMode = RetentionMode.COMPLIANCE,
+        *,
+        keep_longer: bool = False,
+    ) -> None:
+        """Protect the object from deletion until ``until``; retention can be extended, never shortened.
+
+        A retention already in force until a later date raises ``ObjectLocked``, or, with
+        ``keep_longer``, is kept as it is: the object is then protected *at least* until
+        ``until`` (content shared by cases kept for different periods).
+        """
         ...
 
     def set_legal_hold(self, sha256: str, on: bool) -> None: ...
@@ -88,7 +100,8 @@ class ObjectStore(Protocol):
     def lock_many(
         self, digests: Iterable[str], until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE
     ) -> None:
-        """``lock`` each distinct digest; returns only when all are locked.
+        """``lock`` each distinct digest with ``keep_longer``: every object is protected at least
+        until ``until`` (one kept longer for another case stays so); returns when all are.
 
         All digests are checked before anything is locked.  On failure some of the other objects
         may be locked already -- harmless, since a lock is only ever extended and a retry locks
@@ -102,7 +115,9 @@ class _SingleObjectOps(Protocol):
 
     def put(self, data: bytes, media_type: str = ...) -> StoredObject: ...
 
-    def lock(self, sha256: str, until: datetime, mode: RetentionMode = ...) -> None: ...
+    def lock(
+        self, sha256: str, until: datetime, mode: RetentionMode = ..., *, keep_longer: bool = ...
+    ) -> None: ...
 
 
 class SequentialBulk:
@@ -124,7 +139,7 @@ class SequentialBulk:
         mode: RetentionMode = RetentionMode.COMPLIANCE,
     ) -> None:
         for digest in distinct_digests(digests):
-            self.lock(digest, until, mode)
+            self.lock(digest, until, mode, keep_longer=True)
 
 
 def _read_each(

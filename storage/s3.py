@@ -30,6 +30,7 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import threading
@@ -62,6 +63,8 @@ MIB = 1024 * 1024
 DEFAULT_PART_SIZE = 16 * MIB  # S3 minimum is 5 MiB; 16 MiB keeps part counts low for scans
 MAX_PRESIGN = timedelta(minutes=15)
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+log = logging.getLogger("ezd.storage")
+
 _NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "ResourceNotFound"}
 _LOCKED = {"AccessDenied", "ObjectLocked", "InvalidRequest"}
 _NO_LOCK = {
@@ -453,10 +456,20 @@ class S3ObjectStore:
             return None
         return ret.retain_until_date
 
-    def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
+    def lock(
+        self,
+        sha256: str,
+        until: datetime,
+        mode: RetentionMode = RetentionMode.COMPLIANCE,
+        *,
+        keep_longer: bool = False,
+    ) -> None:
         self.ensure_bucket()
         if until.tzinfo is None:
             until = until.replace(tzinfo=UTC)
+        if keep_longer:
+            self._lock_at_least(sha256, until, mode)
+            return
         # Two requests: the current retention (which also says whether the object exists) and
         # the new one. The client-side "never shorter" check stays even though COMPLIANCE
         # servers refuse it too: a GOVERNANCE bucket or a lax server would not.
@@ -467,10 +480,29 @@ class S3ObjectStore:
             )
         if current is not None and until == current:
             return
+        self._set_retention(sha256, until, mode)
+
+    def _lock_at_least(self, sha256: str, until: datetime, mode: RetentionMode) -> None:
+        """One request in the usual case (an object not yet locked, or locked shorter): the new
+        date is set straight away. Object-lock servers (AWS S3, MinIO, SeaweedFS: see the store
+        contract tests) refuse a shorter date for COMPLIANCE and for GOVERNANCE without the
+        bypass header, which ezd never sends; only then is the current date read, and a longer
+        one is kept. ``ensure_bucket`` refuses buckets without object lock."""
+        try:
+            self._set_retention(sha256, until, mode)
+        except ObjectLocked:
+            current = self.retention(sha256)
+            if current is None or current < until:
+                raise
+            log.info("retention of %s kept until %s (asked: %s)", sha256, current, until)
+
+    def _set_retention(self, sha256: str, until: datetime, mode: RetentionMode) -> None:
         s3_mode = COMPLIANCE if mode == RetentionMode.COMPLIANCE else GOVERNANCE
         try:
             self.client.set_object_retention(self.bucket, _key(sha256), Retention(s3_mode, until))
         except S3Error as exc:
+            if exc.code in _NOT_FOUND:
+                raise ObjectNotFound(sha256) from None
             if exc.code in _LOCKED:
                 raise ObjectLocked(f"retention of {sha256} refused by the server: {exc.code}") from exc
             raise StorageError(f"lock {sha256}: {exc.code}") from exc
@@ -478,11 +510,12 @@ class S3ObjectStore:
     def lock_many(
         self, digests: Iterable[str], until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE
     ) -> None:
-        """Concurrent :meth:`lock` of each distinct digest (each still refuses to shorten retention);
-        returns when every one is locked, else raises the first failure in the order given."""
+        """Concurrent :meth:`lock` with ``keep_longer`` of each distinct digest; returns when
+        every one is locked at least until ``until``, else raises the first failure in the
+        order given."""
         todo = distinct_digests(digests)
         self.ensure_bucket()
-        self._pool.run_all(lambda digest: self.lock(digest, until, mode), todo)
+        self._pool.run_all(lambda digest: self.lock(digest, until, mode, keep_longer=True), todo)
 
     def set_legal_hold(self, sha256: str, on: bool) -> None:
         self.ensure_bucket()

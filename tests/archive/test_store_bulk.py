@@ -143,17 +143,20 @@ def test_lock_many_fails_when_an_object_is_missing(backend: tuple[ObjectStore, C
         store.lock_many([*digests[:3], missing, *digests[3:]], datetime.now(UTC) + timedelta(days=30))
 
 
-def test_lock_many_refuses_to_shorten_retention(backend: tuple[ObjectStore, Corrupt]) -> None:
+def test_lock_many_keeps_longer_retention_and_locks_the_rest(backend: tuple[ObjectStore, Corrupt]) -> None:
     store, _ = backend
     digests = _put(store, *(f"akta osobowe {i}".encode() for i in range(6)))
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     store.lock(digests[4], until + timedelta(days=10))
-    with pytest.raises(ObjectLocked):
-        store.lock_many(digests, until)
-    # the shortening was refused; the longer lock stands
+    store.lock_many(digests, until)  # at least until: the longer lock is not an error
+    # the longer lock stands (a shorter date is still refused), the others hold exactly until
     store.lock(digests[4], until + timedelta(days=10))
     with pytest.raises(ObjectLocked):
         store.lock(digests[4], until + timedelta(days=9))
+    for digest in (*digests[:4], digests[5]):
+        store.lock(digest, until)
+        with pytest.raises(ObjectLocked):
+            store.lock(digest, until - timedelta(days=1))
 
 
 # ---------------------------------------------------------------------- S3: the pool itself
@@ -188,7 +191,7 @@ def test_s3_bulk_requests_run_concurrently_and_bounded(
     digests = _put(s3_store, *(f"decyzja {i}".encode() for i in range(10)))
     seen = _track_requests(s3_store.client, monkeypatch)
     s3_store.lock_many(digests, datetime.now(UTC) + timedelta(days=30))
-    assert seen["requests"] == 2 * len(digests)  # read retention, set retention: no more
+    assert seen["requests"] == len(digests)  # set retention only (none was locked): no more
     assert 2 <= seen["max_in_flight"] <= DEFAULT_CONCURRENCY
     seen.update(requests=0, max_in_flight=0)
     assert [d for d, _ in s3_store.get_many(digests)] == digests

@@ -70,6 +70,22 @@ def test_lock_can_be_extended_never_shortened(store: ObjectStore) -> None:
     assert store.get(obj.sha256) == b"akta kategorii A"
 
 
+def test_lock_many_keeps_a_longer_retention(store: ObjectStore) -> None:
+    """Content shared with a case kept longer (same attachment in an A and a B5 case): archiving
+    the shorter case must neither fail nor shorten the lock."""
+    shared, own = store.put(b"wspolny zalacznik"), store.put(b"pismo sprawy B5")
+    until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    store.lock(shared.sha256, until + timedelta(days=10))
+    store.lock_many([shared.sha256, own.sha256], until)
+    with pytest.raises(ObjectLocked):  # still locked beyond until + 5 days: not shortened
+        store.lock(shared.sha256, until + timedelta(days=5))
+    with pytest.raises(ObjectLocked):
+        store.delete(own.sha256)
+    store.lock(own.sha256, until)  # own was locked to exactly that date
+    with pytest.raises(ObjectNotFound):
+        store.lock_many([sha256_hex(b"nigdy nie zapisane")], until)
+
+
 def test_legal_hold_blocks_delete_until_released(store: ObjectStore) -> None:
     obj = store.put(b"akta w sporze sadowym")
     store.set_legal_hold(obj.sha256, True)

@@ -70,9 +70,16 @@ class RecordingStore:
         self._note("iter_digests")
         return self.inner.iter_digests()
 
-    def lock(self, sha256: str, until: datetime, mode: RetentionMode = RetentionMode.COMPLIANCE) -> None:
+    def lock(
+        self,
+        sha256: str,
+        until: datetime,
+        mode: RetentionMode = RetentionMode.COMPLIANCE,
+        *,
+        keep_longer: bool = False,
+    ) -> None:
         self._note("lock")
-        self.inner.lock(sha256, until, mode)
+        self.inner.lock(sha256, until, mode, keep_longer=keep_longer)
 
     def set_legal_hold(self, sha256: str, on: bool) -> None:
         self._note("set_legal_hold")
@@ -106,7 +113,7 @@ def recorded(
     home = tmp_path / "ezd"
     shutil.copytree(seeded_template, home)
     store = RecordingStore()
-    app = bootstrap(make_settings(home), store=store)  # type: ignore[arg-type]
+    app = bootstrap(make_settings(home), store=store)
     upgrade(app.db, "heads")
     for topic in ("ezd.archive-prepare", "ezd.archive"):
         monkeypatch.setitem(HANDLERS, topic, _under_topic(store, topic, HANDLERS[topic]))
