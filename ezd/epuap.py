@@ -99,7 +99,8 @@ def _find(root: etree._Element, *path: str) -> etree._Element | None:
     """First element reached by a chain of local names (any depth between steps)."""
     current: list[etree._Element] = [root]
     for name in path:
-        found = [el for c in current for el in c.iter() if el is not c and _local(el) == name]
+        # "{*}name": that local name in any namespace (or none), filtered inside lxml
+        found = [el for c in current for el in c.iter("{*}" + name) if el is not c]
         if not found:
             return None
         current = found
