@@ -85,3 +85,26 @@ def test_case_and_item_lookups_by_sign_are_remembered_per_session(app: App) -> N
         assert again is not case and again.sign == sign and len(seen) == before + 1
         with pytest.raises(NotFound, match=r"no case OR\.0000\.9\.2026"):
             case_by_sign(uow.session, tenant.id, "OR.0000.9.2026")
+
+
+def test_item_with_content_reads_versions_and_attachments_in_the_same_query(stack: App) -> None:
+    from ezd.db.tables import Tenant
+    from ezd.demo.driver import Demo
+    from ezd.services.lookup import item_with_content
+
+    Demo(stack).run(2)  # one letter in each office, both get a UPP
+    with stack.uow() as uow:
+        items = uow.session.execute(
+            select(Tenant.code, IncomingItem.sign).join(Tenant, Tenant.id == IncomingItem.tenant_id)
+        ).all()
+    assert len(items) == 2
+    for code, rpw in items:
+        with stack.uow() as uow, statements(stack) as seen:
+            tenant = tenant_by_code(uow.session, code)
+            item = item_with_content(uow.session, tenant.id, rpw)
+            doc = item.document
+            digests = [v.sha256 for v in doc.versions]
+            names = sorted(a.filename for a in doc.attachments)
+            # item, document, versions and attachments: one query
+            assert len([s for s in seen if s.lstrip().upper().startswith("SELECT")]) == 1
+            assert len(digests) == 1 and any(n.startswith("UPP-") for n in names)

@@ -10,7 +10,7 @@ from ezd.channels.port import DispatchRejected
 from ezd.db.tables import Attachment, IncomingItem
 from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
-from ezd.services.lookup import item_by_sign, tenant_by_code
+from ezd.services.lookup import item_with_content, tenant_by_code
 from workers.errors import BusinessError
 from workers.task import TaskInput
 
@@ -19,7 +19,7 @@ Handler = Callable[[TaskInput, Deps], dict[str, Any]]
 
 def _item(task: TaskInput, deps: Deps) -> tuple[int, IncomingItem]:
     tenant = tenant_by_code(deps.session, task.require("tenant"))
-    return tenant.id, item_by_sign(deps.session, tenant.id, task.require("rpw"))
+    return tenant.id, item_with_content(deps.session, tenant.id, task.require("rpw"))
 
 
 def _original(deps: Deps, item: IncomingItem) -> bytes:

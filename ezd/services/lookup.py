@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, Table, bindparam, inspect, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm.interfaces import ORMOption
 
-from ezd.db.tables import CaseFile, IncomingItem, Tenant, Unit
+from ezd.db.tables import CaseFile, Document, IncomingItem, Tenant, Unit
 from records.errors import NotFound
 
 
@@ -71,6 +73,13 @@ def item_by_sign(session: Session, tenant_id: int, sign: str) -> IncomingItem:
     return _by_sign(session, IncomingItem, tenant_id, sign, "incoming item")
 
 
+def item_with_content(session: Session, tenant_id: int, sign: str) -> IncomingItem:
+    """:func:`item_by_sign` with its document's versions and attachments read in the same query:
+    the worker steps of an incoming letter (validation, signature, attachments, UPP) use all of
+    them, one lazy load each otherwise."""
+    return _by_sign(session, IncomingItem, tenant_id, sign, "incoming item", _WITH_CONTENT)
+
+
 def case_by_sign(session: Session, tenant_id: int, sign: str) -> CaseFile:
     return _by_sign(session, CaseFile, tenant_id, sign, "case")
 
@@ -81,16 +90,29 @@ def case_by_sign(session: Session, tenant_id: int, sign: str) -> CaseFile:
 _SIGNS = "ezd.by_sign"
 
 _Signed = TypeVar("_Signed", IncomingItem, CaseFile)
+_WITH_CONTENT = (
+    joinedload(IncomingItem.document).joinedload(Document.versions),
+    joinedload(IncomingItem.document).joinedload(Document.attachments),
+)
 
 
-def _by_sign(session: Session, kind: type[_Signed], tenant_id: int, sign: str, what: str) -> _Signed:
+def _by_sign(
+    session: Session,
+    kind: type[_Signed],
+    tenant_id: int,
+    sign: str,
+    what: str,
+    options: Sequence[ORMOption] = (),
+) -> _Signed:
     memo: dict[tuple[type, int, str], Any] = session.info.setdefault(_SIGNS, {})
     found = memo.get((kind, tenant_id, sign))
     if found is not None and found in session and not inspect(found).deleted:
         return cast(_Signed, found)
-    row = session.execute(
-        select(kind).where(kind.tenant_id == tenant_id, kind.sign == sign)
-    ).scalar_one_or_none()
+    row = (
+        session.execute(select(kind).where(kind.tenant_id == tenant_id, kind.sign == sign).options(*options))
+        .unique()
+        .scalar_one_or_none()
+    )
     if row is None:
         raise NotFound(f"no {what} {sign} in this office")
     memo[(kind, tenant_id, sign)] = row
