@@ -26,6 +26,7 @@ none of this: its state is in the same database transaction.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -290,6 +291,36 @@ def relay(
     return report
 
 
+def deliver(
+    sessions: sessionmaker[Session],
+    engine: WorkflowEngine,
+    business_keys: Sequence[str] = (),
+    *,
+    timeout_s: float = 120.0,
+    poll_s: float = 0.5,
+) -> None:
+    """Send what is still pending (of ``business_keys``, or every command), waiting out an
+    unavailable engine; raise ``TimeoutError`` if something is still pending after ``timeout_s``.
+
+    A step's commands normally reach the engine at its commit. If the engine was restarting
+    then, the step still succeeded and its commands wait for the sweep or for the next step of
+    the same case. Whoever next *waits for the engine to act* on those steps (the demo driver's
+    "let the workers run") must send them first: an engine that has not heard of a step is idle
+    too. Commands are resent idempotently, as by the sweep.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with sessions() as session:
+            query = _PENDING.where(_C.business_key.in_(business_keys)) if business_keys else _PENDING
+            ids = list(session.execute(query).scalars())
+        if not ids:
+            return
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"{len(ids)} engine command(s) still pending after {timeout_s:.0f} s")
+        if relay(sessions, engine, ids).sent < len(ids):
+            time.sleep(poll_s)  # engine unavailable, or another relay is sending them
+
+
 class _Command(NamedTuple):
     id: int
     op: str
@@ -322,6 +353,7 @@ _LOCK = (
     .order_by(_C.id)
     .with_for_update(skip_locked=True, of=_COMMANDS)
 )
+_PENDING = select(_C.id).where(_C.status == "pending").order_by(_C.id)
 _SENT = (
     update(_COMMANDS)
     .where(_C.id.in_(bindparam("ids", expanding=True)))

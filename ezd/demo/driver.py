@@ -91,10 +91,16 @@ class Demo:
     def work(self, *business_keys: str) -> None:
         """Let the workers carry the processes of ``business_keys`` to their next wait state."""
         if self.app.settings.engine_url:
-            # Distributed: the external workers ('ezd worker external') run the tasks.
+            # Distributed: the external workers ('ezd worker external') run the tasks. A step
+            # that met a restarting engine left its commands in the outbox: send them first,
+            # or the engine looks idle only because it has not heard of that step yet.
             from workers.external import wait_idle
+            from workflow.outbox import deliver
 
-            wait_idle(self.app, business_keys=business_keys if self.shared else ())
+            keys = business_keys if self.shared else ()
+            assert self.app.remote_engine is not None
+            deliver(self.app.sessions, self.app.remote_engine, keys)
+            wait_idle(self.app, business_keys=keys)
         else:
             run_pending(self.app)
 

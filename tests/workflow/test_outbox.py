@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from ezd.bootstrap import App
 from ezd.db.tables_engine import EngineCommand
 from records.errors import ConflictError
 from workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
-from workflow.outbox import COMMAND_VARIABLE, OutboxEngine, relay
+from workflow.outbox import COMMAND_VARIABLE, OutboxEngine, deliver, relay
 from workflow.port import InstanceState, ProcessInstance, TaskNotFound, UserTask
 
 
@@ -155,6 +156,34 @@ def test_engine_down_keeps_commands_in_order_until_it_is_back(stack: App) -> Non
     engine.down = False
     report = relay(stack.sessions, engine)  # type: ignore[arg-type]
     assert report.sent == 2 and engine.calls == [("start", key), ("complete", "t1")]
+
+
+def test_deliver_sends_what_a_step_left_pending_once_the_engine_is_back(stack: App) -> None:
+    """The demo driver waits for the engine to be idle after a step; a step whose commit met a
+    restarting engine must first reach it, or 'idle' only means 'has not heard of it'."""
+    engine = RecordingEngine(open_tasks={"t1": _task()})
+    key, other = "sp/OR.0122.1.2026", "sp/OR.0122.2.2026"
+    with stack.uow() as uow:
+        out = _outbox(stack, uow.session, engine)
+        out.user_tasks(business_key=key)  # as services do (open_task): tells the task's case
+        engine.down = True
+        out.complete_user_task("t1", {})
+        out.start("ezd_archive", other, {})
+        uow.commit()  # the relay finds the engine down; the step stands
+    assert _statuses(stack) == [("complete", "pending"), ("start", "pending")]
+    back = threading.Timer(0.3, lambda: setattr(engine, "down", False))
+    back.start()
+    deliver(stack.sessions, engine, [key], poll_s=0.05, timeout_s=10)  # type: ignore[arg-type]
+    back.join()
+    assert engine.calls == [("complete", "t1")]  # only the key asked for
+    assert _statuses(stack) == [("complete", "done"), ("start", "pending")]
+    engine.down = True
+    with pytest.raises(TimeoutError, match="1 engine command"):
+        deliver(stack.sessions, engine, poll_s=0.05, timeout_s=0.3)  # type: ignore[arg-type]
+    engine.down = False
+    deliver(stack.sessions, engine)  # type: ignore[arg-type]
+    assert engine.calls == [("complete", "t1"), ("start", other)]
+    assert _statuses(stack) == [("complete", "done"), ("start", "done")]
 
 
 def test_later_step_waits_for_an_earlier_undelivered_one_of_its_case(stack: App) -> None:
