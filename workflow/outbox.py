@@ -380,14 +380,7 @@ _FAILED = (
 def _pending_ids(sessions: sessionmaker[Session], limit: int, min_age_s: float) -> list[int]:
     older_than = utcnow() - timedelta(seconds=min_age_s)
     with sessions() as session:
-        return list(
-            session.execute(
-                select(EngineCommand.id)
-                .where(EngineCommand.status == "pending", EngineCommand.created_at <= older_than)
-                .order_by(EngineCommand.id)
-                .limit(limit)
-            ).scalars()
-        )
+        return list(session.execute(_PENDING.where(_C.created_at <= older_than).limit(limit)).scalars())
 
 
 MAX_ATTEMPTS = 8
