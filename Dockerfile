@@ -21,11 +21,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends libxml2 libxslt
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/ezd --create-home ezd
 COPY --from=build /opt/ezd /opt/ezd
-COPY bpmn /opt/ezd-bpmn
 ENV PATH=/opt/ezd/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    EZD_HOME=/var/lib/ezd \
-    EZD_BPMN_DIR=/opt/ezd-bpmn
+    EZD_HOME=/var/lib/ezd
 USER ezd
 WORKDIR /var/lib/ezd
 EXPOSE 8000

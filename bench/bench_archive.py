@@ -39,7 +39,7 @@ from ezd.archive_ops.searchtext import build_search_text
 
 def bench_fixity(files: int, size_kib: int, workers: int | None) -> None:
     from ezd.archive_ops.fixity import audit_digests, default_workers
-    from storage.local import LocalObjectStore
+    from ezd.storage.local import LocalObjectStore
 
     with tempfile.TemporaryDirectory(prefix="ezd-fixity-") as tmp:
         store = LocalObjectStore(Path(tmp) / "objects", fsync=False)
@@ -373,7 +373,7 @@ def bench_ingest(objects: int, size: int, threads: int) -> None:
     from minio import Minio
 
     from ezd.archive_ops.devs3 import start_seaweed
-    from storage.s3 import S3ObjectStore
+    from ezd.storage.s3 import S3ObjectStore
 
     with tempfile.TemporaryDirectory(prefix="ezd-s3bench-") as tmp:
         server = start_seaweed(Path(tmp))

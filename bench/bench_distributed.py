@@ -52,11 +52,11 @@ from ezd.bootstrap import bootstrap  # noqa: E402
 from ezd.config import Settings  # noqa: E402
 from ezd.db.migrate import upgrade  # noqa: E402
 from ezd.demo.driver import Demo, DemoResult  # noqa: E402
+from ezd.workers.external import wait_idle  # noqa: E402
+from ezd.workers.handlers import HANDLERS  # noqa: E402
+from ezd.workflow.operaton import OperatonEngine  # noqa: E402
 from tests.conftest import drop_scratch_database  # noqa: E402
 from tests.distributed.stack import Proc, stack_env  # noqa: E402
-from workers.external import wait_idle  # noqa: E402
-from workers.handlers import HANDLERS  # noqa: E402
-from workflow.operaton import OperatonEngine  # noqa: E402
 
 PG_ADMIN = os.environ.get("EZD_TEST_POSTGRES_URL", "postgresql+psycopg://ezd:ezd@127.0.0.1:5432/ezd")
 ENGINE_URL = os.environ.get("EZD_ENGINE_URL", "http://127.0.0.1:8080/engine-rest")
@@ -144,7 +144,7 @@ class NoopWorkers:
 
     The same REST pattern as the real worker: one fetchAndLock for all topics (long polling),
     then complete; create-case looks for an existing case process and starts it, as the
-    handler's deferred start does (:func:`workers._external_deferred.replay`).
+    handler's deferred start does (:func:`ezd.workers._external_deferred.replay`).
     """
 
     def __init__(self, engine: OperatonEngine, threads: int, max_tasks: int = 4) -> None:
@@ -198,7 +198,7 @@ def bare(documents: int, threads: int, warmup: int = 0, clerks: int = 1, slots: 
     process per letter; decree, referent, case decision (letters 6/7 of ten open a case that
     waits, 8/9 are attached to it: the attach-to-case path); draft, approval (every 5th
     returned once), delivery message, archive transfer; and, after each step that hands work
-    to the workers, the same :func:`workers.external.wait_idle`. What is missing is exactly
+    to the workers, the same :func:`ezd.workers.external.wait_idle`. What is missing is exactly
     the work of ezd itself: the database, the documents, signatures, metryka.
 
     With ``clerks`` > 1 that many drivers run at once, each waiting for the processes of its

@@ -30,8 +30,8 @@ def bare_peer(cases: int) -> float:
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
     from SpiffWorkflow.util.task import TaskState
 
-    from workflow.spiff.engine import parse_spec
-    from workflow.spiff.script_engine import JuelScriptEngine
+    from ezd.workflow.spiff.engine import parse_spec
+    from ezd.workflow.spiff.script_engine import JuelScriptEngine
 
     engine = JuelScriptEngine()
     specs = {}

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lxml import etree
 
-from signatures import Pkcs12Signer, XadesVerifier, create_demo_pki
+from ezd.signatures import Pkcs12Signer, XadesVerifier, create_demo_pki
 
 SIZES = {"1KB": 1_000, "100KB": 100_000, "1MB": 1_000_000}
 
@@ -75,7 +75,7 @@ def cached_ocsp(pki: object) -> object:
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.x509 import ocsp
 
-    from signatures.ocsp import OcspChecker
+    from ezd.signatures.ocsp import OcspChecker
 
     def post(url: str, body: bytes) -> bytes:
         req = ocsp.load_der_ocsp_request(body)

@@ -41,9 +41,9 @@ def prepare(home: Path, archived: int, open_cases: int) -> dict[str, list[str]]:
     from ezd.db.migrate import upgrade
     from ezd.demo import letters
     from ezd.demo.driver import Demo
+    from ezd.records.tenancy import Role
     from ezd.services import admin, cases, intake
     from ezd.services.lookup import item_by_sign, tenant_by_code
-    from records.tenancy import Role
 
     app = bootstrap(Settings(home=home, object_fsync=False, sqlite_synchronous="NORMAL"))  # type: ignore[call-arg]
     upgrade(app.db, "heads")

@@ -20,9 +20,9 @@ from ezd.config import Settings
 from ezd.db.engine import make_engine, make_session_factory
 from ezd.db.uow import UnitOfWork
 from ezd.services.deps import Deps
-from signatures.port import Signer, Verifier
-from storage.port import ObjectStore
-from workflow.port import WorkflowEngine
+from ezd.signatures.port import Signer, Verifier
+from ezd.storage.port import ObjectStore
+from ezd.workflow.port import WorkflowEngine
 
 CHANNELS = ("epuap", "e-doreczenia", "poczta")
 
@@ -76,17 +76,17 @@ class App:
 
 
 def _load_signer(settings: Settings) -> Signer:
-    from signatures.pkcs12 import Pkcs12Signer
+    from ezd.signatures.pkcs12 import Pkcs12Signer
 
     if (lib := settings.signing_pkcs11_lib) is not None:  # the e-seal key lives in an HSM / token
-        from signatures.hsm import Pkcs11Signer
+        from ezd.signatures.hsm import Pkcs11Signer
 
         pin = settings.signing_pkcs11_pin.get_secret_value()
         return Pkcs11Signer(lib, settings.signing_pkcs11_token, pin, settings.signing_pkcs11_key_label)
 
     path = settings.signing_key or settings.keys_dir / "eseal.p12"
     if not Path(path).exists():
-        from records.errors import InvalidState
+        from ezd.records.errors import InvalidState
 
         raise InvalidState(f"no office e-seal key at {path}; run 'ezd demo' or set EZD_SIGNING_KEY")
     password = settings.signing_password.get_secret_value()
@@ -97,7 +97,7 @@ def _load_signer(settings: Settings) -> Signer:
 
 
 def _load_verifier(settings: Settings) -> Verifier:
-    from signatures.verify import XadesVerifier
+    from ezd.signatures.verify import XadesVerifier
 
     trust_dir = settings.trust_dir or settings.keys_dir / "trust"
     anchors = (
@@ -108,16 +108,16 @@ def _load_verifier(settings: Settings) -> Verifier:
 
 def make_store(settings: Settings) -> ObjectStore:
     if settings.s3_endpoint:
-        from storage.s3 import S3ObjectStore
+        from ezd.storage.s3 import S3ObjectStore
 
         s3 = S3ObjectStore.from_settings(settings)
         if settings.s3_read_cache_mb <= 0:
             return s3
-        from storage.cache import ReadCachingStore
+        from ezd.storage.cache import ReadCachingStore
 
         # one letter is read by several worker steps in a row: see storage.cache
         return ReadCachingStore(s3, max_bytes=settings.s3_read_cache_mb * 1024 * 1024)
-    from storage.local import LocalObjectStore
+    from ezd.storage.local import LocalObjectStore
 
     return LocalObjectStore(settings.objects_dir, fsync=settings.object_fsync)
 
@@ -131,7 +131,7 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
     engine_for: Callable[[Session], WorkflowEngine]
     remote_engine: WorkflowEngine | None = None
     if settings.engine_url:
-        from workflow.operaton import OperatonEngine
+        from ezd.workflow.operaton import OperatonEngine
 
         remote = OperatonEngine(
             settings.engine_url,
@@ -139,7 +139,7 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
             settings.engine_password.get_secret_value(),
             tenant_id=settings.engine_tenant,
         )
-        from workflow.outbox import OutboxEngine, relay
+        from ezd.workflow.outbox import OutboxEngine, relay
 
         def send(ids: list[int], unsent: bool) -> None:
             relay(sessions, remote, ids, unsent)
@@ -151,8 +151,8 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
         engine_for = outbox_engine
         remote_engine = cast(WorkflowEngine, remote)
     else:
-        from workflow.spiff.cache import InstanceCache
-        from workflow.spiff.engine import SpiffEngine
+        from ezd.workflow.spiff.cache import InstanceCache
+        from ezd.workflow.spiff.engine import SpiffEngine
 
         # the embedded engine works inside each session's transaction; recently used workflows
         # stay deserialized between transactions (keyed by revision, see workflow.spiff.cache)

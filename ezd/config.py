@@ -14,7 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# The BPMN definitions ship inside the package (ezd/bpmn; in a checkout a link to ../bpmn).
+PACKAGE_BPMN = Path(__file__).resolve().parent / "bpmn"
 
 
 class Settings(BaseSettings):
@@ -29,7 +30,7 @@ class Settings(BaseSettings):
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL"] = Field(
         default="FULL", description="SQLite durability; FULL survives power loss after commit"
     )
-    bpmn_dir: Path = Field(default=REPO_ROOT / "bpmn", description="Folder with the BPMN process definitions")
+    bpmn_dir: Path = Field(default=PACKAGE_BPMN, description="Folder with the BPMN process definitions")
 
     engine_cache_size: int = Field(
         default=256,

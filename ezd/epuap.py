@@ -26,7 +26,7 @@ from datetime import date
 
 from lxml import etree
 
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 
 FORM_NAMESPACES = ("http://crd.gov.pl/wzor/",)
 DS = "http://www.w3.org/2000/09/xmldsig#"

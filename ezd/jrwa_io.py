@@ -6,7 +6,7 @@
 * CSV: header ``symbol;haslo;kategoria`` (``,`` also accepted, sniffed from the header), UTF-8 with
   optional BOM; leading lines starting with ``#`` are comments.
 
-All errors are :class:`JrwaFormatError` (a :class:`records.jrwa.JrwaError`) with a one-line message;
+All errors are :class:`JrwaFormatError` (a :class:`ezd.records.jrwa.JrwaError`) with a one-line message;
 hostile or malformed XML raises :class:`ezd.xmlsafe.XMLRejected`.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ezd import xmlsafe, xsd
-from records.jrwa import ArchivalCategory, InvalidCategory, JrwaEntry, JrwaError
+from ezd.records.jrwa import ArchivalCategory, InvalidCategory, JrwaEntry, JrwaError
 
 NDAP_NS = "http://www.mswia.gov.pl/standardy/ndap"
 WYKAZ_SCHEMA = "WykazAkt.xsd"

@@ -27,7 +27,7 @@ from typing import Literal
 from lxml import etree
 
 from ezd import xsd
-from records.jrwa import ArchivalCategory, InvalidCategory
+from ezd.records.jrwa import ArchivalCategory, InvalidCategory
 
 NDAP_NS = "http://www.mswia.gov.pl/standardy/ndap"
 SCHEMA = "Metadane-1.7.xsd"

@@ -29,7 +29,7 @@ from datetime import date
 
 from lxml import etree
 
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 
 NS_WNIO = "http://crd.gov.pl/wzor/2013/12/12/1410/"
 NS_META = "http://crd.gov.pl/xml/schematy/meta/2009/11/16/"

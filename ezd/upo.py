@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ezd import xmlsafe
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 
 NS_UPO = "http://crd.gov.pl/xml/schematy/UPO/2008/05/09/"
 NS_DS = "http://www.w3.org/2000/09/xmldsig#"

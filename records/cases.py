@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from records.errors import InvalidInput, InvalidState
-from records.tenancy import check_unit_code
+from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.tenancy import check_unit_code
 
 _SIGN = re.compile(r"^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)\.(\d{1,4})\.(\d+)\.(\d{4})$")
 

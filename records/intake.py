@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 
 
 class Channel(StrEnum):

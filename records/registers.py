@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 
 
 class Register(StrEnum):

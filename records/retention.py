@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from records.jrwa import ArchivalCategory
+from ezd.records.jrwa import ArchivalCategory
 
 PERMANENT_LOCK_YEARS = 100
 TRANSFER_AFTER_FULL_YEARS = 2

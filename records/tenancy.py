@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 
 _UNIT_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,9}(-[A-Z0-9]{1,10})*$")
 _TENANT_CODE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")

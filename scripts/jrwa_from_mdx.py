@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ezd.jrwa_io import to_jrwa_csv, to_wykaz_xml  # noqa: E402
-from records.jrwa import ArchivalCategory, InvalidCategory, JrwaEntry, JrwaTree  # noqa: E402
+from ezd.records.jrwa import ArchivalCategory, InvalidCategory, JrwaEntry, JrwaTree  # noqa: E402
 
 DEFAULT_SOURCE = Path(
     "/work/shared/reference/jrwa/open-mercato-ezd/"

@@ -2,11 +2,11 @@
 
 Public surface (everything else is internal and may change):
 
-* ports (:mod:`signatures.port`): :class:`Signer`, :class:`Verifier`, :class:`Verdict`,
+* ports (:mod:`ezd.signatures.port`): :class:`Signer`, :class:`Verifier`, :class:`Verdict`,
   :class:`VerificationResult` (``signed_root`` = the only tree business logic may read),
   :class:`SignatureReport`;
 * :class:`Pkcs12Signer` — XAdES-BES enveloped/detached signing with a PKCS#12 e-seal;
-* :class:`signatures.hsm.Pkcs11Signer` — the same with the key in a PKCS#11 token (imported from
+* :class:`ezd.signatures.hsm.Pkcs11Signer` — the same with the key in a PKCS#11 token (imported from
   its module: it needs the optional python-pkcs11);
 * :class:`XadesVerifier` — verification with ETSI-style verdicts;
 * :func:`create_demo_pki` / :class:`DemoPki` — root → intermediate → e-seal test PKI;
@@ -14,7 +14,7 @@ Public surface (everything else is internal and may change):
 * :class:`FakeSigner` / :class:`FakeVerifier` — test doubles for other packages;
 * :class:`CrlChecker` — CRL revocation checking (pass as ``XadesVerifier(revocation=...)``);
 * :func:`to_json` / :func:`to_text` / :func:`result_to_dict` — verification reports;
-* :mod:`signatures.cli` ``app`` — Typer sub-app (``verify``, ``sign``).
+* :mod:`ezd.signatures.cli` ``app`` — Typer sub-app (``verify``, ``sign``).
 
 Error tree (all raised on purpose; verification problems are *results*, not exceptions)::
 
@@ -35,15 +35,21 @@ Error tree (all raised on purpose; verification problems are *results*, not exce
 
 from __future__ import annotations
 
-from signatures.errors import SignatureError, SignerKeyError, SigningError, TimestampError, TrustConfigError
-from signatures.fake import FakeSigner, FakeVerifier
-from signatures.pkcs12 import Pkcs12Signer
-from signatures.pki import DemoPki, create_demo_pki
-from signatures.port import SignatureReport, Signer, Verdict, VerificationResult, Verifier
-from signatures.qc import QcInfo, read_qc_statements
-from signatures.report import result_to_dict, to_json, to_text
-from signatures.revocation import CrlChecker
-from signatures.verify import XadesVerifier, load_certificates
+from ezd.signatures.errors import (
+    SignatureError,
+    SignerKeyError,
+    SigningError,
+    TimestampError,
+    TrustConfigError,
+)
+from ezd.signatures.fake import FakeSigner, FakeVerifier
+from ezd.signatures.pkcs12 import Pkcs12Signer
+from ezd.signatures.pki import DemoPki, create_demo_pki
+from ezd.signatures.port import SignatureReport, Signer, Verdict, VerificationResult, Verifier
+from ezd.signatures.qc import QcInfo, read_qc_statements
+from ezd.signatures.report import result_to_dict, to_json, to_text
+from ezd.signatures.revocation import CrlChecker
+from ezd.signatures.verify import XadesVerifier, load_certificates
 
 __all__ = [
     "CrlChecker",

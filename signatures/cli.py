@@ -9,14 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from ezd import xmlsafe
-from signatures.errors import SignatureError
-from signatures.ocsp import OcspChecker, RevocationChain
-from signatures.pkcs12 import Pkcs12Signer
-from signatures.port import Verdict
-from signatures.report import to_json, to_text
-from signatures.revocation import CrlChecker
-from signatures.tsp import TsaClient
-from signatures.verify import XadesVerifier, load_certificates
+from ezd.signatures.errors import SignatureError
+from ezd.signatures.ocsp import OcspChecker, RevocationChain
+from ezd.signatures.pkcs12 import Pkcs12Signer
+from ezd.signatures.port import Verdict
+from ezd.signatures.report import to_json, to_text
+from ezd.signatures.revocation import CrlChecker
+from ezd.signatures.tsp import TsaClient
+from ezd.signatures.verify import XadesVerifier, load_certificates
 
 app = typer.Typer(help="Sign and verify XAdES documents.", no_args_is_help=True)
 

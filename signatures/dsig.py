@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from lxml import etree
 
 from ezd import xmlsafe
-from signatures.port import Verdict
+from ezd.signatures.port import Verdict
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 EC_NS = "http://www.w3.org/2001/10/xml-exc-c14n#"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ezd import xmlsafe
-from signatures.port import SignatureReport, Verdict, VerificationResult
+from ezd.signatures.port import SignatureReport, Verdict, VerificationResult
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 FAKE_METHOD = "urn:ezd:fake-signature:sha256"

@@ -1,7 +1,7 @@
-"""A :class:`~signatures.port.Signer` whose key stays in a PKCS#11 token (HSM, smart card, SoftHSM).
+"""A :class:`~ezd.signatures.port.Signer` whose key stays in a PKCS#11 token (HSM, smart card, SoftHSM).
 
 Only the SignatureValue is computed on the token; everything else (XAdES structure, references,
-XAdES-T) is :class:`~signatures.keysigner.XadesKeySigner`, shared with the PKCS#12 signer.  Uses
+XAdES-T) is :class:`~ezd.signatures.keysigner.XadesKeySigner`, shared with the PKCS#12 signer.  Uses
 python-pkcs11 (``pip install python-pkcs11``).
 
 The token holds the private key (``CKO_PRIVATE_KEY`` with ``CKA_LABEL`` = ``key_label``) and its
@@ -34,8 +34,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from pkcs11 import Attribute, Mechanism, ObjectClass
 from signxml.xades import XAdESDataObjectFormat, XAdESSignaturePolicy
 
-from signatures.errors import SignerKeyError, SigningError
-from signatures.keysigner import XadesKeySigner
+from ezd.signatures.errors import SignerKeyError, SigningError
+from ezd.signatures.keysigner import XadesKeySigner
 
 _RSA_MECHANISMS = {
     "sha224": Mechanism.SHA224_RSA_PKCS,

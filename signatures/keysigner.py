@@ -1,6 +1,6 @@
 """XAdES-BES/-EPES/-T signing around any private key object: the part of a :class:`Signer` that does
-not care where the key lives (:class:`~signatures.pkcs12.Pkcs12Signer`: a PKCS#12 file,
-:class:`~signatures.pkcs11.Pkcs11Signer`: an HSM or smart card).
+not care where the key lives (:class:`~ezd.signatures.pkcs12.Pkcs12Signer`: a PKCS#12 file,
+:class:`~ezd.signatures.pkcs11.Pkcs11Signer`: an HSM or smart card).
 
 The key only has to offer cryptography's ``sign()`` call shape (``RSAPrivateKey.sign(data, padding,
 algorithm)`` / ``EllipticCurvePrivateKey.sign(data, ECDSA(algorithm))`` returning DER) plus
@@ -21,7 +21,7 @@ from signxml import DigestAlgorithm, SignatureMethod, methods
 from signxml.xades import XAdESDataObjectFormat, XAdESSignaturePolicy, XAdESSigner
 
 from ezd import xmlsafe
-from signatures.errors import SignerKeyError, SigningError
+from ezd.signatures.errors import SignerKeyError, SigningError
 
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
@@ -173,7 +173,7 @@ class XadesKeySigner:
     def _maybe_timestamp(self, signed: bytes) -> bytes:
         if self._tsa is None:
             return signed
-        from signatures.xades_t import add_signature_timestamp
+        from ezd.signatures.xades_t import add_signature_timestamp
 
         return add_signature_timestamp(signed, self._tsa)
 

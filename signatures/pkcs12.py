@@ -1,4 +1,4 @@
-"""A :class:`~signatures.port.Signer` backed by a PKCS#12 file (the office e-seal).
+"""A :class:`~ezd.signatures.port.Signer` backed by a PKCS#12 file (the office e-seal).
 
 The key is decrypted once, in the constructor: PKCS#12 decryption (PBKDF2) costs tens of
 milliseconds, which would dominate a batch of a thousand signatures if repeated per document.
@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from signxml.xades import XAdESDataObjectFormat, XAdESSignaturePolicy
 
-from signatures.errors import SignerKeyError
-from signatures.keysigner import XadesKeySigner
+from ezd.signatures.errors import SignerKeyError
+from ezd.signatures.keysigner import XadesKeySigner
 
 
 class Pkcs12Signer(XadesKeySigner):

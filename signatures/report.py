@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from signatures.port import SignatureReport, VerificationResult
+from ezd.signatures.port import SignatureReport, VerificationResult
 
 
 def _sig_dict(rep: SignatureReport) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""CRL-based revocation checking for :class:`signatures.verify.XadesVerifier` (``revocation=``).
+"""CRL-based revocation checking for :class:`ezd.signatures.verify.XadesVerifier` (``revocation=``).
 
 ``CrlChecker`` fetches the CRL named in a certificate's CRL Distribution Points over HTTP (only
 http/https; 127.0.0.1 in tests), verifies the CRL's signature with the issuer's key, and caches it

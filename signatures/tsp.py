@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from signatures.errors import TimestampError
+from ezd.signatures.errors import TimestampError
 
 MAX_RESPONSE = 1024 * 1024
 _HASHES: dict[str, hashes.HashAlgorithm] = {

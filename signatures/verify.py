@@ -1,4 +1,4 @@
-"""XAdES verification: :class:`XadesVerifier` implements :class:`signatures.port.Verifier`.
+"""XAdES verification: :class:`XadesVerifier` implements :class:`ezd.signatures.port.Verifier`.
 
 Flow for every ``ds:Signature`` in a document (top-level ones and xades:CounterSignature ones):
 
@@ -7,7 +7,7 @@ Flow for every ``ds:Signature`` in a document (top-level ones and xades:CounterS
 2. structural pre-checks on the (still untrusted) signature: only known transforms are allowed —
    an unknown transform silently skipped by a library is how "signed" data grows unsigned parts;
 3. cryptographic verification (SignatureValue over SignedInfo, then every Reference digest) by
-   :mod:`signatures.dsig`, ezd's own XMLDSig core: each referenced node canonicalized once, in
+   :mod:`ezd.signatures.dsig`, ezd's own XMLDSig core: each referenced node canonicalized once, in
    place, references read from SignedInfo re-parsed from its verified canonical bytes.  Profiles
    outside its scope (listed there: bare KeyValue, DSA/HMAC, base64 transform, XPointer...) go to
    signxml, as before.  Neither does chain or validity checks: those are done here so that
@@ -48,12 +48,12 @@ from signxml.verifier import VerifyResult
 from signxml.xades import XAdESVerifier
 
 from ezd import xmlsafe
-from signatures import dsig
-from signatures.dsig import Refusal as _Refusal
-from signatures.port import SignatureReport, Verdict, VerificationResult
-from signatures.qc import DERError, read_qc_statements
-from signatures.tsp import TokenInvalid, verify_token
-from signatures.xades_t import SIGNATURE_TIMESTAMP_PATH, timestamp_input
+from ezd.signatures import dsig
+from ezd.signatures.dsig import Refusal as _Refusal
+from ezd.signatures.port import SignatureReport, Verdict, VerificationResult
+from ezd.signatures.qc import DERError, read_qc_statements
+from ezd.signatures.tsp import TokenInvalid, verify_token
+from ezd.signatures.xades_t import SIGNATURE_TIMESTAMP_PATH, timestamp_input
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
@@ -454,7 +454,7 @@ class XadesVerifier:
 
     ``trust_anchors``: certificates (PEM/DER bytes, paths, directories, Certificate objects) that
     terminate a path.  ``validation_time``: when to judge certificate validity (default: now).
-    ``revocation``: optional checker (see :mod:`signatures.revocation`); without one the report says
+    ``revocation``: optional checker (see :mod:`ezd.signatures.revocation`); without one the report says
     revocation was not checked.  ``allow_sha1``: SHA-1 signatures are verified but never PASS
     (CRYPTO_CONSTRAINTS_FAILURE_NO_POE) unless this is True.
     ``tsa_trust_anchors``: anchors for time-stamp authorities (default: ``trust_anchors``).
@@ -680,7 +680,7 @@ class XadesVerifier:
         certs: list[x509.Certificate],
         content: Callable[[str], bytes | None] | None,
     ) -> tuple[x509.Certificate | None, list[dsig.VerifiedReference]]:
-        """Fallback for profiles outside :mod:`signatures.dsig`'s fast path (see its docstring)."""
+        """Fallback for profiles outside :mod:`ezd.signatures.dsig`'s fast path (see its docstring)."""
         config = SignatureConfiguration(
             require_x509=bool(certs),
             expect_references=True,

@@ -2,7 +2,7 @@
 
 Independent of where the key lives: any signer's XAdES-BES output can be upgraded with
 :func:`add_signature_timestamp`, given a TSA callable ``data -> RFC 3161 token`` (e.g.
-:class:`signatures.tsp.TsaClient`).  The timestamp goes into
+:class:`ezd.signatures.tsp.TsaClient`).  The timestamp goes into
 ``QualifyingProperties/UnsignedProperties/UnsignedSignatureProperties/SignatureTimeStamp`` with the
 canonicalisation method used and the token in ``xades:EncapsulatedTimeStamp``; unsigned properties
 are outside the signed data, so the XAdES-BES signature stays valid.
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from ezd import xmlsafe
-from signatures.errors import SigningError
+from ezd.signatures.errors import SigningError
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
@@ -73,7 +73,7 @@ def _stamp(sig: etree._Element, tsa: Tsa, algorithm: str) -> None:
 def add_signature_timestamp(xml: bytes, tsa: Tsa, *, algorithm: str = EXC_C14N) -> bytes:
     """Upgrade every top-level XAdES signature in ``xml`` (enveloped or detached) to XAdES-T.
 
-    Raises :class:`signatures.errors.TimestampError` when the TSA fails and
+    Raises :class:`ezd.signatures.errors.TimestampError` when the TSA fails and
     :class:`SigningError` when ``xml`` holds no XAdES signature.
     """
     root = xmlsafe.parse(xml)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.port import ObjectStore, RetentionMode, StoredObject, sha256_hex
+from ezd.storage.port import ObjectStore, RetentionMode, StoredObject, sha256_hex
 
 
 class ReadCachingStore:

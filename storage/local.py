@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
-from storage.port import (
+from ezd.storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
+from ezd.storage.port import (
     RetentionMode,
     SequentialBulk,
     StoredObject,

@@ -1,12 +1,12 @@
-"""In-memory object store: the test double for :class:`storage.port.ObjectStore`."""
+"""In-memory object store: the test double for :class:`ezd.storage.port.ObjectStore`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
-from storage.port import (
+from ezd.storage.errors import IntegrityError, ObjectLocked, ObjectNotFound
+from ezd.storage.port import (
     RetentionMode,
     SequentialBulk,
     StoredObject,

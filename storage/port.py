@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from storage.errors import StorageError
+from ezd.storage.errors import StorageError
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 

@@ -46,8 +46,8 @@ from minio.commonconfig import COMPLIANCE, GOVERNANCE
 from minio.error import S3Error
 from minio.retention import Retention
 
-from storage.errors import IntegrityError, ObjectLocked, ObjectNotFound, StorageError
-from storage.port import (
+from ezd.storage.errors import IntegrityError, ObjectLocked, ObjectNotFound, StorageError
+from ezd.storage.port import (
     RetentionMode,
     StoredObject,
     check_digest,

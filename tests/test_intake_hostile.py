@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from ezd.bootstrap import App
 from ezd.db.tables import Counter, Document, IncomingItem
+from ezd.records.errors import InvalidInput, PermissionDenied
+from ezd.records.jrwa import NotALeafClass, UnknownJrwaSymbol
 from ezd.services import cases, intake
-from records.errors import InvalidInput, PermissionDenied
-from records.jrwa import NotALeafClass, UnknownJrwaSymbol
+from ezd.workers.inprocess import run_pending
 from tests.helpers import actor, letter
-from workers.inprocess import run_pending
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -128,7 +128,7 @@ def test_head_of_other_unit_cannot_assign(seeded_app: App) -> None:
 
 def test_attachment_smuggled_into_signed_letter_is_not_extracted(seeded_app: App) -> None:
     from ezd.db.tables import Attachment
-    from signatures.pkcs12 import Pkcs12Signer
+    from ezd.signatures.pkcs12 import Pkcs12Signer
 
     keys = seeded_app.settings.keys_dir
     signer = Pkcs12Signer(keys / "resident.p12", (keys / "eseal.password").read_text().strip().encode())

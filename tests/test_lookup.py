@@ -11,9 +11,9 @@ from sqlalchemy import event, select
 
 from ezd.bootstrap import App
 from ezd.db.tables import IncomingItem, Unit
+from ezd.records.errors import NotFound
 from ezd.services import admin
 from ezd.services.lookup import tenant_by_code
-from records.errors import NotFound
 from tests.conftest import _ready_app, make_settings
 
 

@@ -19,7 +19,7 @@ from ezd.db.tables import (
 )
 from ezd.demo.driver import Demo
 from ezd.services.audit import verify_all
-from storage.local import LocalObjectStore
+from ezd.storage.local import LocalObjectStore
 
 EXPECTED_CASE_ACTIONS = [
     "zalozenie_sprawy",

@@ -25,7 +25,7 @@ from ezd.nes import (
     document_metadata_xml,
     validate_metadata,
 )
-from records.jrwa import ArchivalCategory
+from ezd.records.jrwa import ArchivalCategory
 
 NS = {"n": "http://www.mswia.gov.pl/standardy/ndap"}
 URZAD = Institution(

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from ezd.bootstrap import App
 from ezd.db.tables import MetrykaEntry
+from ezd.records.errors import PermissionDenied
 from ezd.services import admin, intake
 from ezd.services.actor import system_actor
-from records.errors import PermissionDenied
+from ezd.workers.inprocess import run_pending
 from tests.helpers import actor, letter
-from workers.inprocess import run_pending
 
 
 def _assigned_item(app: App) -> str:

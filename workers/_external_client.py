@@ -8,11 +8,11 @@ result into complete / failure / bpmnError calls) -- and replace its HTTP layer:
 calls module-level ``requests.post`` (a new connection per call, no keep-alive), sends dicts
 and lists untyped, has no extendLock/unlock and maps engine errors to bare ``Exception``.
 :class:`EngineTaskClient` keeps the library's client interface but sends everything through
-:class:`workflow.operaton.OperatonEngine` (one pooled ``requests.Session``, HTTP basic auth,
+:class:`ezd.workflow.operaton.OperatonEngine` (one pooled ``requests.Session``, HTTP basic auth,
 typed variables with Json for dict/list, errors mapped to ``LockLost`` / ``TaskNotFound`` /
 ``EngineUnavailable``). Its own loop (``ExternalTaskWorker``) is not used: it swallows handler
 exceptions, sleeps 300 s after any error, fetches per topic and cannot stop (see
-:mod:`workers.external`).
+:mod:`ezd.workers.external`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from camunda.external_task.external_task_executor import (
     ExternalTaskExecutor,
 )
 
-from workflow.operaton import OperatonEngine
-from workflow.port import ExternalTask
+from ezd.workflow.operaton import OperatonEngine
+from ezd.workflow.port import ExternalTask
 
 
 class EngineTaskClient(ExternalTaskClient):

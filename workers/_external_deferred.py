@@ -5,7 +5,7 @@ handler that opens a case both inserts rows and starts the case process; if the 
 started first and the worker then died before its commit, the refetched task would start a
 second process for the same case. So, on the remote path, ``start`` is recorded instead of
 sent, stored in the idempotency-ledger row with the handler's result
-(:data:`workers.execute.AFTER_COMMIT_KEY`) and replayed after the commit by :func:`replay`,
+(:data:`ezd.workers.execute.AFTER_COMMIT_KEY`) and replayed after the commit by :func:`replay`,
 which skips a start already made (found by the origin-task marker variable). A refetch after
 a crash between commit and replay finds the ledger row and replays the same calls.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from workflow.port import ProcessInstance, Variables, WorkflowEngine
+from ezd.workflow.port import ProcessInstance, Variables, WorkflowEngine
 
 ORIGIN_VARIABLE = "ezd_origin_task"
 

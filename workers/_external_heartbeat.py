@@ -13,8 +13,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from workflow.operaton import EngineUnavailable, LockLost
-from workflow.port import TaskNotFound
+from ezd.workflow.operaton import EngineUnavailable, LockLost
+from ezd.workflow.port import TaskNotFound
 
 log = logging.getLogger("ezd.workers.heartbeat")
 

@@ -1,7 +1,7 @@
 """One external task against a remote engine: handler + ledger committed, then the engine told.
 
-Shared by the external-task worker (:mod:`workers.external`) and the Celery tasks
-(:mod:`workers.tasks_celery`). The order is what makes a lost completion harmless: the
+Shared by the external-task worker (:mod:`ezd.workers.external`) and the Celery tasks
+(:mod:`ezd.workers.tasks_celery`). The order is what makes a lost completion harmless: the
 handler's effects and the ledger row are COMMITTED before any REST call reports the outcome,
 so if the completion is lost (worker killed, engine restarted, lock expired) the task is
 fetched again, the ledger returns the recorded result and the effects happen once.
@@ -14,9 +14,9 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
-from workers._external_deferred import DeferringEngine, replay
-from workers.execute import Outcome, run_handler
-from workflow.port import ExternalTask, WorkflowEngine
+from ezd.workers._external_deferred import DeferringEngine, replay
+from ezd.workers.execute import Outcome, run_handler
+from ezd.workflow.port import ExternalTask, WorkflowEngine
 
 if TYPE_CHECKING:
     from ezd.bootstrap import App
@@ -32,7 +32,7 @@ def run_committed(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outco
     """Run the handler in its own transaction, commit, then make its deferred engine calls.
 
     A person's step tells the engine only after its own transaction has committed (the
-    outbox, :mod:`workflow.outbox`), so a task normally finds the records it needs. Something
+    outbox, :mod:`ezd.workflow.outbox`), so a task normally finds the records it needs. Something
     that drives the engine directly (a script over REST, a process started by hand in the
     cockpit) can still be a moment ahead of the database: on a task's first delivery a
     "not found" / "not in that state" failure is therefore retried here a few times within

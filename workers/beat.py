@@ -1,7 +1,7 @@
 """Periodic jobs (celery beat): deadline reminders, retention checks, fixity sampling.
 
 Each job is a plain function of the ezd :class:`~ezd.bootstrap.App`; the Celery tasks in
-:mod:`workers.tasks_celery` wrap them, so on the embedded default (no broker) the very same
+:mod:`ezd.workers.tasks_celery` wrap them, so on the embedded default (no broker) the very same
 functions run in-process (``ezd worker beat --once`` or a Celery eager call).
 
 Retention and fixity use ``ezd.archive_ops.fixity`` (``retention_due(app, as_of)``,
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from celery.schedules import crontab
 from sqlalchemy import func, select
 
-from records.cases import CaseState
+from ezd.records.cases import CaseState
 
 if TYPE_CHECKING:
     from ezd.bootstrap import App
@@ -49,7 +49,7 @@ def deadline_reminders(app: App, as_of: date | None = None) -> dict[str, Any]:
 
     fired = 0
     if app.settings.is_embedded:
-        from workers.inprocess import run_pending
+        from ezd.workers.inprocess import run_pending
 
         fired = run_pending(app, topics=["ezd.deadline-reminder"])
     today = as_of or date.today()

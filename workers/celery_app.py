@@ -1,7 +1,7 @@
 """The Celery application: heavy handler work and periodic jobs on RabbitMQ (kombu).
 
 ``celery -A workers.celery_app worker`` / ``ezd worker celery`` runs the tasks of
-:mod:`workers.tasks_celery`; ``ezd worker beat`` runs the schedule of :mod:`workers.beat`.
+:mod:`ezd.workers.tasks_celery`; ``ezd worker beat`` runs the schedule of :mod:`ezd.workers.beat`.
 
 Delivery guarantees (every queue is durable, every message persistent):
 
@@ -66,7 +66,7 @@ class DeclareDeadLetterQueue(bootsteps.StartStopStep):
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
-    from workers.beat import beat_schedule
+    from ezd.workers.beat import beat_schedule
 
     eager = settings.broker_url is None
     heavy, periodic, dead = queues(settings.celery_queue_prefix)
@@ -97,7 +97,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "beat_schedule": beat_schedule(),
         "timezone": "Europe/Warsaw",
         "enable_utc": True,
-        "imports": ("workers.tasks_celery",),
+        "imports": ("ezd.workers.tasks_celery",),
         "ezd_queue_prefix": settings.celery_queue_prefix,
     }
 

@@ -12,13 +12,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ezd.records.errors import InvalidState, NotFound
 from ezd.services.deps import Deps
-from records.errors import InvalidState, NotFound
-from workers.errors import BusinessError
-from workers.handlers import HANDLERS
-from workers.ledger import run_once
-from workers.task import TaskInput
-from workflow.port import ExternalTask, Variables
+from ezd.workers.errors import BusinessError
+from ezd.workers.handlers import HANDLERS
+from ezd.workers.ledger import run_once
+from ezd.workers.task import TaskInput
+from ezd.workflow.port import ExternalTask, Variables
 
 log = logging.getLogger("ezd.workers")
 

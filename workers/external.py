@@ -3,10 +3,10 @@
 * ONE long-polling ``fetchAndLock`` serves all topics, asking for as many tasks as there are
   free slots (a pool of N threads); nothing is fetched while all slots are busy.
 * Each task runs its handler and the idempotency ledger in one database transaction that is
-  committed BEFORE the engine is told (:mod:`workers._external_run`); a handler exception
+  committed BEFORE the engine is told (:mod:`ezd.workers._external_run`); a handler exception
   becomes a failure with decreasing retries and exponential backoff (an incident at 0), a
-  :class:`workers.errors.BusinessError` a BPMN error.
-* A heartbeat thread extends the locks of running tasks (:mod:`workers._external_heartbeat`).
+  :class:`ezd.workers.errors.BusinessError` a BPMN error.
+* A heartbeat thread extends the locks of running tasks (:mod:`ezd.workers._external_heartbeat`).
 * :meth:`ExternalWorker.stop` (SIGTERM/SIGINT) stops fetching, waits up to ``drain_timeout_s``
   for running tasks and unlocks those still running, and any fetched after the stop, so
   another worker takes them at once.
@@ -15,10 +15,10 @@
   but could not deliver (engine down, process died before its relay; see workflow/outbox.py).
 * Topics in ``handoff_topics`` (heavy work: signature verification, archive packaging) are
   handed to Celery with IDs only when a ``handoff`` function is given
-  (:func:`workers.tasks_celery.hand_off`); if the broker cannot take them they run here.
+  (:func:`ezd.workers.tasks_celery.hand_off`); if the broker cannot take them they run here.
 
 The HTTP side and the task/result model come from camunda-external-task-client-python3, see
-:mod:`workers._external_client` for what is reused and why.
+:mod:`ezd.workers._external_client` for what is reused and why.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from workers._external_client import EngineTaskClient, ExternalTaskExecutor, TaskResult, library_task
-from workers._external_heartbeat import Heartbeat
-from workers._external_run import run_committed
-from workers.execute import Outcome, backoff_ms, failure_retries
-from workers.handlers import HANDLERS
-from workflow.operaton import EngineUnavailable, LockLost, OperatonEngine
-from workflow.port import ExternalTask, TaskNotFound, WorkflowError
+from ezd.workers._external_client import EngineTaskClient, ExternalTaskExecutor, TaskResult, library_task
+from ezd.workers._external_heartbeat import Heartbeat
+from ezd.workers._external_run import run_committed
+from ezd.workers.execute import Outcome, backoff_ms, failure_retries
+from ezd.workers.handlers import HANDLERS
+from ezd.workflow.operaton import EngineUnavailable, LockLost, OperatonEngine
+from ezd.workflow.port import ExternalTask, TaskNotFound, WorkflowError
 
 if TYPE_CHECKING:
     from ezd.bootstrap import App
@@ -216,7 +216,7 @@ class ExternalWorker:
             self.stats[what] += 1
 
     def _sweep_outbox(self) -> None:
-        from workflow.outbox import relay
+        from ezd.workflow.outbox import relay
 
         while not self._stopping.wait(self.outbox_sweep_s):
             try:

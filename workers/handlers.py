@@ -11,8 +11,8 @@ from ezd.db.tables import Attachment, IncomingItem
 from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_with_content, tenant_by_code
-from workers.errors import BusinessError
-from workers.task import TaskInput
+from ezd.workers.errors import BusinessError
+from ezd.workers.task import TaskInput
 
 Handler = Callable[[TaskInput, Deps], dict[str, Any]]
 

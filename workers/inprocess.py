@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from workers.execute import execute
-from workers.handlers import HANDLERS
+from ezd.workers.execute import execute
+from ezd.workers.handlers import HANDLERS
 
 if TYPE_CHECKING:
     from ezd.bootstrap import App

@@ -3,7 +3,7 @@
 Tasks are thin: they carry IDs only (external-task id, topic, business key, the id of the
 worker holding the engine lock); the task loads the variables from the engine and everything
 else from the database, through the same handler and idempotency ledger as every runner
-(:func:`workers._external_run.run_committed`).
+(:func:`ezd.workers._external_run.run_committed`).
 
 Failure policy of :func:`run_external_task`: a technical failure is retried by Celery with
 exponential backoff (``RETRY_BASE_S * 2**n``, ``MAX_RETRIES`` times) while the engine lock is
@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 from celery import Celery, Task
 from celery.exceptions import Reject
 
-from workers import beat
-from workers._external_heartbeat import Heartbeat
-from workers._external_run import run_committed
-from workers.celery_app import celery_app
-from workers.execute import report_to
-from workflow.operaton import EngineUnavailable, LockLost, OperatonEngine
-from workflow.port import ExternalTask, TaskNotFound
+from ezd.workers import beat
+from ezd.workers._external_heartbeat import Heartbeat
+from ezd.workers._external_run import run_committed
+from ezd.workers.celery_app import celery_app
+from ezd.workers.execute import report_to
+from ezd.workflow.operaton import EngineUnavailable, LockLost, OperatonEngine
+from ezd.workflow.port import ExternalTask, TaskNotFound
 
 if TYPE_CHECKING:
     from ezd.bootstrap import App
@@ -65,7 +65,7 @@ def ezd_app() -> App:
 
 def _engine(worker_id: str) -> OperatonEngine:
     """The adapter acting as ``worker_id`` (the worker that locked the task), one per worker."""
-    from workers.external import remote_engine
+    from ezd.workers.external import remote_engine
 
     with _guard:
         engine = _engines.get(worker_id)

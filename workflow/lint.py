@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ezd import xmlsafe
-from workflow.juel import JuelError, compile_expression, is_expression
-from workflow.port import DeploymentRejected
+from ezd.workflow.juel import JuelError, compile_expression, is_expression
+from ezd.workflow.port import DeploymentRejected
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"

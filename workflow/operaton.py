@@ -6,11 +6,11 @@ this adapter talks to its REST API (``/engine-rest``) through one persistent
 
 * Deployments use a fixed deployment name and ``deploy-changed-only``: only changed BPMN files
   create a new process-definition version; running instances stay on the version they started on.
-* Variables are typed (see :mod:`workflow._operaton_values`): dict/list travel as ``Json``.
+* Variables are typed (see :mod:`ezd.workflow._operaton_values`): dict/list travel as ``Json``.
 * External tasks: one ``fetchAndLock`` for all topics, with a worker id unique to this adapter
   instance (host, pid, random suffix), ``usePriority`` and optional long polling.
 
-Errors are mapped to :mod:`workflow.port` errors (or subclasses of :class:`WorkflowError` defined
+Errors are mapped to :mod:`ezd.workflow.port` errors (or subclasses of :class:`WorkflowError` defined
 here) with a one-line message. Credentials are never logged nor put into messages.
 """
 
@@ -31,8 +31,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from workflow._operaton_values import from_typed_map, parse_date, to_typed_map
-from workflow.port import (
+from ezd.workflow._operaton_values import from_typed_map, parse_date, to_typed_map
+from ezd.workflow.port import (
     Deployment,
     DeploymentRejected,
     ExternalTask,
@@ -109,7 +109,7 @@ def _process_keys(path: Path, content: bytes) -> list[str]:
 
 
 class OperatonEngine:
-    """:class:`workflow.port.WorkflowEngine` over Operaton's REST API."""
+    """:class:`ezd.workflow.port.WorkflowEngine` over Operaton's REST API."""
 
     def __init__(
         self,

@@ -40,8 +40,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from ezd.db.base import utcnow
 from ezd.db.tables_engine import EngineCommand
 from ezd.db.uow import AFTER_COMMIT, BEFORE_COMMIT
-from records.errors import ConflictError
-from workflow.port import (
+from ezd.records.errors import ConflictError
+from ezd.workflow.port import (
     DeploymentRejected,
     InstanceState,
     NoMatchingInstance,
@@ -119,7 +119,7 @@ class OutboxEngine:
         if any(
             i not in own for i in self._session.execute(_PENDING_FOR_KEY, {"key": business_key}).scalars()
         ):
-            from workflow.operaton import EngineUnavailable
+            from ezd.workflow.operaton import EngineUnavailable
 
             raise EngineUnavailable(
                 f"the workflow engine has not yet received an earlier step of {business_key}; try again"
@@ -389,7 +389,7 @@ _FINAL = (TaskNotFound, NoMatchingInstance, DeploymentRejected)
 
 
 def _send(engine: WorkflowEngine, cmd: _Command, *, retry: bool) -> None:
-    from workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
+    from ezd.workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
 
     args: dict[str, Any] = dict(cmd.args)
     try:

@@ -1,7 +1,7 @@
 """The workflow-engine port.
 
-Two adapters implement it: :mod:`workflow.spiff` (SpiffWorkflow in-process, the embedded
-default) and :mod:`workflow.operaton` (Operaton over REST).  Both run the same files in
+Two adapters implement it: :mod:`ezd.workflow.spiff` (SpiffWorkflow in-process, the embedded
+default) and :mod:`ezd.workflow.operaton` (Operaton over REST).  Both run the same files in
 ``bpmn/``.  Service tasks are ``camunda:type="external"`` with a ``camunda:topic``; the
 engine never runs business code itself, workers fetch and complete them.
 """

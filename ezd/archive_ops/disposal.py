@@ -29,13 +29,13 @@ from ezd.db.tables_archive import (
     DisposalItem,
     DisposalRequest,
 )
+from ezd.records.errors import InvalidInput, InvalidState, NotFound
+from ezd.records.jrwa import ArchivalCategory
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.lookup import tenant_by_code
-from records.errors import InvalidInput, InvalidState, NotFound
-from records.jrwa import ArchivalCategory
-from records.tenancy import Role
-from storage.port import ObjectStore
+from ezd.storage.port import ObjectStore
 
 ACTIVE = ("requested", "consented")
 

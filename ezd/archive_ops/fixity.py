@@ -34,11 +34,11 @@ from ezd.db.tables_archive import (
     DisposalRequest,
     TransferList,
 )
+from ezd.records.errors import InvalidInput
 from ezd.services import audit
-from records.errors import InvalidInput
-from storage.errors import IntegrityError, ObjectNotFound
-from storage.local import LocalObjectStore
-from storage.port import ObjectStore
+from ezd.storage.errors import IntegrityError, ObjectNotFound
+from ezd.storage.local import LocalObjectStore
+from ezd.storage.port import ObjectStore
 
 if TYPE_CHECKING:
     from ezd.bootstrap import App

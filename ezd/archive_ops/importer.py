@@ -54,14 +54,14 @@ from ezd.archive_ops.register import entry_chain
 from ezd.archive_ops.searchtext import build_search_text, extract_text
 from ezd.archive_ops.unpack import Limits, UnsafePackage, unpack
 from ezd.db.tables_archive import ArchiveEntry, ArchiveObject, ImportBatch
+from ezd.records.errors import InvalidInput
+from ezd.records.jrwa import ArchivalCategory, InvalidCategory
+from ezd.records.retention import disposal_date, lock_until
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.lookup import tenant_by_code
-from records.errors import InvalidInput
-from records.jrwa import ArchivalCategory, InvalidCategory
-from records.retention import disposal_date, lock_until
-from records.tenancy import Role
-from storage.port import ObjectStore
+from ezd.storage.port import ObjectStore
 
 NDAP = "http://www.mswia.gov.pl/standardy/ndap"
 NES_SCHEMAS = ("Metadane-1.7.xsd", "Metadane-1.7-validator.xsd", "schemat_paczka_archiwalna.xsd")

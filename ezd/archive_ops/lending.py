@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from ezd.archive_ops.register import entry_by_sign, entry_chain
 from ezd.db.base import utcnow
 from ezd.db.tables_archive import ArchiveEntry, Loan
+from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.lookup import tenant_by_code
-from records.errors import InvalidInput, InvalidState
-from records.tenancy import Role
 
 
 @dataclass(frozen=True)

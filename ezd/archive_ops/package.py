@@ -36,12 +36,12 @@ from ezd.archive_ops.spis import spis_xml
 from ezd.db.base import utcnow
 from ezd.db.tables import Document, IncomingItem, Tenant
 from ezd.db.tables_archive import ArchiveEntry, ArchiveObject
+from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.lookup import tenant_by_code
-from records.errors import InvalidInput, InvalidState
-from records.tenancy import Role
-from storage.port import ObjectStore, sha256_hex
+from ezd.storage.port import ObjectStore, sha256_hex
 
 PACKAGE_SCHEMAS = ("Metadane-1.7.xsd", "schemat_paczka_archiwalna.xsd")
 REQUEST_SCHEMA = "wniosek.xsd"

@@ -13,9 +13,9 @@ from ezd.archive_ops.searchtext import build_search_text, extract_text
 from ezd.db.base import utcnow
 from ezd.db.tables import CaseFile, Document, IncomingItem, Tenant
 from ezd.db.tables_archive import ArchiveEntry, ArchiveLocation, ArchiveObject
+from ezd.records.errors import InvalidInput, NotFound
 from ezd.services import audit
-from records.errors import InvalidInput, NotFound
-from storage.port import ObjectStore
+from ezd.storage.port import ObjectStore
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ezd.archive_ops.searchtext import facet, sender_facets
 from ezd.archive_ops.stemmer import query_stems
 from ezd.db.tables import Tenant
 from ezd.db.tables_archive import ArchiveEntry
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 
 MAX_PER_PAGE = 200
 

@@ -17,12 +17,12 @@ from ezd import xsd
 from ezd.archive_ops.printable import render
 from ezd.db.base import utcnow
 from ezd.db.tables_archive import ArchiveEntry, TransferList
+from ezd.records.errors import InvalidState
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.lookup import tenant_by_code
-from records.errors import InvalidState
-from records.tenancy import Role
-from storage.port import ObjectStore
+from ezd.storage.port import ObjectStore
 
 NDAP_NS = "http://www.mswia.gov.pl/standardy/ndap"
 SCHEMA = "SpisZdawczo-odbiorczy.xsd"

@@ -23,7 +23,7 @@ def transfer(
     """Start the transfer of every closed case that has spent 2 full calendar years in its unit."""
     from ezd.services.archive import due_for_transfer, start_transfer
     from ezd.services.lookup import tenant_by_code, tenant_by_id
-    from workers.inprocess import run_pending
+    from ezd.workers.inprocess import run_pending
 
     day = date.fromisoformat(as_of) if as_of else date.today()
     app = make_app()
@@ -170,8 +170,8 @@ def dispose_cmd(
     import mimetypes
 
     from ezd.archive_ops import disposal
+    from ezd.records.errors import InvalidInput
     from ezd.services.lookup import tenant_by_code
-    from records.errors import InvalidInput
 
     day = date.fromisoformat(as_of) if as_of else date.today()
     app = make_app()
@@ -258,7 +258,7 @@ def export_cmd(
 
     from ezd.archive_ops.bagit_export import validate_bag
     from ezd.archive_ops.package import export_package
-    from records.errors import InvalidInput
+    from ezd.records.errors import InvalidInput
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InvalidInput(f"{out} exists and is not an empty folder")

@@ -64,9 +64,9 @@ def case_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """A case: state, documents and its metryka."""
+    from ezd.records.cases import CaseSign
+    from ezd.records.errors import InvalidInput, NotFound
     from ezd.services.queries import case_view
-    from records.cases import CaseSign
-    from records.errors import InvalidInput, NotFound
 
     CaseSign.parse(sign)
     app = make_app()

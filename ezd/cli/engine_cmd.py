@@ -20,7 +20,7 @@ def relay_cmd(
     ] = 0.0,
 ) -> None:
     """Send engine commands that steps committed but could not deliver (engine down, crash)."""
-    from workflow.outbox import relay
+    from ezd.workflow.outbox import relay
 
     app = make_app()
     if app.remote_engine is None:
@@ -38,7 +38,7 @@ def relay_cmd(
 @engine_app.command("outbox")
 def outbox_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON")] = False) -> None:
     """List engine commands not yet delivered and those the engine refused."""
-    from workflow.outbox import pending_summary
+    from ezd.workflow.outbox import pending_summary
 
     app = make_app()
     with app.uow() as uow:

@@ -24,7 +24,7 @@ def _default_tenant(app_session: object, tenant: str | None) -> str:
     assert isinstance(app_session, Session)
     first = app_session.execute(select(Tenant.code).order_by(Tenant.id).limit(1)).scalar_one_or_none()
     if first is None:
-        from records.errors import InvalidState
+        from ezd.records.errors import InvalidState
 
         raise InvalidState("no offices are set up yet; run 'ezd demo' or create a tenant")
     return str(first)
@@ -38,12 +38,12 @@ def register(
 ) -> None:
     """Register an incoming item in the RPW and start its workflow."""
     from ezd.services.intake import register_incoming
-    from workers.inprocess import run_pending
+    from ezd.workers.inprocess import run_pending
 
     app = make_app()
     limit = app.settings.max_upload_bytes
     if file.stat().st_size > limit:
-        from records.errors import InvalidInput
+        from ezd.records.errors import InvalidInput
 
         raise InvalidInput(f"{file} is {file.stat().st_size} bytes; the limit is {limit} bytes")
     data = file.read_bytes()

@@ -35,7 +35,7 @@ def jrwa_import(
             else list(uow.session.execute(select(Tenant.code).order_by(Tenant.id)).scalars())
         )
         if not codes:
-            from records.errors import InvalidState
+            from ezd.records.errors import InvalidState
 
             raise InvalidState("no offices are set up yet; run 'ezd demo' first")
         for code in codes:

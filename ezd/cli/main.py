@@ -48,7 +48,7 @@ app.add_typer(engine_cmd.engine_app, name="engine")
 
 
 def _mount_signatures() -> None:
-    from signatures.cli import sign, verify
+    from ezd.signatures.cli import sign, verify
 
     app.command("verify")(verify)
     app.command("sign")(sign)
@@ -58,11 +58,11 @@ _mount_signatures()
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    from ezd.records.errors import EzdError
+    from ezd.records.jrwa import JrwaError
+    from ezd.storage.errors import StorageError
+    from ezd.workflow.port import WorkflowError
     from ezd.xmlsafe import XMLRejected
-    from records.errors import EzdError
-    from records.jrwa import JrwaError
-    from storage.errors import StorageError
-    from workflow.port import WorkflowError
 
     return (EzdError, JrwaError, XMLRejected, StorageError, WorkflowError, FileNotFoundError, PermissionError)
 

@@ -18,7 +18,7 @@ def db_upgrade() -> None:
 
 def work() -> None:
     """Run pending worker tasks and due timers in-process (embedded default), then exit."""
-    from workers.inprocess import run_pending
+    from ezd.workers.inprocess import run_pending
 
     app = make_app()
     ran = run_pending(app)

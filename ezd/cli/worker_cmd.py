@@ -38,9 +38,9 @@ def external(
     log_level: Annotated[str, typer.Option(help="Log level")] = "INFO",
 ) -> None:
     """Fetch and run Operaton external tasks until SIGTERM (needs EZD_ENGINE_URL)."""
-    from records.errors import InvalidInput
-    from workers.external import ExternalWorker, remote_engine
-    from workers.handlers import HANDLERS
+    from ezd.records.errors import InvalidInput
+    from ezd.workers.external import ExternalWorker, remote_engine
+    from ezd.workers.handlers import HANDLERS
 
     _logging(log_level)
     app = make_app()
@@ -52,7 +52,7 @@ def external(
     handoff = None
     handoff_topics: tuple[str, ...] = ()
     if celery and app.settings.broker_url:
-        from workers import tasks_celery
+        from ezd.workers import tasks_celery
 
         handoff, handoff_topics = tasks_celery.hand_off, tasks_celery.HANDOFF_TOPICS
     worker = ExternalWorker(
@@ -80,8 +80,8 @@ def celery_worker(
     log_level: Annotated[str, typer.Option(help="Log level")] = "INFO",
 ) -> None:
     """Run a Celery worker on RabbitMQ (needs EZD_BROKER_URL)."""
-    from records.errors import InvalidInput
-    from workers.celery_app import celery_app
+    from ezd.records.errors import InvalidInput
+    from ezd.workers.celery_app import celery_app
 
     app = make_app()  # migrates the database once, before the worker processes fork
     if not app.settings.broker_url:
@@ -114,8 +114,8 @@ def beat(
     log_level: Annotated[str, typer.Option(help="Log level")] = "INFO",
 ) -> None:
     """Run the periodic-job scheduler (celery beat), or, with --once, the jobs themselves."""
-    from records.errors import InvalidInput
-    from workers import beat as jobs
+    from ezd.records.errors import InvalidInput
+    from ezd.workers import beat as jobs
 
     _logging(log_level)
     app = make_app()
@@ -130,7 +130,7 @@ def beat(
         return
     if not app.settings.broker_url:
         raise InvalidInput("EZD_BROKER_URL is not set: use 'ezd worker beat --once' (e.g. from cron)")
-    from workers.celery_app import celery_app
+    from ezd.workers.celery_app import celery_app
 
     schedule = app.settings.resolved_home / "celerybeat-schedule"
     celery_app.start(["beat", "--loglevel", log_level.upper(), "--schedule", str(schedule)])

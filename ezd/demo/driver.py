@@ -21,7 +21,7 @@ from ezd.services import archive, cases, intake, outgoing
 from ezd.services.actor import Actor, load_actor, system_actor
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, case_by_sign, item_by_sign, tenant_by_code
-from workers.inprocess import run_pending
+from ezd.workers.inprocess import run_pending
 
 
 @dataclass
@@ -94,8 +94,8 @@ class Demo:
             # Distributed: the external workers ('ezd worker external') run the tasks. A step
             # that met a restarting engine left its commands in the outbox: send them first,
             # or the engine looks idle only because it has not heard of that step yet.
-            from workers.external import wait_idle
-            from workflow.outbox import deliver
+            from ezd.workers.external import wait_idle
+            from ezd.workflow.outbox import deliver
 
             keys = business_keys if self.shared else ()
             assert self.app.remote_engine is not None
@@ -105,7 +105,7 @@ class Demo:
             run_pending(self.app)
 
     def _resident_signer(self) -> Any:
-        from signatures.pkcs12 import Pkcs12Signer
+        from ezd.signatures.pkcs12 import Pkcs12Signer
 
         if not hasattr(self, "_resident"):
             keys = self.app.settings.keys_dir

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from ezd.config import Settings
 from ezd.db.tables import Tenant
 from ezd.jrwa_io import load_jrwa_file
+from ezd.records.tenancy import Role
 from ezd.services import admin
 from ezd.services.actor import system_actor
-from records.tenancy import Role
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -109,7 +109,7 @@ def ensure_keys(settings: Settings) -> None:
     keys = settings.keys_dir
     if (keys / "eseal.p12").exists() and (keys / "resident.p12").exists():
         return
-    from signatures.pki import create_demo_pki
+    from ezd.signatures.pki import create_demo_pki
 
     keys.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(16)

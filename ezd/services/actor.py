@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.db.tables import RoleGrant, Substitution, Unit, User
-from records.errors import NotFound, PermissionDenied
-from records.tenancy import Grant, Role, SubstitutionPeriod, effective_grants
+from ezd.records.errors import NotFound, PermissionDenied
+from ezd.records.tenancy import Grant, Role, SubstitutionPeriod, effective_grants
 
 
 @dataclass(frozen=True)

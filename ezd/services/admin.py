@@ -9,12 +9,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ezd.db.tables import JrwaClass, RoleGrant, Substitution, Tenant, Unit, User
+from ezd.records.errors import InvalidInput
+from ezd.records.jrwa import JrwaEntry, JrwaTree
+from ezd.records.tenancy import Role, SubstitutionPeriod, check_tenant_code, check_unit_code
 from ezd.services import audit
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.lookup import tenant_by_code
-from records.errors import InvalidInput
-from records.jrwa import JrwaEntry, JrwaTree
-from records.tenancy import Role, SubstitutionPeriod, check_tenant_code, check_unit_code
 
 _HASHER = PasswordHasher()
 

@@ -12,15 +12,15 @@ from ezd import nes
 from ezd.archive_ops.register import load_case_documents, register_case
 from ezd.db.base import utcnow
 from ezd.db.tables import CaseFile, Tenant
+from ezd.records.cases import CaseState, transition
+from ezd.records.jrwa import ArchivalCategory
+from ezd.records.retention import disposal_date, lock_until, transfer_due
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, case_by_sign, tenant_by_code, tenant_group, unit_group
 from ezd.services.tasks import complete_task, open_task
-from records.cases import CaseState, transition
-from records.jrwa import ArchivalCategory
-from records.retention import disposal_date, lock_until, transfer_due
-from records.tenancy import Role
 
 ARCHIVE_PROCESS = "ezd_archive"
 

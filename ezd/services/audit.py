@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
 from ezd.db.tables import AccessLog, MetrykaChain, MetrykaEntry
-from records.metryka import GENESIS, ChainBreak, Entry, seal, verify_chain
+from ezd.records.metryka import GENESIS, ChainBreak, Entry, seal, verify_chain
 
 
 def case_chain(case_id: int) -> str:

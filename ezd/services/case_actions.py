@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.db.tables import CaseFile, CaseShare, Tenant
+from ezd.records.cases import CaseSign, CaseState
+from ezd.records.errors import InvalidInput, NotFound
+from ezd.records.tenancy import Role
 from ezd.services import archive, audit, outgoing
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
 from ezd.services.lookup import case_by_sign, tenant_by_code, tenant_by_id
-from records.cases import CaseSign, CaseState
-from records.errors import InvalidInput, NotFound
-from records.tenancy import Role
 
 # no 0/O/1/I/L: the code is read off paper and typed by residents
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, Document, DocumentVersion, IncomingItem, JrwaClass, Unit, User
+from ezd.records.cases import CaseSign, CaseState, DraftState, transition
+from ezd.records.errors import InvalidInput
+from ezd.records.jrwa import NotALeafClass, UnknownJrwaSymbol
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
@@ -24,10 +28,6 @@ from ezd.services.lookup import (
     unit_group,
 )
 from ezd.services.tasks import complete_task, open_task
-from records.cases import CaseSign, CaseState, DraftState, transition
-from records.errors import InvalidInput
-from records.jrwa import NotALeafClass, UnknownJrwaSymbol
-from records.tenancy import Role
 
 CASE_PROCESS = "ezd_case"
 DEFAULT_DEADLINE_DAYS = 30  # KPA art. 35: a month for a case needing explanatory proceedings

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from ezd.channels.port import DispatchChannel
 from ezd.config import Settings
-from signatures.port import Signer, Verifier
-from storage.port import ObjectStore
-from workflow.port import WorkflowEngine
+from ezd.signatures.port import Signer, Verifier
+from ezd.storage.port import ObjectStore
+from ezd.workflow.port import WorkflowEngine
 
 
 @dataclass

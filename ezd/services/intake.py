@@ -12,6 +12,10 @@ from ezd import epuap, xmlsafe
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import Document, DocumentVersion, IncomingItem, User
+from ezd.records.errors import InvalidInput, NotFound
+from ezd.records.intake import Channel, IncomingMetadata
+from ezd.records.registers import Register, RegisterNumber
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.deps import Deps
@@ -24,10 +28,6 @@ from ezd.services.lookup import (
     unit_group,
 )
 from ezd.services.tasks import complete_task, open_task
-from records.errors import InvalidInput, NotFound
-from records.intake import Channel, IncomingMetadata
-from records.registers import Register, RegisterNumber
-from records.tenancy import Role
 
 INCOMING_PROCESS = "ezd_incoming"
 

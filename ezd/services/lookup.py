@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.interfaces import ORMOption
 
 from ezd.db.tables import CaseFile, Document, IncomingItem, Tenant, Unit
-from records.errors import NotFound
+from ezd.records.errors import NotFound
 
 
 def tenant_by_code(session: Session, code: str) -> Tenant:

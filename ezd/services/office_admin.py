@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.db.tables import JrwaClass, MetrykaChain, MetrykaEntry, RoleGrant, Substitution, Unit, User
+from ezd.records.errors import InvalidInput, NotFound
+from ezd.records.metryka import GENESIS, ChainBreak, verify_chain
+from ezd.records.tenancy import Role
 from ezd.services import admin, audit
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.lookup import tenant_by_code
-from records.errors import InvalidInput, NotFound
-from records.metryka import GENESIS, ChainBreak, verify_chain
-from records.tenancy import Role
 
 
 def list_units(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, str]]:

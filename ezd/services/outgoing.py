@@ -8,13 +8,13 @@ from ezd.channels.port import Envelope
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, DocumentVersion, IncomingItem, OutgoingItem
+from ezd.records.cases import DraftState
+from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.registers import Register, RegisterNumber
 from ezd.services import audit
 from ezd.services.cases import current_draft
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, case_by_sign, tenant_by_code
-from records.cases import DraftState
-from records.errors import InvalidInput, InvalidState
-from records.registers import Register, RegisterNumber
 
 DELIVERY_MESSAGE = "ezd.delivery-confirmed"
 

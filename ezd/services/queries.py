@@ -38,6 +38,11 @@ from ezd.db.tables import (
     Unit,
     User,
 )
+from ezd.records.cases import CaseState
+from ezd.records.errors import NotFound, PermissionDenied
+from ezd.records.jrwa import ArchivalCategory
+from ezd.records.retention import disposal_date
+from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.lookup import (
@@ -48,12 +53,7 @@ from ezd.services.lookup import (
     tenant_group,
     unit_group,
 )
-from records.cases import CaseState
-from records.errors import NotFound, PermissionDenied
-from records.jrwa import ArchivalCategory
-from records.retention import disposal_date
-from records.tenancy import Role
-from workflow.port import WorkflowEngine
+from ezd.workflow.port import WorkflowEngine
 
 CASE_READERS_IN_UNIT = (Role.REFERENT, Role.KIEROWNIK)
 CASE_READERS_IN_TENANT = (Role.SEKRETARZ, Role.KANCELARIA, Role.ARCHIWISTA)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from ezd import upo
 from ezd.db.base import utcnow
 from ezd.db.tables import Attachment, CaseFile
+from ezd.records.errors import InvalidState
+from ezd.records.intake import Channel
 from ezd.services import audit
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_by_sign, tenant_by_code
-from records.errors import InvalidState
-from records.intake import Channel
 
 ELECTRONIC_CHANNELS = frozenset({Channel.EPUAP.value, Channel.E_DORECZENIA.value})
 UPP_PREFIX = "UPP-"

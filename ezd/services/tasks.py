@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ezd.records.errors import InvalidState
 from ezd.services.actor import Actor
-from records.errors import InvalidState
-from workflow.port import UserTask, WorkflowEngine
+from ezd.workflow.port import UserTask, WorkflowEngine
 
 
 def open_task(engine: WorkflowEngine, business_key: str, task_key: str) -> UserTask:

@@ -21,12 +21,12 @@ log = logging.getLogger("ezd.web")
 
 
 def _status_of(exc: Exception) -> int | None:
+    from ezd.records.errors import ConflictError, InvalidInput, InvalidState, NotFound, PermissionDenied
+    from ezd.records.jrwa import JrwaError
+    from ezd.storage.errors import StorageError
+    from ezd.workflow.operaton import EngineUnavailable
+    from ezd.workflow.port import TaskNotFound, WorkflowError
     from ezd.xmlsafe import XMLRejected
-    from records.errors import ConflictError, InvalidInput, InvalidState, NotFound, PermissionDenied
-    from records.jrwa import JrwaError
-    from storage.errors import StorageError
-    from workflow.operaton import EngineUnavailable
-    from workflow.port import TaskNotFound, WorkflowError
 
     table: list[tuple[type[Exception], int]] = [
         (NotFound, 404),
@@ -110,11 +110,11 @@ def install(app: FastAPI) -> None:
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
+    from ezd.records.errors import EzdError
+    from ezd.records.jrwa import JrwaError
+    from ezd.storage.errors import StorageError
+    from ezd.workflow.port import WorkflowError
     from ezd.xmlsafe import XMLRejected
-    from records.errors import EzdError
-    from records.jrwa import JrwaError
-    from storage.errors import StorageError
-    from workflow.port import WorkflowError
 
     return (EzdError, JrwaError, XMLRejected, WorkflowError, StorageError)
 

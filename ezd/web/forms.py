@@ -7,11 +7,11 @@ from datetime import date
 from fastapi import UploadFile
 
 from ezd.db.base import utcnow
+from ezd.records.errors import InvalidInput
+from ezd.records.intake import Access, Channel, IncomingMetadata
 from ezd.services import intake
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
-from records.errors import InvalidInput
-from records.intake import Access, Channel, IncomingMetadata
 
 XML_TYPES = ("application/xml", "text/xml")
 

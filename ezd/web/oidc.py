@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from ezd.config import Settings
 from ezd.db.tables import User
+from ezd.records.errors import NotFound, PermissionDenied
 from ezd.web.dependencies import UoW
 from ezd.web.security import open_session, read_payload, same, sign_payload
 from ezd.web.session_cookies import secure_cookies, set_session_cookie
-from records.errors import NotFound, PermissionDenied
 
 STATE_COOKIE = "ezd_oidc"
 router = APIRouter(include_in_schema=False)

@@ -39,7 +39,7 @@ class InProcessWorker:
             self._thread = None
 
     def _loop(self) -> None:
-        from workers.inprocess import run_pending
+        from ezd.workers.inprocess import run_pending
 
         while not self._stop.is_set():
             self._wake.clear()

@@ -15,7 +15,7 @@ import pytest
 from minio import Minio
 
 from ezd.archive_ops.devs3 import SeaweedS3, start_seaweed, weed_available
-from storage.s3 import S3ObjectStore
+from ezd.storage.s3 import S3ObjectStore
 from tests.conftest import need_service
 
 

@@ -10,7 +10,7 @@ from ezd.archive_ops.searchtext import build_search_text
 from ezd.bootstrap import App
 from ezd.db.tables import Tenant
 from ezd.db.tables_archive import ArchiveEntry, ArchiveObject
-from storage.port import ObjectStore
+from ezd.storage.port import ObjectStore
 
 
 def tenant_id(app: App, code: str, name: str = "") -> int:

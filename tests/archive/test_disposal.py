@@ -14,10 +14,10 @@ from ezd.archive_ops import disposal
 from ezd.bootstrap import App, bootstrap
 from ezd.db.migrate import upgrade
 from ezd.db.tables_archive import ArchiveEntry, DestructionRecord, DisposalRequest
+from ezd.records.errors import InvalidState
 from ezd.services.actor import system_actor
-from records.errors import InvalidState
-from storage import ObjectLocked
-from storage.s3 import S3ObjectStore
+from ezd.storage import ObjectLocked
+from ezd.storage.s3 import S3ObjectStore
 from tests.archive.helpers import add_entry
 from tests.conftest import make_settings
 

@@ -19,10 +19,10 @@ from ezd.archive_ops.unpack import Limits
 from ezd.bootstrap import App
 from ezd.db.tables import MetrykaEntry
 from ezd.db.tables_archive import ArchiveEntry, ArchiveObject, ImportBatch
+from ezd.records.errors import InvalidInput
 from ezd.services.actor import system_actor
-from records.errors import InvalidInput
-from storage.errors import StorageError
-from storage.port import ObjectStore, StoredObject
+from ezd.storage.errors import StorageError
+from ezd.storage.port import ObjectStore, StoredObject
 from tests.archive.helpers import add_entry, tenant_id
 
 P48 = "paczka_archiwalna_48.tar.extracted"

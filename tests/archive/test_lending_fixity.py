@@ -17,9 +17,9 @@ from ezd.bootstrap import App
 from ezd.db.tables import AccessLog, MetrykaEntry
 from ezd.db.tables_archive import ArchiveEntry
 from ezd.demo.driver import Demo
+from ezd.records.errors import InvalidState, PermissionDenied
 from ezd.services.audit import verify_all
-from records.errors import InvalidState, PermissionDenied
-from storage.local import LocalObjectStore
+from ezd.storage.local import LocalObjectStore
 from tests.helpers import actor
 
 

@@ -15,8 +15,8 @@ from ezd.archive_ops.bagit_export import BagError, validate_bag, write_bag
 from ezd.archive_ops.package import export_package
 from ezd.bootstrap import App
 from ezd.db.tables import MetrykaEntry
+from ezd.records.errors import InvalidInput, InvalidState
 from ezd.services.actor import system_actor
-from records.errors import InvalidInput, InvalidState
 from tests.archive.helpers import add_entry
 from tests.conftest import REFERENCE
 

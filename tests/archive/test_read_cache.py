@@ -11,10 +11,10 @@ from pydantic import SecretStr
 from ezd.archive_ops.fixity import check_object
 from ezd.bootstrap import make_store
 from ezd.config import Settings
-from storage import MemoryObjectStore, ObjectNotFound
-from storage.cache import ReadCachingStore
-from storage.port import StoredObject, sha256_hex
-from storage.s3 import S3ObjectStore
+from ezd.storage import MemoryObjectStore, ObjectNotFound
+from ezd.storage.cache import ReadCachingStore
+from ezd.storage.port import StoredObject, sha256_hex
+from ezd.storage.s3 import S3ObjectStore
 
 
 class CountingStore(MemoryObjectStore):

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from records.jrwa import ArchivalCategory
-from records.retention import PERMANENT_LOCK_YEARS, disposal_date, lock_until, transfer_due
+from ezd.records.jrwa import ArchivalCategory
+from ezd.records.retention import PERMANENT_LOCK_YEARS, disposal_date, lock_until, transfer_due
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from minio.commonconfig import COMPLIANCE
 from minio.error import S3Error
 from minio.retention import Retention
 
-from storage import IntegrityError, ObjectLocked
-from storage.s3 import S3ObjectStore, _key
+from ezd.storage import IntegrityError, ObjectLocked
+from ezd.storage.s3 import S3ObjectStore, _key
 
 
 def test_deleting_a_locked_version_is_refused_by_the_server(

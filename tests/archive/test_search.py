@@ -6,7 +6,7 @@ import pytest
 
 from ezd.archive_ops.search import SearchQuery, search
 from ezd.bootstrap import App
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 from tests.archive.helpers import add_entry
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from minio import Minio
 
-from storage import (
+from ezd.storage import (
     IntegrityError,
     LocalObjectStore,
     MemoryObjectStore,
@@ -25,8 +25,8 @@ from storage import (
     ObjectNotFound,
     ObjectStore,
 )
-from storage.port import sha256_hex
-from storage.s3 import DEFAULT_CONCURRENCY, S3ObjectStore, _key
+from ezd.storage.port import sha256_hex
+from ezd.storage.s3 import DEFAULT_CONCURRENCY, S3ObjectStore, _key
 
 Corrupt = Callable[[str], None]
 

@@ -10,9 +10,9 @@ from typing import cast
 
 import pytest
 
-from storage import LocalObjectStore, MemoryObjectStore, ObjectLocked, ObjectNotFound, ObjectStore
-from storage.cache import ReadCachingStore
-from storage.port import TenantScopedStore, sha256_hex
+from ezd.storage import LocalObjectStore, MemoryObjectStore, ObjectLocked, ObjectNotFound, ObjectStore
+from ezd.storage.cache import ReadCachingStore
+from ezd.storage.port import TenantScopedStore, sha256_hex
 
 BACKENDS = ["local", "memory", "s3", "cached-memory", "cached-s3"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ezd.channels.wssec import SystemCertificate, load_system_certificate
-from signatures.pki import DemoPki, create_demo_pki
+from ezd.signatures.pki import DemoPki, create_demo_pki
 
 P12_PASSWORD = "zaq1@WSX"
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from ezd.bootstrap import App
+from ezd.workers.inprocess import run_pending
 from tests.conftest import _ready_app, make_settings
 from tests.distributed.conftest import engine_url  # noqa: F401 - fixture
 from tests.distributed.stack import distributed_app, running_worker
-from workers.inprocess import run_pending
 
 REMINDER_AFTER = "PT1S"
 
@@ -28,7 +28,7 @@ class Stack:
         if self.kind == "embedded":
             run_pending(self.app)
         else:
-            from workers.external import wait_idle
+            from ezd.workers.external import wait_idle
 
             wait_idle(self.app, timeout_s=60)
 

@@ -20,11 +20,11 @@ from ezd.db.tables import CaseFile, Document, IncomingItem, MetrykaEntry, Outgoi
 from ezd.demo import letters
 from ezd.demo.driver import Demo, _case_of, _sender_of
 from ezd.demo.seed import TENANTS, login
+from ezd.records.registers import RegisterNumber
 from ezd.services import archive, audit, cases, intake, outgoing
 from ezd.services.lookup import business_key, case_by_sign, tenant_by_code
 from ezd.services.tasks import complete_task, open_task
-from records.registers import RegisterNumber
-from workflow.port import WorkflowEngine
+from ezd.workflow.port import WorkflowEngine
 
 TENANT = TENANTS[0]
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from ezd.bootstrap import App
 from ezd.db.tables import CaseFile, IncomingItem, MetrykaEntry, OutgoingItem
+from ezd.records.registers import RegisterNumber
 from ezd.services import audit
 from ezd.services.lookup import business_key
-from records.registers import RegisterNumber
 
 ONCE_PER_CASE = ("zalozenie_sprawy", "podpis", "wysylka", "zakonczenie_sprawy", "archiwizacja")
 ONCE_PER_ITEM = ("rejestracja", "walidacja", "zapis_tresci")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from workflow.operaton import OperatonEngine
+from ezd.workflow.operaton import OperatonEngine
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_DIR = Path(__file__).resolve().parent / "bpmn"

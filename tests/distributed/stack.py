@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ezd.bootstrap import App
+from ezd.workers.external import ExternalWorker, remote_engine
 from tests.conftest import _ready_app, make_settings
-from workers.external import ExternalWorker, remote_engine
 
 ENGINE_USER_DEFAULT = "ezd"
 

@@ -1,7 +1,7 @@
 """The Celery retry path and dead-letter queue against the real RabbitMQ and Operaton engine.
 
 A heavy external task whose handler always fails is handed to Celery exactly as the external
-worker does it (:func:`workers.tasks_celery.hand_off`, IDs only). The Celery worker (in this
+worker does it (:func:`ezd.workers.tasks_celery.hand_off`, IDs only). The Celery worker (in this
 process, on the project's own queue configuration with a unique prefix) must retry it with
 exponential backoff MAX_RETRIES times while it keeps the engine lock, then report a failure
 with 0 retries -- an incident in the engine -- and reject the message without requeue, so
@@ -23,14 +23,14 @@ from celery import Celery, _state
 from celery.contrib.testing.worker import start_worker
 from kombu import Connection, Message
 
+from ezd.workers import handlers, tasks_celery
+from ezd.workers.celery_app import make_celery, queues
+from ezd.workflow.operaton import OperatonEngine
+from ezd.workflow.port import InstanceState
 from tests.conftest import _ready_app, make_settings
 from tests.distributed.test_demo_distributed import broker_url
 from tests.distributed.test_operaton_engine import Proc, fetch_mine, start_approved, wait_until
 from tests.distributed.test_operaton_engine import proc as proc
-from workers import handlers, tasks_celery
-from workers.celery_app import make_celery, queues
-from workflow.operaton import OperatonEngine
-from workflow.port import InstanceState
 
 RETRY_BASE_S = 0.25  # the production base is 2 s; the schedule (base * 2**n) is the same
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from ezd.bootstrap import App
+from ezd.workers import handlers
+from ezd.workers.errors import BusinessError
+from ezd.workers.external import ExternalWorker
+from ezd.workflow.operaton import OperatonEngine
+from ezd.workflow.port import ExternalTask, InstanceState
 from tests.distributed.test_operaton_engine import Proc, start_approved, wait_until
 from tests.distributed.test_operaton_engine import proc as proc
-from workers import handlers
-from workers.errors import BusinessError
-from workers.external import ExternalWorker
-from workflow.operaton import OperatonEngine
-from workflow.port import ExternalTask, InstanceState
 
 
 @contextmanager

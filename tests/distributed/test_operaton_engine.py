@@ -21,14 +21,14 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
-from workflow.operaton import (
+from ezd.workflow.operaton import (
     EngineUnavailable,
     InstanceNotFound,
     LockLost,
     OperatonEngine,
     TaskAlreadyClaimed,
 )
-from workflow.port import (
+from ezd.workflow.port import (
     DeploymentRejected,
     ExternalTask,
     NoMatchingInstance,
@@ -514,7 +514,7 @@ def test_wait_idle_for_some_business_keys_ignores_other_processes(
     """Several demo drivers at once: each waits for its own processes only (bench --clerks)."""
     import threading
 
-    from workers.external import wait_idle
+    from ezd.workers.external import wait_idle
 
     mine, other = business_key, business_key + "-other"
     mine_id = start_approved(engine, proc, mine)

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from ezd.db.tables_engine import EngineCommand
 from ezd.demo.driver import Demo
 from ezd.services import intake
+from ezd.workflow.outbox import COMMAND_VARIABLE, OutboxEngine
 from tests.distributed.stack import distributed_app, running_worker
 from tests.helpers import letter
-from workflow.outbox import COMMAND_VARIABLE, OutboxEngine
 
 
 def test_failed_commit_leaves_the_engine_untouched(tmp_path: Path, pg_url: str, engine_url: str) -> None:

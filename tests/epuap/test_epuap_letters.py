@@ -11,7 +11,7 @@ from lxml import etree
 
 from ezd import epuap, xmlsafe
 from ezd.demo import letters
-from records.errors import InvalidInput
+from ezd.records.errors import InvalidInput
 from tests.conftest import REFERENCE
 
 SAMPLE = REFERENCE / "epuap" / "PomocnikEpuap" / "sample_package_1.zip.extracted"

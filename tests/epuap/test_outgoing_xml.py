@@ -9,8 +9,8 @@ import pytest
 
 from ezd import epuap, outgoing_xml, xmlsafe
 from ezd.outgoing_xml import Attachment, OutgoingLetter, Party, PostalAddress
-from records.errors import InvalidInput
-from signatures import Pkcs12Signer, XadesVerifier, create_demo_pki
+from ezd.records.errors import InvalidInput
+from ezd.signatures import Pkcs12Signer, XadesVerifier, create_demo_pki
 
 
 def _letter(**kw: object) -> OutgoingLetter:

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from ezd import upo
 from ezd.bootstrap import App
 from ezd.db.tables import MetrykaEntry
+from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.intake import Channel, IncomingMetadata
 from ezd.services import intake, receipts
-from records.errors import InvalidInput, InvalidState
-from records.intake import Channel, IncomingMetadata
-from signatures import Verdict
+from ezd.signatures import Verdict
+from ezd.workers.inprocess import run_pending
 from tests.helpers import actor, letter
-from workers.inprocess import run_pending
 
 TENANT = "ug-melgiew"
 

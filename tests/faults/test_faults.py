@@ -21,11 +21,11 @@ import requests
 
 from ezd.bootstrap import App
 from ezd.demo.driver import Demo, DemoResult
+from ezd.workflow.operaton import EngineUnavailable
 from tests.distributed import checks
 from tests.distributed.conftest import ENGINE_PASSWORD, ENGINE_USER
 from tests.distributed.stack import Proc, distributed_app, stack_env
 from tests.distributed.test_demo_distributed import broker_url
-from workflow.operaton import EngineUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = 10

@@ -14,7 +14,7 @@ from ezd.jrwa_io import (
     to_jrwa_csv,
     to_wykaz_xml,
 )
-from records.jrwa import (
+from ezd.records.jrwa import (
     ArchivalCategory,
     InvalidCategory,
     InvalidJrwa,

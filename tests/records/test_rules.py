@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from records.cases import CaseSign, CaseState, transition
-from records.errors import InvalidInput, InvalidState
-from records.jrwa import ArchivalCategory
-from records.metryka import GENESIS, Entry, seal, verify_chain
-from records.registers import Register, RegisterNumber
-from records.retention import disposal_date, lock_until, transfer_due
-from records.tenancy import Grant, Role, SubstitutionPeriod, effective_grants
+from ezd.records.cases import CaseSign, CaseState, transition
+from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.jrwa import ArchivalCategory
+from ezd.records.metryka import GENESIS, Entry, seal, verify_chain
+from ezd.records.registers import Register, RegisterNumber
+from ezd.records.retention import disposal_date, lock_until, transfer_due
+from ezd.records.tenancy import Grant, Role, SubstitutionPeriod, effective_grants
 
 
 def test_case_sign_round_trip() -> None:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from signatures import Pkcs12Signer, XadesVerifier, create_demo_pki
-from signatures.pki import DemoPki
+from ezd.signatures import Pkcs12Signer, XadesVerifier, create_demo_pki
+from ezd.signatures.pki import DemoPki
 
 PASSWORD = b"test-haslo"
 ORG = "Starostwo Powiatowe w Świdniku"

@@ -12,9 +12,9 @@ from signxml import SignatureMethod, methods
 from signxml.xades import XAdESSigner
 
 from ezd import xmlsafe
-from signatures import Pkcs12Signer, Verdict, XadesVerifier, create_demo_pki
-from signatures.dsig import IdIndex, Refusal
-from signatures.pki import DemoPki
+from ezd.signatures import Pkcs12Signer, Verdict, XadesVerifier, create_demo_pki
+from ezd.signatures.dsig import IdIndex, Refusal
+from ezd.signatures.pki import DemoPki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = "urn:ezd:test"

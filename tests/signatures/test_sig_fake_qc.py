@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from signatures import FakeSigner, FakeVerifier, Signer, Verdict, Verifier
-from signatures.pki import DemoPki
-from signatures.qc import DERError, QcInfo, encode_qc_statements, parse_qc_statements, read_qc_statements
+from ezd.signatures import FakeSigner, FakeVerifier, Signer, Verdict, Verifier
+from ezd.signatures.pki import DemoPki
+from ezd.signatures.qc import DERError, QcInfo, encode_qc_statements, parse_qc_statements, read_qc_statements
 
 
 def test_fake_roundtrip_and_tamper() -> None:

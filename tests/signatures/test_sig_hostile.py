@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ezd import xmlsafe
-from signatures import Pkcs12Signer, Verdict, XadesVerifier
+from ezd.signatures import Pkcs12Signer, Verdict, XadesVerifier
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -30,7 +30,7 @@ def test_verify_rejects_signed_document_with_doctype(signer: Pkcs12Signer, verif
 
 
 def test_verify_oversize(signer: Pkcs12Signer, pki: object) -> None:
-    from signatures.pki import DemoPki
+    from ezd.signatures.pki import DemoPki
 
     assert isinstance(pki, DemoPki)
     small = XadesVerifier([pki.ca_pem], max_bytes=2000)

@@ -17,8 +17,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from signatures import Signer, SignerKeyError, Verdict, XadesVerifier, create_demo_pki
-from signatures.pki import DemoPki
+from ezd.signatures import Signer, SignerKeyError, Verdict, XadesVerifier, create_demo_pki
+from ezd.signatures.pki import DemoPki
 from tests.conftest import need_service
 
 LIBS = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
@@ -116,7 +116,7 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
 
 @pytest.mark.parametrize("key_type", ["rsa", "ec"])
 def test_pkcs11_sign_enveloped_and_detached(token: Token, key_type: str) -> None:
-    from signatures.hsm import Pkcs11Signer
+    from ezd.signatures.hsm import Pkcs11Signer
 
     pki = token.pkis[key_type]
     signer = Pkcs11Signer(token.lib, TOKEN, PIN, f"eseal-{key_type}")
@@ -143,7 +143,7 @@ def test_pkcs11_sign_enveloped_and_detached(token: Token, key_type: str) -> None
 def test_pkcs11_signer_is_thread_safe(token: Token) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from signatures.hsm import Pkcs11Signer
+    from ezd.signatures.hsm import Pkcs11Signer
 
     signer = Pkcs11Signer(token.lib, TOKEN, PIN, "eseal-ec")
     verifier = XadesVerifier([token.pkis["ec"].ca_pem])
@@ -163,14 +163,14 @@ def test_pkcs11_signer_is_thread_safe(token: Token) -> None:
 def test_pkcs11_configuration_errors(
     token: Token, token_label: str, pin: str, key_label: str, message: str
 ) -> None:
-    from signatures.hsm import Pkcs11Signer
+    from ezd.signatures.hsm import Pkcs11Signer
 
     with pytest.raises(SignerKeyError, match=message):
         Pkcs11Signer(token.lib, token_label, pin, key_label)
 
 
 def test_pkcs11_missing_module() -> None:
-    from signatures.hsm import Pkcs11Signer
+    from ezd.signatures.hsm import Pkcs11Signer
 
     with pytest.raises(SignerKeyError, match="not found"):
         Pkcs11Signer("/nonexistent/libpkcs11.so", TOKEN, PIN, "eseal-rsa")
@@ -178,7 +178,7 @@ def test_pkcs11_missing_module() -> None:
 
 def test_bootstrap_picks_pkcs11(token: Token, tmp_path: Path) -> None:
     from ezd.bootstrap import bootstrap
-    from signatures.hsm import Pkcs11Signer
+    from ezd.signatures.hsm import Pkcs11Signer
     from tests.conftest import make_settings
 
     settings = make_settings(
@@ -197,7 +197,7 @@ def test_pkcs11_signer_survives_fork(token: Token) -> None:
     """Worker processes fork after bootstrap; PKCS#11 state must be re-initialized in the child."""
     import multiprocessing
 
-    from signatures.hsm import Pkcs11Signer
+    from ezd.signatures.hsm import Pkcs11Signer
 
     signer = Pkcs11Signer(token.lib, TOKEN, PIN, "eseal-rsa")
     signer.sign_enveloped(DOC)  # the parent has used its session

@@ -12,11 +12,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from typer.testing import CliRunner
 
-from signatures import Pkcs12Signer, Verdict, XadesVerifier
-from signatures.cli import app
-from signatures.pki import DemoPki
-from signatures.report import to_json, to_text
-from signatures.revocation import CrlChecker
+from ezd.signatures import Pkcs12Signer, Verdict, XadesVerifier
+from ezd.signatures.cli import app
+from ezd.signatures.pki import DemoPki
+from ezd.signatures.report import to_json, to_text
+from ezd.signatures.revocation import CrlChecker
 
 DOC = b"<Pismo xmlns='urn:ezd:test'><Kwota>100</Kwota></Pismo>"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from signatures import (
+from ezd.signatures import (
     Pkcs12Signer,
     Signer,
     SignerKeyError,
@@ -15,7 +15,7 @@ from signatures import (
     XadesVerifier,
     create_demo_pki,
 )
-from signatures.pki import DemoPki
+from ezd.signatures.pki import DemoPki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
@@ -63,7 +63,7 @@ def test_ec_keys_sign_and_verify(tmp_path: Path) -> None:
 
 
 def test_key_is_loaded_once(pki: DemoPki, monkeypatch: pytest.MonkeyPatch) -> None:
-    import signatures.pkcs12 as mod
+    import ezd.signatures.pkcs12 as mod
 
     calls = []
     real = mod.pkcs12.load_key_and_certificates

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from signatures import Verdict, XadesVerifier
+from ezd.signatures import Verdict, XadesVerifier
 
 INTACT = [
     "dss-signed.xml",

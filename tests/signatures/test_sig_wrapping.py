@@ -9,8 +9,8 @@ from lxml import etree
 from signxml import SignatureMethod, methods
 from signxml.xades import XAdESSigner
 
-from signatures import Pkcs12Signer, Verdict, XadesVerifier
-from signatures.pki import DemoPki
+from ezd.signatures import Pkcs12Signer, Verdict, XadesVerifier
+from ezd.signatures.pki import DemoPki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 NS = "urn:ezd:test"

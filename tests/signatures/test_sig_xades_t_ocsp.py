@@ -17,13 +17,13 @@ from signxml import DigestAlgorithm
 from signxml.xades import XAdESSignaturePolicy
 from typer.testing import CliRunner
 
-from signatures import Pkcs12Signer, Verdict, XadesVerifier, create_demo_pki
-from signatures.cli import app
-from signatures.errors import TimestampError
-from signatures.ocsp import OcspChecker, RevocationChain
-from signatures.pki import DemoPki
-from signatures.revocation import CrlChecker
-from signatures.tsp import TsaClient
+from ezd.signatures import Pkcs12Signer, Verdict, XadesVerifier, create_demo_pki
+from ezd.signatures.cli import app
+from ezd.signatures.errors import TimestampError
+from ezd.signatures.ocsp import OcspChecker, RevocationChain
+from ezd.signatures.pki import DemoPki
+from ezd.signatures.revocation import CrlChecker
+from ezd.signatures.tsp import TsaClient
 from tests.signatures.services import OcspResponder, Tsa, http_service
 
 DOC = b"<Pismo xmlns='urn:ezd:test'><Kwota>100</Kwota></Pismo>"

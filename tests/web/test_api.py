@@ -46,7 +46,7 @@ def test_main_job_through_the_api_on_postgresql(pg_url: str, tmp_path) -> None: 
 
 
 def main_job(site) -> None:  # type: ignore[no-untyped-def]
-    from workers.inprocess import run_pending
+    from ezd.workers.inprocess import run_pending
 
     kanc, boss, ref, arch = (
         site.client(f"sw.{r}") for r in ("kancelaria", "kierownik", "referent", "archiwista")

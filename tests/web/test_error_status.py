@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ezd.records.errors import ConflictError, InvalidState
 from ezd.web.errors import _status_of
-from records.errors import ConflictError, InvalidState
-from workflow.operaton import EngineUnavailable
-from workflow.port import TaskNotFound, WorkflowError
+from ezd.workflow.operaton import EngineUnavailable
+from ezd.workflow.port import TaskNotFound, WorkflowError
 
 
 def test_engine_down_is_try_again_not_a_conflict() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from workflow.juel import JuelError, evaluate
-from workflow.lint import check_definitions
-from workflow.port import DeploymentRejected
+from ezd.workflow.juel import JuelError, evaluate
+from ezd.workflow.lint import check_definitions
+from ezd.workflow.port import DeploymentRejected
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 

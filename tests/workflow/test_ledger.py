@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from ezd.bootstrap import App
-from workers.ledger import run_once
+from ezd.workers.ledger import run_once
 
 
 def test_second_run_returns_the_recorded_result_without_the_effect(stack: App) -> None:
@@ -43,7 +43,7 @@ def test_concurrent_duplicate_cannot_record_twice(stack: App) -> None:
         uow.commit()
     with stack.uow() as uow, pytest.raises(IntegrityError), uow.session.begin_nested():
         from ezd.db.base import utcnow
-        from workers import ledger
+        from ezd.workers import ledger
 
         uow.session.execute(
             ledger._RECORD, {"task_id": "task-4", "topic": "ezd.sign", "done_at": utcnow(), "result": {}}

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from ezd.bootstrap import App
 from ezd.db.tables_engine import EngineCommand
-from records.errors import ConflictError
-from workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
-from workflow.outbox import COMMAND_VARIABLE, OutboxEngine, deliver, relay
-from workflow.port import InstanceState, ProcessInstance, TaskNotFound, UserTask
+from ezd.records.errors import ConflictError
+from ezd.workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
+from ezd.workflow.outbox import COMMAND_VARIABLE, OutboxEngine, deliver, relay
+from ezd.workflow.port import InstanceState, ProcessInstance, TaskNotFound, UserTask
 
 
 @dataclass
@@ -223,7 +223,7 @@ def test_refused_command_is_marked_failed_and_later_ones_go_on(stack: App) -> No
 
 def test_next_step_catches_up_with_a_step_the_engine_missed(pg_app: App) -> None:
     """The engine was down when a step committed: the next read of that case sends it first."""
-    from workflow.operaton import EngineUnavailable
+    from ezd.workflow.operaton import EngineUnavailable
 
     engine = RecordingEngine(down=True)
     key = "sp/OR.0122.4.2026"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from ezd.bootstrap import App, bootstrap
-from workflow.spiff import engine as engine_module
-from workflow.spiff.cache import InstanceCache, Loaded
-from workflow.spiff.engine import SpiffEngine
+from ezd.workflow.spiff import engine as engine_module
+from ezd.workflow.spiff.cache import InstanceCache, Loaded
+from ezd.workflow.spiff.engine import SpiffEngine
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 VARS = {"referent": "jan", "head_group": "t:OR:kierownik", "reminder_after": "P23D", "tenant": "t"}

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ezd.bootstrap import App
-from workflow.port import DeploymentRejected, NoMatchingInstance, TaskNotFound
-from workflow.spiff.engine import SpiffEngine
+from ezd.workflow.port import DeploymentRejected, NoMatchingInstance, TaskNotFound
+from ezd.workflow.spiff.engine import SpiffEngine
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 CASE_VARS = {"referent": "jan", "head_group": "t:OR:kierownik", "reminder_after": "PT1S", "tenant": "t"}
@@ -135,8 +135,8 @@ KILL_SCRIPT = textwrap.dedent(
     from ezd.config import Settings
     from ezd.demo.driver import Demo
     from ezd.services import cases, intake
-    import workers.handlers as handlers
-    from workers.inprocess import run_pending
+    import ezd.workers.handlers as handlers
+    from ezd.workers.inprocess import run_pending
 
     app = bootstrap(Settings(home=sys.argv[1]))
     demo = Demo(app)
@@ -163,9 +163,9 @@ def test_kill_and_resume(seeded_app: App, tmp_path: Path) -> None:
     from sqlalchemy import select
 
     from ezd.db.tables import CaseFile, IncomingItem
+    from ezd.workers.inprocess import run_pending
     from tests.conftest import embedded_env
     from tests.helpers import letter
-    from workers.inprocess import run_pending
 
     app = seeded_app
     letter_file = tmp_path / "letter.xml"

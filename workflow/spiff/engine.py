@@ -1,4 +1,4 @@
-"""SpiffEngine: the embedded adapter of :class:`workflow.port.WorkflowEngine`.
+"""SpiffEngine: the embedded adapter of :class:`ezd.workflow.port.WorkflowEngine`.
 
 * Definitions are stored in ``wf_definition`` with a version per changed checksum; running
   instances keep the version they started on.
@@ -34,9 +34,9 @@ from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
 from ezd.db.tables import WorkflowDefinition, WorkflowHistory, WorkflowInstance, WorkflowTask
-from workflow import juel
-from workflow.lint import check_definitions
-from workflow.port import (
+from ezd.workflow import juel
+from ezd.workflow.lint import check_definitions
+from ezd.workflow.port import (
     Deployment,
     DeploymentRejected,
     ExternalTask,
@@ -49,10 +49,10 @@ from workflow.port import (
     Variables,
     WorkflowError,
 )
-from workflow.spiff.cache import InstanceCache, Loaded, session_loaded
-from workflow.spiff.script_engine import JuelScriptEngine
-from workflow.spiff.specs import ExternalServiceTask, EzdParser, EzdUserTask
-from workflow.spiff.state import STATE_FORMAT, StateCodec
+from ezd.workflow.spiff.cache import InstanceCache, Loaded, session_loaded
+from ezd.workflow.spiff.script_engine import JuelScriptEngine
+from ezd.workflow.spiff.specs import ExternalServiceTask, EzdParser, EzdUserTask
+from ezd.workflow.spiff.state import STATE_FORMAT, StateCodec
 
 _SCRIPT_ENGINE = JuelScriptEngine()
 _CODEC = StateCodec()

@@ -13,13 +13,13 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from workflow.juel import JuelError, evaluate, is_expression
+from ezd.workflow.juel import JuelError, evaluate, is_expression
 
 
 class JuelScriptEngine(PythonScriptEngine):
     def validate(self, expression: str) -> None:
         if is_expression(expression):
-            from workflow.juel import compile_expression
+            from ezd.workflow.juel import compile_expression
 
             compile_expression(expression)
 

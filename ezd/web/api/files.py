@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
+from ezd.records.errors import NotFound
 from ezd.services import audit, queries
 from ezd.services.actor import load_actor
 from ezd.web.dependencies import UoW, core
 from ezd.web.links import read_link
-from records.errors import NotFound
 
 router = APIRouter(tags=["files"])
 

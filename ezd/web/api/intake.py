@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 
+from ezd.records.intake import Channel
 from ezd.services import cases, intake, queries
 from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
 from ezd.web.dependencies import Me, ServiceDeps, UoW
 from ezd.web.forms import register_upload
-from records.intake import Channel
 
 router = APIRouter(prefix="/api/v1/tenants/{tenant}", tags=["kancelaria"])
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from records.tenancy import Role
+from ezd.records.tenancy import Role
 
 TENANT = r"^[a-z][a-z0-9-]{1,39}$"
 CASE_SIGN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*\.\d{1,4}\.\d+\.\d{4}$"

@@ -27,7 +27,7 @@ def offices(uow: UoW) -> list[dict[str, str]]:
 def case_status(body: PublicStatusBody, request: Request, uow: UoW) -> dict[str, Any]:
     address = request.client.host if request.client else "?"
     request.app.state.public_throttle.check(address)
-    from records.errors import NotFound
+    from ezd.records.errors import NotFound
 
     try:
         return public_status(uow.session, tenant=body.tenant, case_sign=body.sign, code=body.code)

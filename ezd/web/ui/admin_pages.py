@@ -9,13 +9,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from ezd.jrwa_io import MAX_JRWA_BYTES, parse_jrwa_bytes
+from ezd.records.errors import InvalidInput
+from ezd.records.tenancy import Role
 from ezd.services import admin, office_admin
 from ezd.web.dependencies import Me, UoW
 from ezd.web.forms import read_upload
 from ezd.web.ui.common import back, tenant_of
 from ezd.web.ui.render import render
-from records.errors import InvalidInput
-from records.tenancy import Role
 
 router = APIRouter()
 

@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ezd.records.errors import InvalidInput
 from ezd.services import case_actions, queries
 from ezd.web.dependencies import Me, ServiceDeps, UoW
 from ezd.web.ui.common import back, tenant_of
 from ezd.web.ui.render import render
-from records.errors import InvalidInput
 
 router = APIRouter()
 

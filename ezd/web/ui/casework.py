@@ -12,6 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from ezd.db.tables import Tenant
+from ezd.records.cases import CaseState
+from ezd.records.tenancy import Role
 from ezd.services import archive, case_actions, cases, queries
 from ezd.services.lookup import tenant_by_code
 from ezd.web.charts import bar_chart
@@ -21,8 +23,6 @@ from ezd.web.i18n import language, translator
 from ezd.web.links import download_link
 from ezd.web.ui.common import back, task_link, tenant_of
 from ezd.web.ui.render import render
-from records.cases import CaseState
-from records.tenancy import Role
 
 router = APIRouter()
 

@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
+from ezd.records.errors import PermissionDenied
 from ezd.services.queries import TaskRow
 from ezd.web.dependencies import Principal
-from records.errors import PermissionDenied
 
 
 def tenant_of(me: Principal, request: Request) -> str:

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.db.tables import RoleGrant, Unit, User
+from ezd.records.intake import Channel
+from ezd.records.tenancy import Role
 from ezd.services import cases, intake, queries
 from ezd.services.lookup import business_key, tenant_by_code
 from ezd.services.office_admin import list_jrwa, list_units
@@ -18,8 +20,6 @@ from ezd.web.dependencies import Me, ServiceDeps, UoW
 from ezd.web.forms import register_upload
 from ezd.web.ui.common import back, rpw_parts, tenant_of
 from ezd.web.ui.render import render
-from records.intake import Channel
-from records.tenancy import Role
 
 router = APIRouter()
 
@@ -28,7 +28,7 @@ router = APIRouter()
 def register_page(request: Request, me: Me) -> Response:
     tenants = sorted({g.tenant for g, _ in me.actor.grants if g.role == Role.KANCELARIA})
     if not tenants:
-        from records.errors import PermissionDenied
+        from ezd.records.errors import PermissionDenied
 
         raise PermissionDenied("registering incoming mail is the kancelaria's task")
     return render(request, "register.html", tenants=tenants, channels=[c.value for c in Channel])
@@ -50,7 +50,7 @@ async def register_submit(
     attachments: Annotated[int, Form(ge=0, le=1000)] = 0,
     restricted: Annotated[bool, Form()] = False,
 ) -> Response:
-    from records.errors import InvalidInput
+    from ezd.records.errors import InvalidInput
 
     try:
         letter_day = date.fromisoformat(letter_date) if letter_date else None

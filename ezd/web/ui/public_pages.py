@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 
 from ezd.db.tables import Tenant
 from ezd.db.tables_web import WebSession
+from ezd.records.errors import NotFound
 from ezd.services.case_actions import public_status
 from ezd.web.dependencies import MaybePrincipal, Me, UoW
 from ezd.web.i18n import LANG_COOKIE, LANGS
@@ -23,7 +24,6 @@ from ezd.web.security import (
 )
 from ezd.web.session_cookies import set_session_cookie
 from ezd.web.ui.render import render_anonymous_form
-from records.errors import NotFound
 
 router = APIRouter()
 LOGIN_FAILED = (

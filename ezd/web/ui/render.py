@@ -10,9 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ezd.records.tenancy import Role
 from ezd.web.i18n import STATE_PL, language, translator
 from ezd.web.security import PRE_COOKIE, pre_csrf
-from records.tenancy import Role
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 
