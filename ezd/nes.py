@@ -27,6 +27,7 @@ from typing import Literal
 from lxml import etree
 
 from ezd import xsd
+from ezd.records.errors import EzdError
 from ezd.records.jrwa import ArchivalCategory, InvalidCategory
 
 NDAP_NS = "http://www.mswia.gov.pl/standardy/ndap"
@@ -71,7 +72,7 @@ __all__ = [
 ]
 
 
-class NesError(ValueError):
+class NesError(EzdError, ValueError):
     """Metadata that cannot be exported; the message is one clear line."""
 
 

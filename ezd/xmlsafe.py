@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ezd.records.errors import EzdError
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 100
 
@@ -24,7 +26,7 @@ _DOCTYPE_REFUSED = "XML with a DOCTYPE declaration is refused (entities and exte
 _DOCTYPE_MARKERS = tuple("<!DOCTYPE".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be"))
 
 
-class XMLRejected(ValueError):
+class XMLRejected(EzdError, ValueError):
     """Base: XML that ezd will not accept."""
 
 

@@ -14,13 +14,14 @@ from pathlib import Path
 from lxml import etree
 
 from ezd import xmlsafe
+from ezd.records.errors import EzdError
 
 XSD_DIR = Path(__file__).resolve().parent / "data" / "xsd"
 
 _lock = threading.Lock()
 
 
-class SchemaNotFound(LookupError):
+class SchemaNotFound(EzdError, LookupError):
     pass
 
 

@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ezd.records.errors import EzdError
+
 __all__ = [
     "ArchivalCategory",
     "InvalidCategory",
@@ -39,7 +41,7 @@ MAX_SYMBOL_LENGTH = 4
 MAX_RETENTION_YEARS = 200
 
 
-class JrwaError(ValueError):
+class JrwaError(EzdError, ValueError):
     """Base of all JRWA errors; the message is one clear line."""
 
 

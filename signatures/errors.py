@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ezd.records.errors import EzdError
 
-class SignatureError(Exception):
+
+class SignatureError(EzdError):
     """Base of every exception raised on purpose by :mod:`signatures`."""
 
 

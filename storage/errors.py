@@ -6,8 +6,10 @@ StorageError
 └── ObjectLocked        -- delete/overwrite refused: retention lock or legal hold in force
 """
 
+from ezd.records.errors import EzdError
 
-class StorageError(Exception):
+
+class StorageError(EzdError):
     """Base class for object-store failures."""
 
 

@@ -5,8 +5,10 @@ HandlerError
 Any other exception is a technical failure: retried with backoff, then an incident.
 """
 
+from ezd.records.errors import EzdError
 
-class HandlerError(Exception):
+
+class HandlerError(EzdError):
     pass
 
 

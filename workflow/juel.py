@@ -24,10 +24,12 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from ezd.records.errors import EzdError
+
 Evaluator = Callable[[Mapping[str, Any]], Any]
 
 
-class JuelError(ValueError):
+class JuelError(EzdError, ValueError):
     pass
 
 

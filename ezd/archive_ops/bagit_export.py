@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from ezd.records.errors import EzdError
+
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 SOFTWARE = "ezd (https://github.com/ezd) archive export"
 
 
-class BagError(ValueError):
+class BagError(EzdError, ValueError):
     pass
 
 

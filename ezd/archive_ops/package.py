@@ -36,7 +36,7 @@ from ezd.archive_ops.spis import spis_xml
 from ezd.db.base import utcnow
 from ezd.db.tables import Document, IncomingItem, Tenant
 from ezd.db.tables_archive import ArchiveEntry, ArchiveObject
-from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.errors import EzdError, InvalidInput, InvalidState
 from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
@@ -47,7 +47,7 @@ PACKAGE_SCHEMAS = ("Metadane-1.7.xsd", "schemat_paczka_archiwalna.xsd")
 REQUEST_SCHEMA = "wniosek.xsd"
 
 
-class PackageError(ValueError):
+class PackageError(EzdError, ValueError):
     """The package cannot be produced (a metadata file would not validate)."""
 
 

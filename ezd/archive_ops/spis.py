@@ -17,7 +17,7 @@ from ezd import xsd
 from ezd.archive_ops.printable import render
 from ezd.db.base import utcnow
 from ezd.db.tables_archive import ArchiveEntry, TransferList
-from ezd.records.errors import InvalidState
+from ezd.records.errors import EzdError, InvalidState
 from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
@@ -28,7 +28,7 @@ NDAP_NS = "http://www.mswia.gov.pl/standardy/ndap"
 SCHEMA = "SpisZdawczo-odbiorczy.xsd"
 
 
-class SpisError(ValueError):
+class SpisError(EzdError, ValueError):
     pass
 
 

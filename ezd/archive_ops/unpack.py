@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from ezd.records.errors import EzdError
+
 CHUNK = 1024 * 1024
 
 
-class UnsafePackage(ValueError):
+class UnsafePackage(EzdError, ValueError):
     """The package archive is refused (path traversal, links, over a size cap, not an archive)."""
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ezd.records.errors import EzdError
 
-class DispatchRejected(Exception):
+
+class DispatchRejected(EzdError):
     """The channel refused the letter for a reason the referent can fix (bad address, ...).
 
     Workers turn it into the BPMN error ``DISPATCH_REJECTED``.
     """
 
 
-class ChannelUnavailable(Exception):
+class ChannelUnavailable(EzdError):
     """The channel could not take the letter now (network, 5xx, expired token): retry later.
 
     Nothing was delivered; the same envelope (same idempotency key) may be sent again.

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from lxml import etree
 
 from ezd import xmlsafe
+from ezd.records.errors import EzdError
 
 NS_SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 NS_WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
@@ -58,7 +59,7 @@ DEFAULT_TTL_S = 300
 DEFAULT_SKEW_S = 60  # tolerated clock difference between the two sides
 
 
-class WsSecurityError(ValueError):
+class WsSecurityError(EzdError, ValueError):
     """The message carries no valid WS-Security signature.
 
     ``fault`` is the WS-Security 1.0 fault code a server answers with (``InvalidSecurity``,
