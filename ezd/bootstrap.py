@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import cast
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,7 +17,7 @@ from ezd.channels.factory import build_channels
 from ezd.channels.port import DispatchChannel
 from ezd.config import Settings
 from ezd.db.engine import make_engine, make_session_factory
-from ezd.db.uow import UnitOfWork
+from ezd.db.uow import UnitOfWork, commit_hooks
 from ezd.services.deps import Deps
 from ezd.signatures.port import Signer, Verifier
 from ezd.storage.port import ObjectStore
@@ -146,10 +145,10 @@ def bootstrap(settings: Settings | None = None, *, store: ObjectStore | None = N
 
         def outbox_engine(session: Session) -> WorkflowEngine:
             # one shared REST client; a step's changes wait in the outbox until its commit
-            return cast(WorkflowEngine, OutboxEngine(remote, session, send))
+            return OutboxEngine(remote, session, send, commit_hooks(session))
 
         engine_for = outbox_engine
-        remote_engine = cast(WorkflowEngine, remote)
+        remote_engine = remote
     else:
         from ezd.workflow.spiff.cache import InstanceCache
         from ezd.workflow.spiff.engine import SpiffEngine

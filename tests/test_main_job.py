@@ -15,11 +15,11 @@ from ezd.db.tables import (
     MetrykaEntry,
     OutgoingItem,
     Tenant,
-    WorkflowInstance,
 )
 from ezd.demo.driver import Demo
 from ezd.services.audit import verify_all
 from ezd.storage.local import LocalObjectStore
+from ezd.workflow.tables import WorkflowInstance
 
 EXPECTED_CASE_ACTIONS = [
     "zalozenie_sprawy",

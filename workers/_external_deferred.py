@@ -13,23 +13,32 @@ a crash between commit and replay finds the ledger row and replays the same call
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from ezd.workflow.port import ProcessInstance, Variables, WorkflowEngine
+from ezd.workflow.port import (
+    DeferredCall,
+    Deployment,
+    ExternalTask,
+    HistoryEntry,
+    InstanceState,
+    ProcessInstance,
+    UserTask,
+    Variables,
+    WorkflowEngine,
+)
 
 ORIGIN_VARIABLE = "ezd_origin_task"
 
 
 class DeferringEngine:
-    """Proxy of a :class:`WorkflowEngine`: ``start`` is deferred, everything else passes through."""
+    """A :class:`WorkflowEngine` in front of another: ``start`` is deferred, the rest passes through."""
 
     def __init__(self, engine: WorkflowEngine, task_id: str) -> None:
         self._engine = engine
         self._task_id = task_id
-        self._deferred: list[dict[str, Any]] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
+        self._deferred: list[DeferredCall] = []
 
     def start(
         self, process_key: str, business_key: str, variables: Variables | None = None
@@ -41,9 +50,65 @@ class DeferringEngine:
         # The id is not known before the real start; callers in handlers do not use it.
         return ProcessInstance(id="", process_key=process_key, business_key=business_key)
 
-    def drain_deferred(self) -> list[dict[str, Any]]:
+    def drain_deferred(self) -> list[DeferredCall]:
         calls, self._deferred = self._deferred, []
         return calls
+
+    # -- passed through as they are -------------------------------------------------------------
+    def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
+        return self._engine.deploy(paths)
+
+    def user_tasks(
+        self,
+        *,
+        assignee: str | None = None,
+        candidate_groups: Sequence[str] | None = None,
+        business_key: str | None = None,
+        process_instance_id: str | None = None,
+    ) -> list[UserTask]:
+        return self._engine.user_tasks(
+            assignee=assignee,
+            candidate_groups=candidate_groups,
+            business_key=business_key,
+            process_instance_id=process_instance_id,
+        )
+
+    def claim(self, task_id: str, user: str) -> None:
+        self._engine.claim(task_id, user)
+
+    def complete_user_task(self, task_id: str, variables: Variables | None = None) -> None:
+        self._engine.complete_user_task(task_id, variables)
+
+    def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
+        return self._engine.fetch_external_tasks(topics, max_tasks)
+
+    def complete_external_task(self, task_id: str, variables: Variables | None = None) -> None:
+        self._engine.complete_external_task(task_id, variables)
+
+    def fail_external_task(self, task_id: str, message: str, retries: int, retry_timeout_ms: int = 0) -> None:
+        self._engine.fail_external_task(task_id, message, retries, retry_timeout_ms)
+
+    def bpmn_error(
+        self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
+    ) -> None:
+        self._engine.bpmn_error(task_id, error_code, message, variables)
+
+    def correlate_message(
+        self, message_name: str, business_key: str, variables: Variables | None = None
+    ) -> None:
+        self._engine.correlate_message(message_name, business_key, variables)
+
+    def instance(self, instance_id: str) -> InstanceState:
+        return self._engine.instance(instance_id)
+
+    def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]:
+        return self._engine.find_instances(business_key, process_key)
+
+    def history(self, instance_id: str) -> list[HistoryEntry]:
+        return self._engine.history(instance_id)
+
+    def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
+        return self._engine.fire_due_timers(now, limit)
 
 
 def replay(engine: WorkflowEngine, calls: Sequence[Mapping[str, Any]]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from ezd.workers._external_deferred import DeferringEngine, replay
 from ezd.workers.execute import Outcome, run_handler
@@ -53,7 +53,7 @@ def _run(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outcome:
     proxy = DeferringEngine(engine, task.id)
     try:
         with app.uow() as uow:
-            deps = replace(app.deps(uow.session), engine=cast(WorkflowEngine, proxy))
+            deps = replace(app.deps(uow.session), engine=proxy)
             outcome = run_handler(deps, task, savepoint=False)
             if outcome.kind == "completed":  # anything else: the unit of work rolls back
                 uow.commit()

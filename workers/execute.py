@@ -74,8 +74,7 @@ def run_handler(deps: Deps, task: ExternalTask, *, savepoint: bool = True) -> Ou
 
     def effect() -> dict[str, Any]:
         result = handler(inp, deps)
-        drain = getattr(deps.engine, "drain_deferred", None)
-        deferred = drain() if drain is not None else []
+        deferred = deps.engine.drain_deferred()
         return {**result, AFTER_COMMIT_KEY: deferred} if deferred else result
 
     try:

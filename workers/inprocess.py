@@ -28,8 +28,7 @@ def run_pending(
     while ran < limit:
         with app.uow() as uow:
             deps = app.deps(uow.session)
-            fire = getattr(deps.engine, "fire_due_timers", None)
-            fired = fire() if fire else 0
+            fired = deps.engine.fire_due_timers()
             in_batch = 0
             while in_batch < batch and ran < limit:
                 tasks = deps.engine.fetch_external_tasks(topics, 1)

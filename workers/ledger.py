@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
-from ezd.db.tables import ProcessedTask
+from ezd.workers.tables import ProcessedTask
 
 _LEDGER = cast(Table, ProcessedTask.__table__)
 _DONE = select(_LEDGER.c.result).where(_LEDGER.c.task_id == bindparam("tid"))

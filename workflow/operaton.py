@@ -23,6 +23,7 @@ import socket
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn
@@ -33,6 +34,7 @@ from requests.adapters import HTTPAdapter
 
 from ezd.workflow._operaton_values import from_typed_map, parse_date, to_typed_map
 from ezd.workflow.port import (
+    DeferredCall,
     Deployment,
     DeploymentRejected,
     ExternalTask,
@@ -779,6 +781,13 @@ class OperatonEngine:
             f"unlock {task_id}",
             not_found=TaskNotFound,
         )
+
+    # ------------------------------------------------------------------ the port's clock and deferral
+    def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
+        return 0  # the engine's job executor fires its own timers
+
+    def drain_deferred(self) -> list[DeferredCall]:
+        return []  # every call is sent at once (the outbox holds back what must wait)
 
 
 def _incident(incident: Mapping[str, Any]) -> str:

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Insert, Table, bindparam, func, select, update
@@ -38,11 +39,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from ezd.db.base import utcnow
-from ezd.db.tables_engine import EngineCommand
-from ezd.db.uow import AFTER_COMMIT, BEFORE_COMMIT
 from ezd.records.errors import ConflictError
 from ezd.workflow.port import (
+    CommitHooks,
+    DeferredCall,
+    Deployment,
     DeploymentRejected,
+    ExternalTask,
+    HistoryEntry,
     InstanceState,
     NoMatchingInstance,
     ProcessInstance,
@@ -52,6 +56,7 @@ from ezd.workflow.port import (
     WorkflowEngine,
     WorkflowError,
 )
+from ezd.workflow.tables import EngineCommand
 
 log = logging.getLogger("ezd.engine.outbox")
 
@@ -65,25 +70,74 @@ COMMAND_VARIABLE = "ezd_command"
 
 
 class OutboxEngine:
-    """A :class:`WorkflowEngine` whose changes wait in ``engine_command`` until the commit."""
+    """A :class:`WorkflowEngine` whose changes wait in ``engine_command`` until the commit.
+
+    ``hooks`` is the unit of work of ``session`` (:class:`ezd.workflow.port.CommitHooks`): a
+    held-back claim is written just before its commit, the commands are sent right after it.
+    Every other call goes to the remote engine as it is.
+    """
 
     def __init__(
-        self, engine: WorkflowEngine, session: Session, send: Callable[[list[int], bool], None]
+        self,
+        engine: WorkflowEngine,
+        session: Session,
+        send: Callable[[list[int], bool], None],
+        hooks: CommitHooks,
     ) -> None:
         self._engine = engine
         self._session = session
         self._send = send  # (ids, unsent): relay these commands; see relay()
+        self._hooks = hooks
         self._task_keys: dict[str, str] = {}  # task id -> business key, from task lists read
         self._claims: dict[str, str] = {}  # task id -> user, claims not yet written
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
+    # -- calls that change nothing in the engine's process state, or are the worker's ---------
+    def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
+        return self._engine.deploy(paths)
+
+    def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
+        return self._engine.fetch_external_tasks(topics, max_tasks)
+
+    def complete_external_task(self, task_id: str, variables: Variables | None = None) -> None:
+        self._engine.complete_external_task(task_id, variables)
+
+    def fail_external_task(self, task_id: str, message: str, retries: int, retry_timeout_ms: int = 0) -> None:
+        self._engine.fail_external_task(task_id, message, retries, retry_timeout_ms)
+
+    def bpmn_error(
+        self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
+    ) -> None:
+        self._engine.bpmn_error(task_id, error_code, message, variables)
+
+    def instance(self, instance_id: str) -> InstanceState:
+        return self._engine.instance(instance_id)
+
+    def history(self, instance_id: str) -> list[HistoryEntry]:
+        return self._engine.history(instance_id)
+
+    def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
+        return self._engine.fire_due_timers(now, limit)
+
+    def drain_deferred(self) -> list[DeferredCall]:
+        return []  # nothing is left to the caller: the unit of work's hooks send the commands
 
     # -- reads: first catch up with earlier steps of the same business key ---------------------
-    def user_tasks(self, **filters: Any) -> list[UserTask]:
-        if filters.get("business_key"):
-            self._catch_up(str(filters["business_key"]))
-        tasks = self._engine.user_tasks(**filters)
+    def user_tasks(
+        self,
+        *,
+        assignee: str | None = None,
+        candidate_groups: Sequence[str] | None = None,
+        business_key: str | None = None,
+        process_instance_id: str | None = None,
+    ) -> list[UserTask]:
+        if business_key:
+            self._catch_up(business_key)
+        tasks = self._engine.user_tasks(
+            assignee=assignee,
+            candidate_groups=candidate_groups,
+            business_key=business_key,
+            process_instance_id=process_instance_id,
+        )
         self._task_keys.update((t.id, t.business_key) for t in tasks)
         return tasks
 
@@ -103,10 +157,7 @@ class OutboxEngine:
         if self._session.get_bind().dialect.name == "sqlite":
             return
         own = {
-            i
-            for h in self._session.info.get(AFTER_COMMIT, [])
-            if isinstance(h, _SendAfterCommit)
-            for i in h.ids
+            i for h in self._hooks.pending_after_commit() if isinstance(h, _SendAfterCommit) for i in h.ids
         }
         waiting = [
             i
@@ -141,8 +192,7 @@ class OutboxEngine:
         # Held back: services claim right before completing, and both travel as one command
         # (both or neither). A claim not followed by a completion is written before the commit.
         if not self._claims:
-            hooks: list[Callable[[], None]] = self._session.info.setdefault(BEFORE_COMMIT, [])
-            hooks.append(self._write_claims)
+            self._hooks.before_commit(self._write_claims)
         self._claims[task_id] = user
 
     def _write_claims(self) -> None:
@@ -174,11 +224,11 @@ class OutboxEngine:
             raise ConflictError(
                 "this task has just been completed by someone else; reload and check the case"
             )
-        hooks: list[Callable[[], None]] = self._session.info.setdefault(AFTER_COMMIT, [])
-        send = next((h for h in hooks if isinstance(h, _SendAfterCommit)), None)
+        pending = self._hooks.pending_after_commit()
+        send = next((h for h in pending if isinstance(h, _SendAfterCommit)), None)
         if send is None:
             send = _SendAfterCommit(self._send)
-            hooks.append(send)
+            self._hooks.after_commit(send)
         send.ids.append(int(command_id))
 
 

@@ -8,13 +8,18 @@ engine never runs business code itself, workers fetch and complete them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ezd.records.errors import EzdError
+
 Variables = Mapping[str, Any]
+# An engine call an adapter held back for its caller to make after the database commit
+# (see :meth:`WorkflowEngine.drain_deferred`); JSON-serialisable, so it can be stored.
+DeferredCall = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class HistoryEntry:
     ended: datetime | None
 
 
-class WorkflowError(Exception):
+class WorkflowError(EzdError):
     """Base of workflow errors."""
 
 
@@ -136,3 +141,39 @@ class WorkflowEngine(Protocol):
     def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]: ...
 
     def history(self, instance_id: str) -> list[HistoryEntry]: ...
+
+    def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
+        """Advance instances whose timers are due; how many were advanced.
+
+        The embedded engine has no clock of its own, so its runners call this; an engine
+        server fires its own timers (its job executor) and answers 0.
+        """
+        ...
+
+    def drain_deferred(self) -> list[DeferredCall]:
+        """Take the calls this adapter held back for the caller to make after its commit.
+
+        Only the worker-side deferring engine holds any back (:mod:`ezd.workers._external_deferred`);
+        every other adapter sends or records its calls itself and answers ``[]``.
+        """
+        ...
+
+
+class CommitHooks(Protocol):
+    """What an adapter may ask of the unit of work it runs in (``ezd.db.uow.UnitOfWork``).
+
+    The outbox (:mod:`ezd.workflow.outbox`) writes a held-back claim just before the commit and
+    sends its commands right after it; the hooks of a transaction that rolls back never run.
+    """
+
+    def before_commit(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` inside the transaction, just before it commits (it may write rows)."""
+        ...
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the transaction has committed (a failure is logged, the commit stands)."""
+        ...
+
+    def pending_after_commit(self) -> Sequence[Callable[[], None]]:
+        """The after-commit callables registered so far in this transaction."""
+        ...

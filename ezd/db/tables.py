@@ -14,18 +14,16 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ezd.db.base import Base, utcnow
+from ezd.db.base import Base, BigId, utcnow
 
-# SQLite autoincrements only INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+# the engine's tables are in ezd.workflow.tables, the idempotency ledger in ezd.workers.tables
+__all__ = ["BigId"]
 
 
 class Tenant(Base):
@@ -280,78 +278,3 @@ class AccessLog(Base):
     object_type: Mapped[str] = mapped_column(String(30))
     object_ref: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(30), default="read")
-
-
-class ProcessedTask(Base):
-    """Idempotency ledger: an external task's effect is applied once, keyed by task id."""
-
-    __tablename__ = "processed_task"
-    task_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    topic: Mapped[str] = mapped_column(String(80))
-    done_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    result: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-
-
-class WorkflowDefinition(Base):
-    __tablename__ = "wf_definition"
-    __table_args__ = (UniqueConstraint("process_key", "version"),)
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    process_key: Mapped[str] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(Integer)
-    checksum: Mapped[str] = mapped_column(String(64))
-    source_name: Mapped[str] = mapped_column(String(200))
-    bpmn: Mapped[str] = mapped_column(Text)
-    deployed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class WorkflowInstance(Base):
-    """Embedded-engine process instance with its serialized SpiffWorkflow state."""
-
-    __tablename__ = "wf_instance"
-    __table_args__ = (
-        Index("ix_wf_instance_bk", "business_key"),
-        Index("ix_wf_instance_timer", "next_timer_at"),
-    )
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    process_key: Mapped[str] = mapped_column(String(100))
-    version: Mapped[int] = mapped_column(Integer)
-    business_key: Mapped[str] = mapped_column(String(100))
-    state_format: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(Text)
-    ended: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class WorkflowTask(Base):
-    """Open user and external tasks of embedded instances, indexed for queries.
-
-    Kept in step with the serialized state on every save so task lists never deserialize
-    whole workflows.
-    """
-
-    __tablename__ = "wf_task"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    instance_id: Mapped[str] = mapped_column(ForeignKey("wf_instance.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # user | external
-    task_key: Mapped[str] = mapped_column(String(100))
-    name: Mapped[str | None] = mapped_column(String(200))
-    topic: Mapped[str | None] = mapped_column(String(100), index=True)
-    assignee: Mapped[str | None] = mapped_column(String(64), index=True)
-    candidate_groups: Mapped[str | None] = mapped_column(String(500))
-    retries: Mapped[int | None] = mapped_column(Integer)
-    error: Mapped[str | None] = mapped_column(Text)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class WorkflowHistory(Base):
-    __tablename__ = "wf_history"
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    instance_id: Mapped[str] = mapped_column(String(36), index=True)
-    activity_id: Mapped[str] = mapped_column(String(100))
-    activity_type: Mapped[str] = mapped_column(String(60))
-    name: Mapped[str | None] = mapped_column(String(200))
-    ended_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -29,8 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ezd.db.base import Base, utcnow
-from ezd.db.tables import BigId
+from ezd.db.base import Base, BigId, utcnow
 
 
 class ArchiveLocation(Base):

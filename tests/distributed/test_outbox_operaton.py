@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ezd.db.tables_engine import EngineCommand
 from ezd.demo.driver import Demo
 from ezd.services import intake
 from ezd.workflow.outbox import COMMAND_VARIABLE, OutboxEngine
+from ezd.workflow.tables import EngineCommand
 from tests.distributed.stack import distributed_app, running_worker
 from tests.helpers import letter
 
@@ -45,7 +45,7 @@ def test_worker_sweep_sends_what_a_dead_process_left(tmp_path: Path, pg_url: str
     assert app.remote_engine is not None
     key = "ug-melgiew/RPW/77/2026"
     with app.uow() as uow:  # committed, but the process died before sending
-        OutboxEngine(app.remote_engine, uow.session, lambda ids, unsent: None).start(
+        OutboxEngine(app.remote_engine, uow.session, lambda ids, unsent: None, uow).start(
             "ezd_incoming",
             key,
             {"tenant": "ug-melgiew", "rpw": "RPW/77/2026", "document_uid": "x", "signed": False},

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from ezd.bootstrap import App
-from ezd.db.tables_engine import EngineCommand
+from ezd.db.uow import commit_hooks
 from ezd.records.errors import ConflictError
 from ezd.workflow.operaton import EngineUnavailable, TaskAlreadyClaimed
 from ezd.workflow.outbox import COMMAND_VARIABLE, OutboxEngine, deliver, relay
 from ezd.workflow.port import InstanceState, ProcessInstance, TaskNotFound, UserTask
+from ezd.workflow.tables import EngineCommand
 
 
 @dataclass
@@ -71,7 +72,8 @@ def _task(task_id: str = "t1", key: str = "sp/OR.0122.1.2026") -> UserTask:
 
 
 def _outbox(app: App, session: Any, engine: RecordingEngine) -> OutboxEngine:
-    return OutboxEngine(engine, session, lambda ids, unsent: relay(app.sessions, engine, ids, unsent))  # type: ignore[arg-type]
+    send = lambda ids, unsent: relay(app.sessions, engine, ids, unsent)  # noqa: E731
+    return OutboxEngine(engine, session, send, commit_hooks(session))  # type: ignore[arg-type]
 
 
 def _statuses(app: App) -> list[tuple[str, str]]:
@@ -129,7 +131,9 @@ def test_a_claim_on_its_own_is_written_at_the_commit(stack: App) -> None:
 def test_crash_after_commit_is_sent_by_the_sweep_once(stack: App) -> None:
     engine = RecordingEngine()
     with stack.uow() as uow:  # the process "dies" after the commit, before the relay
-        OutboxEngine(engine, uow.session, lambda ids, unsent: None).start("ezd_case", "sp/OR.0122.2.2026", {})  # type: ignore[arg-type]
+        OutboxEngine(engine, uow.session, lambda ids, unsent: None, uow).start(
+            "ezd_case", "sp/OR.0122.2.2026", {}
+        )  # type: ignore[arg-type]
         uow.commit()
     assert engine.calls == [] and _statuses(stack) == [("start", "pending")]
     report = relay(stack.sessions, engine)  # type: ignore[arg-type]
@@ -244,7 +248,7 @@ def test_catch_up_does_not_repeat_a_start_sent_just_before_a_crash(pg_app: App) 
     engine = RecordingEngine()
     key = "sp/OR.0122.5.2026"
     with pg_app.uow() as uow:  # the process dies after the commit, before the relay
-        OutboxEngine(engine, uow.session, lambda ids, unsent: None).start("ezd_archive", key, {})  # type: ignore[arg-type]
+        OutboxEngine(engine, uow.session, lambda ids, unsent: None, uow).start("ezd_archive", key, {})  # type: ignore[arg-type]
         uow.commit()
     with pg_app.uow() as uow:  # ...another relay got the start through but died before marking
         cmd = uow.session.execute(select(EngineCommand)).scalar_one()
@@ -262,7 +266,7 @@ def test_a_later_command_waits_for_an_earlier_one_another_relay_holds(pg_app: Ap
     engine = RecordingEngine(open_tasks={"t1": _task()})
     key = "sp/OR.0122.1.2026"
     with pg_app.uow() as uow:  # both left pending (the process died before its relay)
-        out = OutboxEngine(engine, uow.session, lambda ids, unsent: None)  # type: ignore[arg-type]
+        out = OutboxEngine(engine, uow.session, lambda ids, unsent: None, uow)  # type: ignore[arg-type]
         out.start("ezd_archive", key, {})
         out.user_tasks(business_key=key)  # as services do: the completion is ordered with its case
         out.complete_user_task("t1", {})
@@ -291,7 +295,7 @@ def test_operator_commands_list_and_send_what_is_pending(pg_app: App, pg_url: st
     from tests.conftest import embedded_env
 
     with pg_app.uow() as uow:  # a step committed while its process died before the relay
-        OutboxEngine(RecordingEngine(), uow.session, lambda ids, unsent: None).start(
+        OutboxEngine(RecordingEngine(), uow.session, lambda ids, unsent: None, uow).start(
             "ezd_case", "sp/OR.0122.5.2026", {}
         )  # type: ignore[arg-type]
         uow.commit()

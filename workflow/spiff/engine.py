@@ -33,10 +33,10 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
-from ezd.db.tables import WorkflowDefinition, WorkflowHistory, WorkflowInstance, WorkflowTask
 from ezd.workflow import juel
 from ezd.workflow.lint import check_definitions
 from ezd.workflow.port import (
+    DeferredCall,
     Deployment,
     DeploymentRejected,
     ExternalTask,
@@ -53,6 +53,7 @@ from ezd.workflow.spiff.cache import InstanceCache, Loaded, session_loaded
 from ezd.workflow.spiff.script_engine import JuelScriptEngine
 from ezd.workflow.spiff.specs import ExternalServiceTask, EzdParser, EzdUserTask
 from ezd.workflow.spiff.state import STATE_FORMAT, StateCodec
+from ezd.workflow.tables import WorkflowDefinition, WorkflowHistory, WorkflowInstance, WorkflowTask
 
 _SCRIPT_ENGINE = JuelScriptEngine()
 _CODEC = StateCodec()
@@ -576,6 +577,9 @@ class SpiffEngine:
             self._advance(head, wf, task_ids, [])
             count += 1
         return count
+
+    def drain_deferred(self) -> list[DeferredCall]:
+        return []  # every call is a step in the caller's own transaction: nothing is held back
 
     # -- queries --------------------------------------------------------------------------------
     def instance(self, instance_id: str) -> InstanceState:
