@@ -52,8 +52,8 @@ from ezd.bootstrap import bootstrap  # noqa: E402
 from ezd.config import Settings  # noqa: E402
 from ezd.db.migrate import upgrade  # noqa: E402
 from ezd.demo.driver import Demo, DemoResult  # noqa: E402
+from ezd.jobs.handlers import HANDLERS  # noqa: E402
 from ezd.workers.external import wait_idle  # noqa: E402
-from ezd.workers.handlers import HANDLERS  # noqa: E402
 from ezd.workflow.operaton import OperatonEngine  # noqa: E402
 from tests.conftest import drop_scratch_database  # noqa: E402
 from tests.distributed.stack import Proc, stack_env  # noqa: E402

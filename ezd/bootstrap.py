@@ -5,7 +5,7 @@ Nothing here runs at import; call :func:`bootstrap`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -18,6 +18,8 @@ from ezd.channels.port import DispatchChannel
 from ezd.config import Settings
 from ezd.db.engine import make_engine, make_session_factory
 from ezd.db.uow import UnitOfWork, commit_hooks
+from ezd.jobs.handlers import HANDLERS, Handler
+from ezd.jobs.periodic import PeriodicJobs
 from ezd.services.deps import Deps
 from ezd.signatures.port import Signer, Verifier
 from ezd.storage.port import ObjectStore
@@ -58,16 +60,27 @@ class App:
             self._verifier = _load_verifier(self.settings)
         return self._verifier
 
-    def deps(self, session: Session) -> Deps:
+    def deps(self, session: Session, engine: WorkflowEngine | None = None) -> Deps:
+        """What services and handlers get in ``session``'s transaction (``engine``: instead of
+        the app's, e.g. a worker's deferring engine)."""
         return Deps(
             session=session,
-            engine=self.engine(session),
+            engine=engine or self.engine(session),
             store=self.store,
             settings=self.settings,
             channels=self.channels,
             get_signer=lambda: self.signer,
             get_verifier=lambda: self.verifier,
         )
+
+    @property
+    def handlers(self) -> Mapping[str, Handler]:
+        """The handler of every BPMN topic, for the runners (ezd.workers.runtime.WorkerApp)."""
+        return HANDLERS
+
+    @cached_property
+    def jobs(self) -> PeriodicJobs:
+        return PeriodicJobs(self)
 
     @cached_property
     def bpmn_files(self) -> list[Path]:

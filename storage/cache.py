@@ -26,9 +26,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
 
-from ezd.storage.port import ObjectStore, RetentionMode, StoredObject, sha256_hex
+from ezd.storage.port import ObjectStore, RetentionMode, StoredObject, TenantScopedStore, sha256_hex
 
 
 class ReadCachingStore:
@@ -121,15 +120,13 @@ class ReadCachingStore:
 
     def verify(self, sha256: str) -> int:
         """Fixity: re-read and re-hash the stored object (never the remembered copy)."""
-        verify = getattr(self.store, "verify", None)
-        if callable(verify):
-            return int(verify(sha256))
-        data = self.store.get(sha256)
-        return len(data)
+        return self.store.verify(sha256)
 
-    def __getattr__(self, name: str) -> Any:
-        # backend extras (retention, legal_hold, presigned links, for_tenant, ...) as they are
-        return getattr(self.store, name)
+    def for_tenant(self, tenant_code: str) -> ObjectStore:
+        """The backend's view of one tenant (see TenantScopedStore), read without this cache."""
+        if not isinstance(self.store, TenantScopedStore):
+            raise TypeError(f"{type(self.store).__name__} keeps no separate tenant views")
+        return self.store.for_tenant(tenant_code)
 
     # ------------------------------------------------------------------ the memory
     def _recall(self, sha256: str) -> bytes | None:

@@ -13,6 +13,7 @@ Retention and legal hold are bookkeeping files beside the objects, not enforced 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -80,6 +81,21 @@ class LocalObjectStore(SequentialBulk):
         if sha256_hex(data) != sha256:
             raise IntegrityError(f"object {sha256} is corrupted (digest mismatch)")
         return data
+
+    def verify(self, sha256: str) -> int:
+        """Re-hash the file in chunks (an archived object may be large); its size."""
+        h = hashlib.sha256()
+        size = 0
+        try:
+            with self._path(sha256).open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    h.update(chunk)
+                    size += len(chunk)
+        except FileNotFoundError:
+            raise ObjectNotFound(sha256) from None
+        if h.hexdigest() != sha256:
+            raise IntegrityError(f"object {sha256} is corrupted (digest mismatch)")
+        return size
 
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).exists()

@@ -56,6 +56,13 @@ class ObjectStore(Protocol):
 
     def iter_digests(self) -> Iterator[str]: ...
 
+    def verify(self, sha256: str) -> int:
+        """Fixity: re-read and re-hash the stored object (never a remembered copy); its size.
+
+        Raises ``ObjectNotFound`` or ``IntegrityError`` like ``get``.
+        """
+        ...
+
     def lock(
         self,
         sha256: str,

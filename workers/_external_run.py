@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from ezd.workers._external_deferred import DeferringEngine, replay
 from ezd.workers.execute import Outcome, run_handler
+from ezd.workers.runtime import D, WorkerApp
 from ezd.workflow.port import ExternalTask, WorkflowEngine
-
-if TYPE_CHECKING:
-    from ezd.bootstrap import App
 
 log = logging.getLogger("ezd.workers")
 
@@ -28,7 +24,7 @@ log = logging.getLogger("ezd.workers")
 SETTLE_S = (0.05, 0.1, 0.2)
 
 
-def run_committed(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outcome:
+def run_committed(app: WorkerApp[D], engine: WorkflowEngine, task: ExternalTask) -> Outcome:
     """Run the handler in its own transaction, commit, then make its deferred engine calls.
 
     A person's step tells the engine only after its own transaction has committed (the
@@ -49,12 +45,12 @@ def run_committed(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outco
     return outcome
 
 
-def _run(app: App, engine: WorkflowEngine, task: ExternalTask) -> Outcome:
+def _run(app: WorkerApp[D], engine: WorkflowEngine, task: ExternalTask) -> Outcome:
     proxy = DeferringEngine(engine, task.id)
     try:
         with app.uow() as uow:
-            deps = replace(app.deps(uow.session), engine=proxy)
-            outcome = run_handler(deps, task, savepoint=False)
+            deps = app.deps(uow.session, engine=proxy)
+            outcome = run_handler(deps, task, app.handlers, savepoint=False)
             if outcome.kind == "completed":  # anything else: the unit of work rolls back
                 uow.commit()
     except Exception as exc:

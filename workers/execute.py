@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ezd.records.errors import InvalidState, NotFound
-from ezd.services.deps import Deps
 from ezd.workers.errors import BusinessError
-from ezd.workers.handlers import HANDLERS
 from ezd.workers.ledger import run_once
+from ezd.workers.runtime import D, Handler
 from ezd.workers.task import TaskInput
 from ezd.workflow.port import ExternalTask, Variables
 
@@ -59,7 +59,9 @@ def backoff_ms(retries_left: int, total: int = DEFAULT_RETRIES) -> int:
     return int(BASE_BACKOFF_MS * 2 ** max(0, total - retries_left - 1))
 
 
-def run_handler(deps: Deps, task: ExternalTask, *, savepoint: bool = True) -> Outcome:
+def run_handler(
+    deps: D, task: ExternalTask, handlers: Mapping[str, Handler[D]], *, savepoint: bool = True
+) -> Outcome:
     """Run the handler and the ledger inside a savepoint; never raises for handler errors.
 
     ``savepoint=False`` is for a caller whose transaction holds this task alone and which
@@ -67,13 +69,13 @@ def run_handler(deps: Deps, task: ExternalTask, *, savepoint: bool = True) -> Ou
     would only cost two round trips. The in-process runner needs it, because the embedded
     engine records the failure in the same transaction that must drop the handler's effects.
     """
-    handler = HANDLERS.get(task.topic)
+    handler = handlers.get(task.topic)
     if handler is None:
         return Outcome("failed", {}, f"no handler for topic {task.topic!r}")
     inp = TaskInput(task.id, task.topic, task.business_key, dict(task.variables))
 
     def effect() -> dict[str, Any]:
-        result = handler(inp, deps)
+        result = dict(handler(inp, deps))
         deferred = deps.engine.drain_deferred()
         return {**result, AFTER_COMMIT_KEY: deferred} if deferred else result
 
@@ -93,10 +95,6 @@ def run_handler(deps: Deps, task: ExternalTask, *, savepoint: bool = True) -> Ou
         return Outcome("failed", {}, f"{type(exc).__name__}: {exc}")
 
 
-def report(deps: Deps, task: ExternalTask, outcome: Outcome) -> None:
-    report_to(deps.engine, task, outcome)
-
-
 def failure_retries(task: ExternalTask) -> int:
     """Retries left after this failure: DEFAULT_RETRIES - 1 on the first, then one less each time."""
     return max((task.retries if task.retries is not None else DEFAULT_RETRIES) - 1, 0)
@@ -113,7 +111,7 @@ def report_to(engine: Reporter, task: ExternalTask, outcome: Outcome) -> None:
         engine.fail_external_task(task.id, outcome.error or "failed", retries, backoff_ms(retries))
 
 
-def execute(deps: Deps, task: ExternalTask) -> Outcome:
-    outcome = run_handler(deps, task)
-    report(deps, task, outcome)
+def execute(deps: D, task: ExternalTask, handlers: Mapping[str, Handler[D]]) -> Outcome:
+    outcome = run_handler(deps, task, handlers)
+    report_to(deps.engine, task, outcome)
     return outcome

@@ -33,18 +33,15 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ezd.workers._external_client import EngineTaskClient, ExternalTaskExecutor, TaskResult, library_task
 from ezd.workers._external_heartbeat import Heartbeat
 from ezd.workers._external_run import run_committed
 from ezd.workers.execute import Outcome, backoff_ms, failure_retries
-from ezd.workers.handlers import HANDLERS
+from ezd.workers.runtime import WorkerApp
 from ezd.workflow.operaton import EngineUnavailable, LockLost, OperatonEngine
 from ezd.workflow.port import ExternalTask, TaskNotFound, WorkflowError
-
-if TYPE_CHECKING:
-    from ezd.bootstrap import App
 
 log = logging.getLogger("ezd.workers.external")
 
@@ -62,7 +59,7 @@ def new_worker_id(prefix: str = "ezd-worker") -> str:
 class ExternalWorker:
     def __init__(
         self,
-        app: App,
+        app: WorkerApp[Any],
         engine: OperatonEngine,
         *,
         slots: int = 4,
@@ -80,7 +77,7 @@ class ExternalWorker:
             raise ValueError("a worker needs at least one slot")
         self.app = app
         self.slots = slots
-        self.topics = list(topics or HANDLERS)
+        self.topics = list(topics or app.handlers)
         self.drain_timeout_s = drain_timeout_s
         self.worker_id = worker_id or new_worker_id()
         # Two pools: the long poll holds one connection for up to long_poll_ms; completions,
@@ -287,7 +284,7 @@ def to_task_result(lt: Any, task: ExternalTask, outcome: Outcome) -> Any:
     )
 
 
-def remote_engine(app: App) -> OperatonEngine:
+def remote_engine(app: WorkerApp[Any]) -> OperatonEngine:
     """The app's Operaton adapter (``EZD_ENGINE_URL`` must be set)."""
     settings = app.settings
     if not settings.engine_url:
@@ -301,7 +298,7 @@ def remote_engine(app: App) -> OperatonEngine:
 
 
 def wait_idle(
-    app: App | None,
+    app: WorkerApp[Any] | None,
     *,
     timeout_s: float = 120.0,
     engine: OperatonEngine | None = None,
@@ -350,7 +347,7 @@ def wait_idle(
 _ENGINES: dict[int, OperatonEngine] = {}
 
 
-def _shared_engine(app: App) -> OperatonEngine:
+def _shared_engine(app: WorkerApp[Any]) -> OperatonEngine:
     engine = _ENGINES.get(id(app))
     if engine is None:
         engine = _ENGINES[id(app)] = remote_engine(app)

@@ -10,20 +10,16 @@ held for long while people work.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ezd.workers.execute import execute
-from ezd.workers.handlers import HANDLERS
-
-if TYPE_CHECKING:
-    from ezd.bootstrap import App
+from ezd.workers.runtime import D, WorkerApp
 
 
 def run_pending(
-    app: App, *, topics: Sequence[str] | None = None, limit: int = 10_000, batch: int = 20
+    app: WorkerApp[D], *, topics: Sequence[str] | None = None, limit: int = 10_000, batch: int = 20
 ) -> int:
     """Run ready external tasks (and due timers) until none is left; return how many ran."""
-    topics = list(topics or HANDLERS)
+    topics = list(topics or app.handlers)
     ran = 0
     while ran < limit:
         with app.uow() as uow:
@@ -34,7 +30,7 @@ def run_pending(
                 tasks = deps.engine.fetch_external_tasks(topics, 1)
                 if not tasks:
                     break
-                execute(deps, tasks[0])
+                execute(deps, tasks[0], app.handlers)
                 in_batch += 1
                 ran += 1
             if in_batch or fired:

@@ -16,21 +16,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from celery import Celery, Task
 from celery.exceptions import Reject
 
-from ezd.workers import beat
 from ezd.workers._external_heartbeat import Heartbeat
 from ezd.workers._external_run import run_committed
+from ezd.workers.beat import FIXITY_PERCENT
 from ezd.workers.celery_app import celery_app
 from ezd.workers.execute import report_to
+from ezd.workers.runtime import AppFactory, WorkerApp
 from ezd.workflow.operaton import EngineUnavailable, LockLost, OperatonEngine
 from ezd.workflow.port import ExternalTask, TaskNotFound
-
-if TYPE_CHECKING:
-    from ezd.bootstrap import App
 
 log = logging.getLogger("ezd.workers.celery")
 
@@ -40,26 +38,35 @@ MAX_RETRIES = 5
 RETRY_BASE_S = 2.0
 LOCK_MS = 120_000
 
-_app: App | None = None
+_app: WorkerApp[Any] | None = None
+_factory: AppFactory | None = None
 _engines: dict[str, OperatonEngine] = {}
 _guard = threading.Lock()
 
 
-def use_app(app: App | None) -> None:
-    """Run the tasks against this app (tests, embedded in-process use); None = from environment."""
+def use_app(app: WorkerApp[Any] | None) -> None:
+    """Run the tasks against this app (tests, embedded in-process use); None = from the factory."""
     global _app
     with _guard:
         _app = app
         _engines.clear()
 
 
-def ezd_app() -> App:
+def use_app_factory(factory: AppFactory | None) -> None:
+    """How a worker process builds its app on its first task (``ezd worker celery`` passes
+    ``ezd.bootstrap.bootstrap`` before the pool forks, so each process builds its own)."""
+    global _factory
+    with _guard:
+        _factory = factory
+
+
+def ezd_app() -> WorkerApp[Any]:
     global _app
     with _guard:
         if _app is None:
-            from ezd.bootstrap import bootstrap
-
-            _app = bootstrap()
+            if _factory is None:
+                raise RuntimeError("no ezd app for the Celery tasks: start them with 'ezd worker celery'")
+            _app = _factory()
         return _app
 
 
@@ -202,7 +209,7 @@ def _countdown(retries: int, base_s: float = RETRY_BASE_S) -> float:
     retry_backoff=True,
 )
 def deadline_reminders() -> dict[str, Any]:
-    return beat.deadline_reminders(ezd_app())
+    return ezd_app().jobs.deadline_reminders()
 
 
 @celery_app.task(
@@ -213,7 +220,7 @@ def deadline_reminders() -> dict[str, Any]:
     retry_backoff=True,
 )
 def retention_check() -> dict[str, Any]:
-    return beat.retention_check(ezd_app())
+    return ezd_app().jobs.retention_check()
 
 
 @celery_app.task(
@@ -223,5 +230,5 @@ def retention_check() -> dict[str, Any]:
     autoretry_for=(Exception,),
     retry_backoff=True,
 )
-def fixity_sample(percent: float = beat.FIXITY_PERCENT) -> dict[str, Any]:
-    return beat.fixity_sample(ezd_app(), percent)
+def fixity_sample(percent: float = FIXITY_PERCENT) -> dict[str, Any]:
+    return ezd_app().jobs.fixity_sample(percent)

@@ -95,11 +95,8 @@ def check_object(store: ObjectStore, digest: str) -> tuple[str, int]:
         except FileNotFoundError:
             return "missing", 0
         return ("ok" if got == digest else "corrupted"), size
-    verify = getattr(store, "verify", None)
     try:
-        if callable(verify):
-            return "ok", int(verify(digest))
-        return "ok", len(store.get(digest))
+        return "ok", store.verify(digest)
     except ObjectNotFound:
         return "missing", 0
     except IntegrityError:

@@ -40,13 +40,12 @@ def external(
     """Fetch and run Operaton external tasks until SIGTERM (needs EZD_ENGINE_URL)."""
     from ezd.records.errors import InvalidInput
     from ezd.workers.external import ExternalWorker, remote_engine
-    from ezd.workers.handlers import HANDLERS
 
     _logging(log_level)
     app = make_app()
     if not app.settings.engine_url:
         raise InvalidInput("EZD_ENGINE_URL is not set: 'ezd worker external' works for the Operaton engine")
-    unknown = sorted(set(topic or ()) - set(HANDLERS))
+    unknown = sorted(set(topic or ()) - set(app.handlers))
     if unknown:
         raise InvalidInput(f"unknown topic(s): {', '.join(unknown)}")
     handoff = None
@@ -80,13 +79,16 @@ def celery_worker(
     log_level: Annotated[str, typer.Option(help="Log level")] = "INFO",
 ) -> None:
     """Run a Celery worker on RabbitMQ (needs EZD_BROKER_URL)."""
+    from ezd.bootstrap import bootstrap
     from ezd.records.errors import InvalidInput
+    from ezd.workers import tasks_celery
     from ezd.workers.celery_app import celery_app
 
     app = make_app()  # migrates the database once, before the worker processes fork
     if not app.settings.broker_url:
         raise InvalidInput("EZD_BROKER_URL is not set: without a broker tasks run in-process")
     app.db.dispose()
+    tasks_celery.use_app_factory(bootstrap)  # each pool process builds its own app (inherited)
     prefix = app.settings.celery_queue_prefix
     queues = queues or f"{prefix}.heavy,{prefix}.periodic"
     celery_app.worker_main(
@@ -115,16 +117,15 @@ def beat(
 ) -> None:
     """Run the periodic-job scheduler (celery beat), or, with --once, the jobs themselves."""
     from ezd.records.errors import InvalidInput
-    from ezd.workers import beat as jobs
 
     _logging(log_level)
     app = make_app()
     if once:
         print_json(
             {
-                "deadline_reminders": jobs.deadline_reminders(app),
-                "retention_check": jobs.retention_check(app),
-                "fixity_sample": jobs.fixity_sample(app),
+                "deadline_reminders": app.jobs.deadline_reminders(),
+                "retention_check": app.jobs.retention_check(),
+                "fixity_sample": app.jobs.fixity_sample(),
             }
         )
         return

@@ -23,6 +23,8 @@ from ezd.db.migrate import upgrade
 from ezd.db.tables import CaseFile, Tenant
 from ezd.db.tables_archive import ArchiveEntry
 from ezd.demo.driver import Demo
+from ezd.jobs import handlers
+from ezd.jobs.handlers import HANDLERS
 from ezd.records.errors import InvalidState
 from ezd.services import archive
 from ezd.services.deps import Deps
@@ -30,8 +32,6 @@ from ezd.services.lookup import case_by_sign, tenant_by_code
 from ezd.storage import MemoryObjectStore, StoredObject
 from ezd.storage.port import RetentionMode
 from ezd.storage.s3 import S3ObjectStore
-from ezd.workers import handlers
-from ezd.workers.handlers import HANDLERS
 from ezd.workers.task import TaskInput
 from tests.conftest import make_settings
 

@@ -23,7 +23,8 @@ from celery import Celery, _state
 from celery.contrib.testing.worker import start_worker
 from kombu import Connection, Message
 
-from ezd.workers import handlers, tasks_celery
+from ezd.jobs import handlers
+from ezd.workers import tasks_celery
 from ezd.workers.celery_app import make_celery, queues
 from ezd.workflow.operaton import OperatonEngine
 from ezd.workflow.port import InstanceState

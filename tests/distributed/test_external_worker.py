@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ezd.bootstrap import App
-from ezd.workers import handlers
+from ezd.jobs import handlers
 from ezd.workers.errors import BusinessError
 from ezd.workers.external import ExternalWorker
 from ezd.workflow.operaton import OperatonEngine

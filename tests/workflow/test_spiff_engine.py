@@ -135,7 +135,7 @@ KILL_SCRIPT = textwrap.dedent(
     from ezd.config import Settings
     from ezd.demo.driver import Demo
     from ezd.services import cases, intake
-    import ezd.workers.handlers as handlers
+    import ezd.jobs.handlers as handlers
     from ezd.workers.inprocess import run_pending
 
     app = bootstrap(Settings(home=sys.argv[1]))

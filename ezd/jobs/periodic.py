@@ -1,0 +1,84 @@
+"""Periodic jobs (celery beat or ``ezd worker beat --once``): deadline reminders, retention
+checks, fixity sampling.
+
+:class:`PeriodicJobs` is what :class:`ezd.workers.runtime.PeriodicJobs` asks for; the Celery
+tasks in :mod:`ezd.workers.tasks_celery` call it through the app, so on the embedded default
+(no broker) the very same functions run in-process.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from ezd.archive_ops.fixity import check_object
+from ezd.db.tables import CaseFile, DocumentVersion
+from ezd.records.cases import CaseState
+from ezd.services.archive import due_for_transfer
+from ezd.workers.beat import FIXITY_PERCENT
+from ezd.workers.inprocess import run_pending
+
+if TYPE_CHECKING:
+    from ezd.bootstrap import App
+
+log = logging.getLogger("ezd.workers.beat")
+
+
+class PeriodicJobs:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def deadline_reminders(self, as_of: date | None = None) -> dict[str, Any]:
+        """Fire due timers (embedded engine; Operaton's job executor fires its own) and list the
+        cases past their deadline that are still open."""
+        app = self.app
+        fired = run_pending(app, topics=["ezd.deadline-reminder"]) if app.settings.is_embedded else 0
+        today = as_of or date.today()
+        with app.uow() as uow:
+            overdue = list(
+                uow.session.execute(
+                    select(CaseFile.sign)
+                    .where(
+                        CaseFile.deadline < today,
+                        CaseFile.state.in_([CaseState.OPEN.value, CaseState.IN_APPROVAL.value]),
+                    )
+                    .order_by(CaseFile.deadline)
+                ).scalars()
+            )
+        if overdue:
+            log.warning("%d case(s) past their deadline: %s", len(overdue), ", ".join(overdue[:20]))
+        return {"tasks_run": fired, "overdue": overdue}
+
+    def retention_check(self, as_of: date | None = None) -> dict[str, Any]:
+        """Closed cases due for the archiwum zakładowe on ``as_of``."""
+        with self.app.uow() as uow:
+            due = [c.sign for c in due_for_transfer(uow.session, as_of or date.today())]
+        return {"source": "local", "due_for_transfer": due}
+
+    def fixity_sample(self, percent: float = FIXITY_PERCENT, seed: int | None = None) -> dict[str, Any]:
+        """Re-read a random ``percent`` of stored document versions and compare their SHA-256."""
+        app = self.app
+        with app.uow() as uow:
+            total = uow.session.execute(select(func.count(DocumentVersion.id))).scalar_one()
+            digests = list(
+                uow.session.execute(select(DocumentVersion.sha256).order_by(DocumentVersion.id)).scalars()
+            )
+        size = min(total, max(1, round(total * percent / 100))) if total else 0
+        sample = random.Random(seed).sample(digests, size)
+        failed: list[str] = []
+        for digest in sample:
+            try:
+                ok = check_object(app.store, digest)[0] == "ok"  # re-reads the store, never a cache
+            except Exception:
+                ok = False
+            if not ok:
+                failed.append(digest)
+        if failed:
+            log.error(
+                "fixity: %d of %d sampled objects failed: %s", len(failed), size, ", ".join(failed[:10])
+            )
+        return {"source": "local", "checked": size, "failed": failed}
