@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from ezd import xmlsafe
-from ezd.signatures.errors import SignatureError
 from ezd.signatures.ocsp import OcspChecker, RevocationChain
 from ezd.signatures.pkcs12 import Pkcs12Signer
 from ezd.signatures.port import Verdict
@@ -139,13 +138,10 @@ def sign(
     password = os.environ.get(PASSWORD_ENV)
     if password is None:
         password = typer.prompt("PKCS#12 password", hide_input=True)
-    try:
-        signer = Pkcs12Signer(key, password, tsa=TsaClient(tsa) if tsa else None)
-        data = file.read_bytes()
-        signed = signer.sign_detached(data, uri=file.name) if detached else signer.sign_enveloped(data)
-    except (SignatureError, xmlsafe.XMLRejected) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    # a SignatureError or rejected XML is an EzdError: ezd.cli maps it to one line and exit 2
+    signer = Pkcs12Signer(key, password, tsa=TsaClient(tsa) if tsa else None)
+    data = file.read_bytes()
+    signed = signer.sign_detached(data, uri=file.name) if detached else signer.sign_enveloped(data)
     target = out or file.with_name(file.name + (".xades" if detached else ".xades.xml"))
     target.write_bytes(signed)
     typer.echo(str(target))

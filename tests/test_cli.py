@@ -76,7 +76,7 @@ def test_register_file(home: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("register", "/nonexistent/file.xml"), "no such file"),
+        (("register", "/nonexistent/file.xml"), "nie ma takiego pliku"),
         (("case", "show", "not-a-sign"), "not a case sign"),
         (("case", "show", "OR.0122.999.2026"), "no case"),
     ],

@@ -331,9 +331,8 @@ def import_cmd(
                 dry_run=dry_run,
             )
         except PackageRefused as exc:
-            show(exc.report)
-            err_console.print(f"ezd: error: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            show(exc.report)  # the per-file problems first; the CLI's error line follows (ezd.cli.errors)
+            raise
         if not dry_run:
             uow.commit()
     show(report)

@@ -24,6 +24,7 @@ from ezd.cli import (
     system_cmd,
     worker_cmd,
 )
+from ezd.cli.errors import user_error_line
 
 app = typer.Typer(
     name="ezd",
@@ -57,30 +58,23 @@ def _mount_signatures() -> None:
 _mount_signatures()
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from ezd.records.errors import EzdError
-    from ezd.records.jrwa import JrwaError
-    from ezd.storage.errors import StorageError
-    from ezd.workflow.port import WorkflowError
-    from ezd.xmlsafe import XMLRejected
-
-    return (EzdError, JrwaError, XMLRejected, StorageError, WorkflowError, FileNotFoundError, PermissionError)
-
-
 def run(argv: Annotated[list[str] | None, typer.Argument()] = None) -> None:
-    errors = _user_errors()
+    """The ``ezd`` entry point: the one place where errors become a line on stderr (exit 2)."""
     try:
         rc = app(args=argv, standalone_mode=False)
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except (typer.Exit, click.exceptions.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (typer.Abort, click.exceptions.Abort):
         sys.exit(130)
-    except errors as exc:
-        message = str(exc) or type(exc).__name__
-        if isinstance(exc, FileNotFoundError) and exc.filename:
-            message = f"no such file: {exc.filename}"
-        sys.stderr.write(f"ezd: error: {message}\n")
+    except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a command group without a command: its help
+            ctx = getattr(exc, "ctx", None)
+            sys.stderr.write((ctx.get_help() if ctx is not None else "") + "\n")
+            sys.exit(2)
+        line = user_error_line(exc)
+        if line is None:
+            raise  # a bug, not the user's input: the traceback is for the log
+        sys.stderr.write(line + "\n")
         sys.exit(2)
     sys.exit(rc if isinstance(rc, int) else 0)
 
