@@ -6,7 +6,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update && apt-get install -y --no-install-recommends build-essential libxml2-dev libxslt1-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README* ./
+COPY pyproject.toml constraints.txt README* ./
 COPY ezd ezd
 COPY records records
 COPY workflow workflow
@@ -14,7 +14,7 @@ COPY workers workers
 COPY storage storage
 COPY signatures signatures
 COPY bpmn bpmn
-RUN python -m venv /opt/ezd && /opt/ezd/bin/pip install .
+RUN python -m venv /opt/ezd && /opt/ezd/bin/pip install -c constraints.txt .
 
 FROM python:3.11.11-slim-bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends libxml2 libxslt1.1 curl procps \

@@ -9,6 +9,6 @@ PY="${PYTHON:-python3}"
 if [[ ! -x .venv/bin/ezd ]]; then
   "$PY" -m venv .venv
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e .
+  .venv/bin/pip install -q -c constraints.txt -e .  # the versions the suite passed with
 fi
 exec .venv/bin/ezd demo "$@"
