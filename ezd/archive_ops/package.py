@@ -4,51 +4,61 @@ Layout (the paczka folders are the bag's payload, so they live under ``data/``):
 
     bagit.txt  bag-info.txt  manifest-sha256.txt  manifest-sha512.txt  tagmanifest-*.txt
     data/sprawy/<znak sprawy>.xml          NES metadata of each case (Collection / Sprawa)
-    data/metadane/<file>.xml               NES metadata of each document file
-    data/dokumenty/<file>                  the document files themselves
+    data/metadane/<file>.xml               NES metadata of each document file, one per file
+    data/dokumenty/<file>                  the document files: every version of every document,
+                                           the attachments (ePUAP attachments, UPP receipts) and
+                                           the metryka sprawy (XML to verify, HTML to read)
     data/wniosek.xml                       transfer request (wniosek.xsd)
     data/spis.xml                          spis zdawczo-odbiorczy (SpisZdawczo-odbiorczy.xsd)
 
 Every metadata file validates against both ``Metadane-1.7.xsd`` and
-``schemat_paczka_archiwalna.xsd`` (they differ: the paczka schema wants ``xsd:date`` for the
-qualification date and one institution id, so we emit exactly that); a file that does not is a bug
-and stops the export.  Metadata are generated from the register; for imported cases the original
-metadata file is reused verbatim when it is valid against both schemas (keeps the source
-system's identifiers).
+``schemat_paczka_archiwalna.xsd`` and states the size and SHA-256 of exactly its own file
+(checked before it is written: a file that does not is a bug and stops the export).  Metadata
+of transferred cases are generated from the register; an imported case is handed on exactly as
+it came: its metadata files verbatim (keeping the source system's identifiers) and its file
+names unchanged, so export -> import -> export gives the same payload.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ezd import nes, xsd
+from ezd import nes
+from ezd.archive_ops import metryka_doc
 from ezd.archive_ops.bagit_export import BagWriter
+from ezd.archive_ops.package_meta import (
+    FileFacts,
+    PackageError,
+    case_xml,
+    check_pair,
+    checked,
+    document_xml,
+    package_errors,
+    request_xml,
+    safe_name,
+)
+from ezd.archive_ops.register import load_case_documents
 from ezd.archive_ops.spis import spis_xml
 from ezd.db.base import utcnow
-from ezd.db.tables import Document, IncomingItem, Tenant
+from ezd.db.tables import IncomingItem, Tenant
 from ezd.db.tables_archive import ArchiveEntry, ArchiveObject
-from ezd.records.errors import EzdError, InvalidInput, InvalidState
+from ezd.records.errors import InvalidInput, InvalidState
+from ezd.records.plural import DOKUMENT, SPRAWA, count
 from ezd.records.tenancy import Role
 from ezd.services import audit
 from ezd.services.actor import Actor
 from ezd.services.lookup import tenant_by_code
 from ezd.storage.port import ObjectStore, sha256_hex
 
-PACKAGE_SCHEMAS = ("Metadane-1.7.xsd", "schemat_paczka_archiwalna.xsd")
-REQUEST_SCHEMA = "wniosek.xsd"
+FILE_ROLES = ("content", "attachment", "metryka")  # objects that go to dokumenty/
 
-
-class PackageError(EzdError, ValueError):
-    """The package cannot be produced (a metadata file would not validate)."""
+__all__ = ["PackageError", "PackageResult", "export_package", "safe_name", "select_entries"]
 
 
 @dataclass
@@ -59,118 +69,165 @@ class PackageResult:
     files: int = 0
 
 
-def safe_name(value: str, limit: int = 120) -> str:
-    """A portable file name: ASCII letters, digits, ``._-``; Polish letters folded."""
-    folded = unicodedata.normalize("NFKD", value.replace("ł", "l").replace("Ł", "L"))
-    ascii_only = folded.encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_only).strip("._") or "plik"
-    return name[:limit]
+@dataclass(frozen=True)
+class PackageFile:
+    name: str  # in dokumenty/ (and metadane/<name>.xml)
+    data: bytes
+    meta: bytes
 
 
-def package_errors(data: bytes) -> list[str]:
-    """Schema errors of one package metadata file against every schema it must satisfy."""
-    return [f"{s}: {e}" for s in PACKAGE_SCHEMAS for e in xsd.validate(data, s)]
+class _Names:
+    """File names unique within the package (a second ``x.pdf`` becomes ``x_2.pdf``)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, name: str) -> str:
+        stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+        candidate, n = name, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{stem}_{n}{dot}{ext}"
+        self.used.add(candidate)
+        return candidate
 
 
-def _institution(tenant: Tenant) -> nes.Institution:
-    return nes.Institution(nazwa=tenant.name, regon=tenant.regon)
+def _sentence(text: str) -> str | None:
+    return text[:1].upper() + text[1:] if text else None
 
 
-def _day(value: date | datetime | None, fallback: date) -> date:
-    if value is None:
-        return fallback
-    return value.date() if isinstance(value, datetime) else value
+def _with_suffix(name: str, suffix: str) -> str:
+    stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+    return f"{stem}{suffix}{dot}{ext}"
 
 
-def case_xml(entry: ArchiveEntry, tenant: Tenant) -> bytes:
-    opened = entry.opened_on or entry.closed_on
-    return nes.case_metadata_xml(
-        nes.NesCase(
-            case_sign=entry.case_sign,
-            title=entry.title,
-            institution=_institution(tenant),
-            date_from=opened,
-            date_to=entry.closed_on,
-            jrwa_symbol=entry.jrwa_symbol,
-            jrwa_title=entry.jrwa_title or f"klasa {entry.jrwa_symbol}",
-            category=entry.category,
-            qualified_on=opened,  # a date: schemat_paczka_archiwalna types it xsd:date
-            system_id=f"archiwum:{entry.id}",
+def _imported_files(
+    store: ObjectStore, entry: ArchiveEntry, sign_file: str, tenant: Tenant
+) -> Iterator[PackageFile]:
+    """An imported case's files under their own names, each with its own metadata file."""
+    metadata = {o.filename: o for o in entry.objects if o.role == "metadata"}
+    for obj in entry.objects:
+        if obj.role not in FILE_ROLES:
+            continue
+        # the source package's names already carry the case sign: never add it twice
+        name = obj.filename if obj.filename.startswith(f"{sign_file}_") else f"{sign_file}_{obj.filename}"
+        data = store.get(obj.sha256)  # the store verifies the digest
+        meta_obj = metadata.get(f"{obj.filename}.xml")
+        meta = store.get(meta_obj.sha256) if meta_obj is not None else None
+        if meta is None or package_errors(meta):
+            meta = document_xml(entry, tenant, _facts(obj, entry, obj.document_uid or obj.sha256, obj.title))
+        yield PackageFile(name, data, meta)
+
+
+def _facts(
+    obj: ArchiveObject,
+    entry: ArchiveEntry,
+    system_id: str,
+    title: str,
+    *,
+    created: datetime | None = None,
+    rodzaj: str = "dokument",
+    item: IncomingItem | None = None,
+    description: str | None = None,
+    relations: Sequence[nes.Relation] = (),
+) -> FileFacts:
+    return FileFacts(
+        system_id=system_id,
+        title=title or obj.filename,
+        media_type=obj.media_type,
+        size=obj.size,
+        sha256=obj.sha256,
+        created=created or entry.closed_on,
+        rodzaj=rodzaj,
+        description=description,
+        item=item,
+        relations=relations,
+    )
+
+
+def _transferred_files(
+    session: Session, store: ObjectStore, entry: ArchiveEntry, case_id: int, sign_file: str, tenant: Tenant
+) -> Iterator[PackageFile]:
+    """A transferred case: every version, every attachment, and the metryka sprawy."""
+    content = load_case_documents(session, case_id)
+    docs = {d.uid: d for d in content.documents}
+    files = [o for o in entry.objects if o.role in ("content", "attachment")]
+    attachments: dict[str, list[str]] = {}
+    for o in files:
+        if o.role == "attachment" and o.document_uid:
+            attachments.setdefault(o.document_uid, []).append(f"{o.document_uid}:zalacznik:{o.sha256[:16]}")
+    for obj in files:
+        doc = docs.get(obj.document_uid or "")
+        uid = obj.document_uid or obj.sha256
+        item = content.item_of(doc) if doc else None
+        base = safe_name(obj.filename or obj.sha256, 80)
+        if obj.role == "attachment":
+            parent = safe_name(doc.versions[-1].filename if doc and doc.versions else "dokument", 40)
+            name = f"{sign_file}_{parent.rpartition('.')[0] or parent}_zalacznik_{base}"
+            facts = _facts(
+                obj,
+                entry,
+                f"{uid}:zalacznik:{obj.sha256[:16]}",
+                f"{obj.filename} (załącznik do: {doc.title if doc else uid})",
+                created=doc.created_at.replace(microsecond=0) if doc else None,
+                rodzaj="załącznik",
+                item=item,
+                relations=[nes.Relation(nes.JEST_ZALACZNIKIEM, nes.Identifier(nes.ID_SYSTEM, uid))],
+            )
+        else:
+            versions = list(doc.versions) if doc else []
+            number = next((v.version for v in versions if v.sha256 == obj.sha256), 1)
+            stored = [o for o in files if o.role == "content" and o.document_uid == obj.document_uid]
+            name = f"{sign_file}_{_with_suffix(base, f'_wersja{number}') if len(stored) > 1 else base}"
+            notes = [f"wersja {number} z {len(versions)}"] if len(versions) > 1 else []
+            if doc is not None and doc.signed and versions and number == versions[-1].version:
+                notes.append("dokument podpisany podpisem elektronicznym XAdES (podpis w pliku)")
+            created = next((v.created_at for v in versions if v.sha256 == obj.sha256), None)
+            facts = _facts(
+                obj,
+                entry,
+                uid,
+                doc.title if doc else obj.title,
+                created=created.replace(microsecond=0) if created else None,
+                rodzaj=doc.kind if doc else "dokument",
+                item=item,
+                description=_sentence("; ".join(notes)),
+                relations=[
+                    nes.Relation(nes.MA_ZALACZNIK, nes.Identifier(nes.ID_SYSTEM, a))
+                    for a in attachments.get(uid, [])
+                ],
+            )
+        yield PackageFile(name, store.get(obj.sha256), document_xml(entry, tenant, facts))
+    chains = metryka_doc.case_chains(session, entry)
+    if chains:
+        last = metryka_doc.last_moment(chains)
+        readable = metryka_doc.metryka_html(
+            entry.case_sign, tenant.name, chains, metryka_doc.people(session, chains)
         )
-    )
+        for data, media, ext in (
+            (metryka_doc.metryka_xml(entry.case_sign, chains), "application/xml", "xml"),
+            (readable, "text/html", "html"),
+        ):
+            facts = FileFacts(
+                system_id=f"metryka:{entry.case_sign}:{ext}",
+                title=f"Metryka sprawy {entry.case_sign}",
+                media_type=media,
+                size=len(data),
+                sha256=sha256_hex(data),
+                created=(last or utcnow()).replace(microsecond=0),
+                rodzaj=metryka_doc.RODZAJ,
+                description="łańcuch skrótów do weryfikacji" if ext == "xml" else "wersja do odczytu",
+            )
+            yield PackageFile(f"{sign_file}_metryka.{ext}", data, document_xml(entry, tenant, facts))
 
 
-def document_xml(session: Session, entry: ArchiveEntry, obj: ArchiveObject, tenant: Tenant) -> bytes:
-    doc = (
-        session.execute(select(Document).where(Document.uid == obj.document_uid)).scalar_one_or_none()
-        if obj.document_uid
-        else None
-    )
-    item = (
-        session.execute(select(IncomingItem).where(IncomingItem.document_id == doc.id)).scalar_one_or_none()
-        if doc is not None
-        else None
-    )
-    opened = entry.opened_on or entry.closed_on
-    return nes.document_metadata_xml(
-        nes.NesDocument(
-            system_id=obj.document_uid or obj.sha256,
-            title=obj.title or obj.filename,
-            institution=_institution(tenant),
-            media_type=obj.media_type,
-            size_bytes=obj.size,
-            rpw_number=item.sign if item else None,
-            sender_reference=item.sender_reference if item else None,
-            other_identifiers=[nes.Identifier("SHA-256", obj.sha256)],
-            created=(doc.created_at.replace(microsecond=0) if doc else None) or entry.closed_on,
-            received=item.received_date if item else None,
-            sender=nes.Institution(nazwa=item.sender) if item else None,
-            case_sign=entry.case_sign,
-            case_title=entry.title,
-            category=entry.category,
-            qualified_on=_day(opened, entry.closed_on),
-            rodzaj=doc.kind if doc else "dokument",
-        )
-    )
-
-
-def request_xml(entries: Sequence[ArchiveEntry], *, request_sign: str, documents: int) -> bytes:
-    """Wniosek o przejęcie materiałów archiwalnych (``wniosek.xsd``, no namespace)."""
-    now = utcnow().replace(microsecond=0)
-    root = etree.Element("wniosek")
-    etree.SubElement(root, "znak_sprawy_wysylajacego").text = request_sign
-    etree.SubElement(root, "typ").text = "ORGANIZED"
-    etree.SubElement(root, "data_przygotowania").text = now.isoformat()
-    spis = etree.SubElement(root, "szczegoly_spisu_zo")
-    etree.SubElement(spis, "opis").text = f"Materiały archiwalne kategorii A: {len(entries)} spraw"
-    etree.SubElement(spis, "data_utworzenia").text = now.date().isoformat()
-    first = min((e.opened_on or e.closed_on) for e in entries)
-    last = max(e.closed_on for e in entries)
-    etree.SubElement(spis, "najwczesniejsza_data_w_spisie").text = first.isoformat()
-    etree.SubElement(spis, "najpozniejsza_data_w_spisie").text = last.isoformat()
-    etree.SubElement(spis, "ilosc_materialow").text = str(documents)
-    etree.SubElement(spis, "ilosc_pozycji").text = str(len(entries))
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    errors = xsd.validate(data, REQUEST_SCHEMA)
-    if errors:
-        raise PackageError(f"transfer request does not match {REQUEST_SCHEMA}: {errors[0]}")
-    return data
-
-
-def _verbatim(store: ObjectStore, entry: ArchiveEntry, role: str, uid: str | None) -> bytes | None:
-    """The original metadata of an imported case, if it satisfies every package schema."""
+def _verbatim_case(store: ObjectStore, entry: ArchiveEntry) -> bytes | None:
+    """The original case metadata of an imported case, if it satisfies every package schema."""
     for o in entry.objects:
-        if o.role == role and (role == "case_metadata" or o.document_uid == uid):
+        if o.role == "case_metadata":
             data = store.get(o.sha256)
             return data if not package_errors(data) else None
     return None
-
-
-def _checked(data: bytes, what: str) -> bytes:
-    errors = package_errors(data)
-    if errors:
-        raise PackageError(f"{what}: {errors[0]}")
-    return data
 
 
 def select_entries(
@@ -191,8 +248,8 @@ def select_entries(
         missing = [s for s in signs if s not in found]
         if missing:
             raise InvalidInput(
-                "not category A records held in the archive (only those go to the state archive): "
-                + ", ".join(missing)
+                "to nie są akta kategorii A przechowywane w archiwum (tylko takie przekazuje się "
+                "do archiwum państwowego): " + ", ".join(missing)
             )
     return entries
 
@@ -207,45 +264,48 @@ def export_package(
     signs: Sequence[str] = (),
     year_to: int | None = None,
     request_sign: str | None = None,
+    prepared_at: datetime | None = None,
 ) -> PackageResult:
     """Write the paczka archiwalna of the tenant's category A records as a BagIt bag at ``out``."""
     actor.require(tenant, Role.ARCHIWISTA)
     t = tenant_by_code(session, tenant)
     entries = select_entries(session, t.id, signs, year_to)
     if not entries:
-        raise InvalidState(f"{tenant} has no category A records held in the archive to hand over")
+        raise InvalidState(f"{t.name}: w archiwum nie ma akt kategorii A do przekazania")
+    prepared = prepared_at or utcnow()
     result = PackageResult(root=out)
     bag = BagWriter(out)
-    used: set[str] = set()
+    names = _Names()
     for entry in entries:
         sign_file = safe_name(entry.case_sign)
-        case_data = _verbatim(store, entry, "case_metadata", None) or case_xml(entry, t)
-        bag.add(f"sprawy/{sign_file}.xml", _checked(case_data, f"case {entry.case_sign}"))
+        case_data = _verbatim_case(store, entry) or case_xml(entry, t)
+        bag.add(f"sprawy/{names.take(sign_file + '.xml')}", checked(case_data, f"sprawa {entry.case_sign}"))
         result.cases.append(entry.case_sign)
-        for obj in entry.objects:
-            if obj.role != "content":
-                continue
-            name = f"{sign_file}_{safe_name(obj.filename or obj.sha256, 80)}"
-            stem, dot, ext = name.rpartition(".") if "." in name[len(sign_file) + 1 :] else (name, "", "")
-            n = 1
-            while name in used:  # versions of one document share a file name
-                n += 1
-                name = f"{stem}_{n}{dot}{ext}"
-            used.add(name)
-            meta = _verbatim(store, entry, "metadata", obj.document_uid) if obj.document_uid else None
-            meta = meta or document_xml(session, entry, obj, t)
-            bag.add(f"dokumenty/{name}", store.get(obj.sha256))  # the store verifies the digest
-            bag.add(f"metadane/{name}.xml", _checked(meta, f"document {name} of {entry.case_sign}"))
+        files = (
+            _transferred_files(session, store, entry, entry.case_id, sign_file, t)
+            if entry.case_id is not None
+            else _imported_files(store, entry, sign_file, t)
+        )
+        for f in files:
+            name = names.take(PurePosixPath(f.name).name)
+            what = f"dokument {name} sprawy {entry.case_sign}"
+            check_pair(f.meta, len(f.data), sha256_hex(f.data), what)
+            bag.add(f"dokumenty/{name}", f.data)
+            bag.add(f"metadane/{name}.xml", checked(f.meta, what))
             result.documents += 1
-    label = request_sign or f"{tenant}/paczka/{utcnow().date().isoformat()}"
-    bag.add("wniosek.xml", request_xml(entries, request_sign=label, documents=result.documents))
+    label = request_sign or f"{tenant}/paczka/{prepared.date().isoformat()}"
+    bag.add(
+        "wniosek.xml",
+        request_xml(entries, request_sign=label, documents=result.documents, prepared_at=prepared),
+    )
     bag.add("spis.xml", spis_xml(entries))
     bag.finish(
         {
             "Source-Organization": t.name,
             "External-Identifier": label,
             "External-Description": (
-                f"Paczka archiwalna: {len(entries)} spraw kategorii A, {result.documents} dokumentów"
+                f"Paczka archiwalna: {count(len(entries), SPRAWA)} kategorii A, "
+                f"{count(result.documents, DOKUMENT)}"
             ),
         }
     )

@@ -31,6 +31,10 @@ class CaseDocuments:
     def version_digests(self) -> list[str]:
         return [v.sha256 for d in self.documents for v in d.versions]
 
+    def attachment_digests(self) -> list[str]:
+        """ePUAP attachments and UPP receipts: part of the akta sprawy, locked and exported too."""
+        return [a.sha256 for d in self.documents for a in d.attachments]
+
     def last_digests(self) -> list[str]:
         """The digest of each document's latest version (what the search index reads)."""
         return [d.versions[-1].sha256 for d in self.documents if d.versions]
@@ -42,7 +46,7 @@ def load_case_documents(session: Session, case_id: int) -> CaseDocuments:
             select(Document)
             .where(Document.case_id == case_id)
             .order_by(Document.id)
-            .options(selectinload(Document.versions))
+            .options(selectinload(Document.versions), selectinload(Document.attachments))
         ).scalars()
     )
     items: dict[int, IncomingItem] = {}
@@ -118,6 +122,20 @@ def register_case(
                     media_type=v.media_type,
                     filename=v.filename,
                     title=doc.title,
+                    document_uid=doc.uid,
+                )
+            )
+        for a in doc.attachments:
+            if any(o.sha256 == a.sha256 and o.role == "attachment" for o in objects):
+                continue  # one object per content (the register's unique key)
+            objects.append(
+                ArchiveObject(
+                    role="attachment",
+                    sha256=a.sha256,
+                    size=a.size,
+                    media_type=a.media_type,
+                    filename=a.filename,
+                    title=a.filename,
                     document_uid=doc.uid,
                 )
             )

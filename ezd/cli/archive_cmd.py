@@ -259,9 +259,10 @@ def export_cmd(
     from ezd.archive_ops.bagit_export import validate_bag
     from ezd.archive_ops.package import export_package
     from ezd.records.errors import InvalidInput
+    from ezd.records.plural import DOKUMENT, SPRAWA, count
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InvalidInput(f"{out} exists and is not an empty folder")
+        raise InvalidInput(f"{out} istnieje i nie jest pustym folderem")
     app = make_app()
     actor = resolve_actor(app, as_login)
     with app.uow() as uow:
@@ -278,12 +279,15 @@ def export_cmd(
             )
             problems = validate_bag(out)
             if problems:  # never hand out a bag that does not validate
-                raise InvalidInput(f"the written bag does not validate: {problems[0]}")
+                raise InvalidInput(f"zapisana paczka nie przechodzi walidacji BagIt: {problems[0]}")
         except BaseException:
             shutil.rmtree(out, ignore_errors=True)
             raise
         uow.commit()
-    msg = f"paczka archiwalna {out}: {len(result.cases)} case(s), {result.documents} document(s); bag valid"
+    msg = (
+        f"paczka archiwalna {out}: {count(len(result.cases), SPRAWA)}, {count(result.documents, DOKUMENT)}; "
+        "BagIt poprawny, metadane zgodne z plikami"
+    )
     if tar:
         archive = shutil.make_archive(str(out), "tar", root_dir=out.parent, base_dir=out.name)
         msg += f"; {archive}"
@@ -307,13 +311,14 @@ def import_cmd(
 ) -> None:
     """Import a paczka archiwalna from another EZD: all or nothing, problems reported per file."""
     from ezd.archive_ops.importer import ImportReport, PackageRefused, import_package
+    from ezd.records.plural import DOKUMENT, PLIK, SPRAWA, count
 
     def show(report: ImportReport) -> None:
         if as_json:
             print_json(report.to_dict())
             return
         for issue in report.issues:
-            line = f"{issue.severity:7} {issue.path}: {issue.problem}"
+            line = f"{issue.label:11} {issue.path}: {issue.problem}"
             out = err_console if issue.blocks(report.accept_invalid) else console
             out.print(line, markup=False, soft_wrap=True)
 
@@ -336,10 +341,11 @@ def import_cmd(
         if not dry_run:
             uow.commit()
     show(report)
-    verb = "would import" if dry_run else "imported"
+    verb = "do zaimportowania" if dry_run else "zaimportowano"
     if not as_json:
         console.print(
-            f"{verb} {len(report.cases)} case(s), {report.documents} document file(s), "
-            f"{report.metadata_files} metadata file(s) into {tenant}",
+            f"{verb}: {count(len(report.cases), SPRAWA)}, {count(report.documents, DOKUMENT)}, "
+            f"{count(report.metadata_files, PLIK)} metadanych ({tenant}); "
+            f"sprawdzono rozmiar i skrót każdego dokumentu",
             markup=False,
         )

@@ -77,7 +77,8 @@ def prepare_transfer(deps: Deps, *, tenant: str, case_sign: str, actor_login: st
     case = case_by_sign(session, tenant_row.id, case_sign)
     inst = _institution(tenant_row)
     content = load_case_documents(session, case.id)
-    versions = content.version_digests()
+    # attachments (ePUAP attachments, UPP) are archived with the case: check them too
+    versions = content.version_digests() + content.attachment_digests()
     # On S3 the reads start now and overlap the metadata building below.
     fixity = deps.store.get_many(versions)
     xmls: list[bytes] = []
@@ -188,6 +189,7 @@ def archive_case(
     until = datetime(until_day.year, until_day.month, until_day.day, tzinfo=UTC)
     content = load_case_documents(session, case.id)
     digests = set(content.version_digests())
+    digests.update(content.attachment_digests())
     digests.update(metadata)
     # On S3 the reads for the search index start now and overlap the locks.
     texts = deps.store.get_many(content.last_digests(), skip_unreadable=True)

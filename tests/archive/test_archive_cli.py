@@ -15,7 +15,7 @@ def test_export_then_import_via_cli(tmp_path: Path, nes_samples: Path) -> None:
     assert demo["cases_archived"] == 4
     out = tmp_path / "paczka"
     done = ezd(home, "archive", "export", "-t", "sp-swidnik", "--out", str(out), "--tar")
-    assert "bag valid" in done.stdout and validate_bag(out) == []
+    assert "BagIt poprawny" in done.stdout and validate_bag(out) == []
     assert (tmp_path / "paczka.tar").is_file() and list((out / "data" / "sprawy").iterdir())
     imported = json.loads(
         ezd(home, "archive", "import", str(tmp_path / "paczka.tar"), "-t", "ug-melgiew", "--json").stdout
@@ -34,7 +34,10 @@ def test_export_then_import_via_cli(tmp_path: Path, nes_samples: Path) -> None:
         check=False,
     )
     assert refused.returncode == 2
-    assert "metadane/Dok_58164_5870.docx.xml" in refused.stderr and "nothing was registered" in refused.stderr
+    assert (
+        "metadane/Dok_58164_5870.docx.xml" in refused.stderr
+        and "niczego nie zarejestrowano" in refused.stderr
+    )
     dry = ezd(
         home,
         "archive",
@@ -45,7 +48,7 @@ def test_export_then_import_via_cli(tmp_path: Path, nes_samples: Path) -> None:
         "--accept-invalid",
         "--dry-run",
     )
-    assert "would import 2 case(s)" in dry.stdout
+    assert "do zaimportowania: 2 sprawy" in dry.stdout
     ok = ezd(
         home,
         "archive",
@@ -55,4 +58,4 @@ def test_export_then_import_via_cli(tmp_path: Path, nes_samples: Path) -> None:
         "ug-melgiew",
         "--accept-invalid",
     )
-    assert "imported 2 case(s), 3 document file(s), 7 metadata file(s)" in ok.stdout
+    assert "zaimportowano: 2 sprawy, 3 dokumenty, 7 plików metadanych" in ok.stdout

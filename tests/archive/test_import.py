@@ -66,7 +66,7 @@ def test_strict_import_refuses_package_with_missing_documents(app: App, nes_samp
         "metadane/Dok_58164_5870.docx.xml",
         "metadane/Dok_60439_6800.png.xml",
     ]
-    assert all("missing" in i.problem for i in blocking)
+    assert all("brak pliku" in i.problem for i in blocking)
     assert _counts(app) == (0, 0, 0, 0)
 
 
@@ -98,7 +98,7 @@ def test_lenient_import_keeps_signs_metadata_and_documents(app: App, nes_samples
 def test_invalid_metadata_reported_per_file(app: App, nes_samples: Path) -> None:
     with pytest.raises(PackageRefused) as exc:
         _import(app, nes_samples / PUW)
-    invalid = {i.path for i in exc.value.report.issues if "not valid against any NES" in i.problem}
+    invalid = {i.path for i in exc.value.report.issues if "niezgodne z żadnym schematem NES" in i.problem}
     # the five files with <data><typ>dostepnyPo</typ></data> and no time (see SOURCES.md)
     assert invalid == {
         "metadane/181508_2867223.txt.xml",
@@ -130,10 +130,10 @@ def test_valid_package_imports_in_strict_mode_and_only_once(
         (pkg / "metadane" / name).unlink()
     report = _import(app, pkg)
     assert report.imported and not [i for i in report.issues if i.severity != "note"]
-    with pytest.raises(PackageRefused, match="not imported") as exc:
+    with pytest.raises(PackageRefused, match="nie została zaimportowana") as exc:
         _import(app, pkg)
     assert {i.problem for i in exc.value.report.issues if i.severity == "error"} == {
-        f"case {s} is already in the archive register of ug-nowa" for s in report.cases
+        f"sprawa {s} jest już w rejestrze archiwum (Urząd ug-nowa)" for s in report.cases
     }
     assert _counts(app)[0] == 2
 
@@ -183,7 +183,7 @@ def test_round_trip_of_our_own_bag_as_tar_and_zip(app: App, tmp_path: Path) -> N
         hits = search(uow.session, SearchQuery("uchwały statutu", tenant="ug-nowa")).hits
         assert [h.case_sign for h in hits] == ["OR.0012.1.2015"]
     zipped = Path(shutil.make_archive(str(tmp_path / "paczka"), "zip", root_dir=bag))
-    with pytest.raises(PackageRefused, match="not imported"):  # same signs: already imported
+    with pytest.raises(PackageRefused, match="nie została zaimportowana"):  # same signs: already imported
         _import(app, zipped)
     # a tampered bag is refused before anything else
     victim = next((bag / "data" / "dokumenty").iterdir())
@@ -263,5 +263,5 @@ def test_hostile_xml_inside_a_package_is_an_error(app: App, nes_samples: Path, t
     errors = [i for i in exc.value.report.issues if i.severity == "error"]
     by_path = {i.path: i.problem for i in errors}
     assert "DOCTYPE" in by_path["metadane/Dek_58164_5729.txt.xml"]
-    assert "without metadata" in by_path["dokumenty/Dek_58164_5729.txt"]  # its file is now orphaned
+    assert "bez metadanych" in by_path["dokumenty/Dek_58164_5729.txt"]  # its file is now orphaned
     assert _counts(app) == (0, 0, 0, 0)
