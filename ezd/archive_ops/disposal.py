@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,6 +38,8 @@ from ezd.services.actor import Actor
 from ezd.services.lookup import tenant_by_code
 from ezd.storage.port import ObjectStore
 
+WARSAW = ZoneInfo("Europe/Warsaw")
+
 ACTIVE = ("requested", "consented")
 
 
@@ -48,6 +51,11 @@ def _in_active_request(session: Session) -> set[int]:
             .where(DisposalRequest.status.in_(ACTIVE))
         ).scalars()
     )
+
+
+def office_today() -> date:
+    """Today in the office's time zone (a request filed at 00:30 in Warsaw is dated that day)."""
+    return datetime.now(WARSAW).date()
 
 
 def due_for_disposal(session: Session, as_of: date, tenant_id: int | None = None) -> list[ArchiveEntry]:
@@ -88,6 +96,13 @@ def request_disposal(
     session: Session, store: ObjectStore, actor: Actor, *, tenant: str, as_of: date
 ) -> DisposalRequest:
     actor.require(tenant, Role.ARCHIWISTA)
+    if as_of > office_today():
+        # a request is an official letter: dated in the future it would also take a number of a
+        # year that has not begun ("1/2030" in 2026) and propose records not yet due
+        raise InvalidInput(
+            f"wniosek o brakowanie nie może mieć daty z przyszłości ({as_of:%d.%m.%Y}; dziś jest "
+            f"{office_today():%d.%m.%Y})"
+        )
     tenant_row = tenant_by_code(session, tenant)
     entries = due_for_disposal(session, as_of, tenant_row.id)
     if not entries:
@@ -114,7 +129,7 @@ def request_disposal(
     ]
     html = render(
         f"Wniosek nr {number}/{year} o wyrażenie zgody na brakowanie dokumentacji niearchiwalnej",
-        [("Jednostka", tenant_row.name), ("Data", as_of.isoformat()), ("Liczba pozycji", str(len(rows)))],
+        [("Jednostka", tenant_row.name), ("Data", f"{as_of:%d.%m.%Y}"), ("Liczba pozycji", str(len(rows)))],
         ["Lp.", "Znak sprawy", "Tytuł", "Kategoria", "Daty skrajne", "Miejsce przechowywania"],
         rows,
         signatures=["archiwista", "kierownik jednostki"],
@@ -172,6 +187,10 @@ def record_consent(
         raise InvalidInput("the consent reference (znak pisma archiwum państwowego) is required")
     if consent_date < req.created_at.date():
         raise InvalidInput("the consent cannot predate the request")
+    if consent_date > office_today():
+        raise InvalidInput(
+            f"zgoda archiwum państwowego nie może mieć daty z przyszłości ({consent_date:%d.%m.%Y})"
+        )
     keep = set(excluded or [])
     unknown = keep - {i.entry.case_sign for i in req.items}
     if unknown:

@@ -28,6 +28,7 @@ import threading
 from pathlib import Path
 
 from ezd.channels.port import DispatchRejected, Envelope, SendReceipt
+from ezd.records.csvsafe import safe_row
 
 POSTAL_CODE = re.compile(r"\b\d{2}-\d{3}\b")
 BOOK = "ksiazka-nadawcza.csv"
@@ -114,8 +115,11 @@ class PostChannel:
         writer = csv.writer(buf, delimiter=";", lineterminator="\n")
         if new:
             writer.writerow(BOOK_HEADER)
+        # the addressee and address come from a letter: never a spreadsheet formula
         writer.writerow(
-            [count + 1, envelope.addressee, address, "", "", "", f"{envelope.outgoing_sign} ZPO", "", ""]
+            safe_row(
+                [count + 1, envelope.addressee, address, "", "", "", f"{envelope.outgoing_sign} ZPO", "", ""]
+            )
         )
         with path.open("a", encoding="utf-8") as fh:
             fh.write(buf.getvalue())

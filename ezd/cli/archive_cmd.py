@@ -20,23 +20,42 @@ def transfer(
     ] = None,
     tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
 ) -> None:
-    """Start the transfer of every closed case that has spent 2 full calendar years in its unit."""
+    """Start the transfer of every closed case that has spent 2 full calendar years in its unit.
+
+    Reports every case's outcome; exits 1 when the preparation of any case failed.
+    """
+    from ezd.archive_ops.transfer_report import outcome_of
+    from ezd.records.plural import SPRAWA, count
     from ezd.services.archive import due_for_transfer, start_transfer
     from ezd.services.lookup import tenant_by_code, tenant_by_id
     from ezd.workers.inprocess import run_pending
 
     day = date.fromisoformat(as_of) if as_of else date.today()
     app = make_app()
+    started: list[tuple[str, str]] = []
     with app.uow() as uow:
         tenant_id = tenant_by_code(uow.session, tenant).id if tenant else None
         due = due_for_transfer(uow.session, day, tenant_id)
         deps = app.deps(uow.session)
         for case in due:
-            start_transfer(deps, tenant=tenant_by_id(uow.session, case.tenant_id).code, case_sign=case.sign)
+            code = tenant_by_id(uow.session, case.tenant_id).code
+            start_transfer(deps, tenant=code, case_sign=case.sign)
+            started.append((code, case.sign))
         uow.commit()
-    if app.settings.is_embedded:
+    embedded = app.settings.is_embedded
+    if embedded:
         run_pending(app)
-    console.print(f"{len(due)} case(s) handed to the archive for acceptance")
+    with app.uow() as uow:
+        engine = app.deps(uow.session).engine
+        outcomes = [outcome_of(engine, code, sign, workers_ran=embedded) for code, sign in started]
+    for o in outcomes:
+        out = err_console if o.outcome == "failed" else console
+        out.print(f"{o.tenant} {o.case_sign}: {o.label}", markup=False, soft_wrap=True)
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    handed = len(outcomes) - len(failed)
+    console.print(f"przekazano do archiwum: {count(handed, SPRAWA)}; nieudane: {count(len(failed), SPRAWA)}")
+    if failed:
+        raise typer.Exit(1)
 
 
 @archive_app.command("search")

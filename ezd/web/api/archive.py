@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from ezd.records.csvsafe import safe_cell
 from ezd.services import archive, case_actions, queries
 from ezd.services.office_admin import verify_tenant_audit
 from ezd.web.api.models import CASE_SIGN, TENANT, LoanBody, TransferDecisionBody, TransferStartBody
@@ -128,7 +129,8 @@ def export(
     cols = ["sign", "title", "jrwa", "category", "opened_at", "closed_at", "archived_at", "state"]
     writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", delimiter=";")
     writer.writeheader()
-    writer.writerows(rows)
+    # titles and senders come from outside (ePUAP): no cell may run as a spreadsheet formula
+    writer.writerows({c: safe_cell(row.get(c)) for c in cols} for row in rows)
     return Response(
         buf.getvalue().encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
