@@ -19,13 +19,15 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ezd.archive_ops.fixity_report import Affected, affected, raise_incidents
+from ezd.db.base import utcnow
 from ezd.db.tables import Attachment, Document, DocumentVersion, Tenant
 from ezd.db.tables_archive import (
     ArchiveEntry,
@@ -55,6 +57,8 @@ class FixityReport:
     sample_percent: float = 100.0
     missing: list[str] = field(default_factory=list)
     corrupted: list[str] = field(default_factory=list)
+    affected: list[Affected] = field(default_factory=list)  # the cases and documents behind them
+    incidents: int = 0
 
     @property
     def damaged(self) -> bool:
@@ -72,6 +76,8 @@ class FixityReport:
             "sample_percent": self.sample_percent,
             "missing": sorted(self.missing),
             "corrupted": sorted(self.corrupted),
+            "affected": [asdict(a) | {"label": a.label} for a in self.affected],
+            "incidents": self.incidents,
         }
 
 
@@ -199,6 +205,9 @@ def run_audit(
     report.sample_percent = sample_percent
     with app.uow() as uow:
         session = uow.session
+        verdicts = {d: "missing" for d in report.missing} | {d: "corrupted" for d in report.corrupted}
+        report.affected = affected(session, verdicts)
+        report.incidents = raise_incidents(session, report.affected, actor=actor, at=utcnow())
         damaged_by_tenant: dict[int, list[str]] = defaultdict(list)
         for digest in report.missing + report.corrupted:
             for tenant_id in owners.get(digest, ()):
@@ -216,6 +225,9 @@ def run_audit(
                     "missing": len(report.missing),
                     "corrupted": len(report.corrupted),
                     "damaged_here": sorted(damaged_by_tenant.get(tenant.id, [])),
+                    "cases_affected": sorted(
+                        {a.case_sign for a in report.affected if a.tenant == tenant.code and a.case_sign}
+                    ),
                 },
             )
         uow.commit()

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
 from ezd.cli.common import console, err_console, make_app, print_json
+
+
+def local_time(at: datetime) -> str:
+    """dd.mm.rrrr HH:MM in Warsaw time (stored times are naive UTC)."""
+    return at.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y %H:%M")
+
 
 fixity_app = typer.Typer(help="Fixity (integrity) audits of the object store.", no_args_is_help=True)
 
@@ -23,6 +31,7 @@ def audit(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ezd.archive_ops.fixity import run_audit
+    from ezd.records.plural import OBIEKT, count
 
     app = make_app()
     with Progress(
@@ -46,16 +55,41 @@ def audit(
         print_json({**report.as_dict(), "damaged": report.damaged})
     else:
         console.print(
-            f"fixity: {report.checked} object(s), {report.bytes / 1e6:.1f} MB in {report.seconds:.2f} s"
-            f" ({report.mb_per_s:.0f} MB/s), sample {report.sample_percent:g}%"
+            f"audyt integralności: {count(report.checked, OBIEKT)}, {report.bytes / 1e6:.1f} MB w "
+            f"{report.seconds:.2f} s ({report.mb_per_s:.0f} MB/s), próbka {report.sample_percent:g}%"
         )
-        for digest in sorted(report.missing):
-            err_console.print(f"MISSING   {digest}")
-        for digest in sorted(report.corrupted):
-            err_console.print(f"CORRUPTED {digest}")
+        for a in report.affected:
+            err_console.print(a.label, markup=False, soft_wrap=True)
     if report.damaged:
         typer.echo(
-            f"ezd: fixity audit FAILED: {len(report.missing)} missing, {len(report.corrupted)} corrupted",
+            f"ezd: audyt integralności wykrył szkody: brak {count(len(report.missing), OBIEKT)}, "
+            f"uszkodzone {count(len(report.corrupted), OBIEKT)}; zgłoszono incydent administratorowi",
             err=True,
         )
         raise typer.Exit(1)
+
+
+@fixity_app.command("incidents")
+def incidents_cmd(
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fixity incidents recorded for the administrator (newest first)."""
+    from dataclasses import asdict
+
+    from ezd.archive_ops.fixity_report import incidents
+
+    app = make_app()
+    with app.uow() as uow:
+        found = incidents(uow.session, tenant)
+    if as_json:
+        print_json([asdict(i) | {"at": i.at.isoformat()} for i in found])
+        return
+    if not found:
+        console.print("brak incydentów integralności")
+    for inc in found:
+        console.print(
+            f"{inc.tenant} {local_time(inc.at)}: {', '.join(inc.cases) or 'bez spraw'}", markup=False
+        )
+        for a in inc.affected:
+            console.print(f"  {a.label}", markup=False, soft_wrap=True)

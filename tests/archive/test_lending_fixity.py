@@ -131,7 +131,80 @@ def test_fixity_cli_exit_code(archived: App, tmp_path: Path) -> None:
     victim.write_bytes(b"bit rot")
     bad = subprocess.run([*cmd, "--json"], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1
-    assert "1 corrupted" in bad.stderr
+    assert "uszkodzone 1 obiekt" in bad.stderr and "incydent" in bad.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "ezd.cli.main", "fixity", "incidents"], env=env, capture_output=True, text=True
+    )
+    assert listed.returncode == 0 and "obiekt uszkodzony" in listed.stdout
+
+
+def test_fixity_report_names_cases_and_documents_and_raises_an_incident(archived: App) -> None:
+    from ezd.archive_ops.fixity_report import incidents
+    from ezd.db.tables import Attachment, CaseFile, Document, DocumentVersion
+
+    store = archived.store
+    assert isinstance(store, LocalObjectStore)
+    with archived.uow() as uow:
+        s = uow.session
+        case = (
+            s.execute(select(CaseFile).where(CaseFile.state == "archived").order_by(CaseFile.id))
+            .scalars()
+            .first()
+        )
+        assert case is not None
+        doc = s.execute(
+            select(Document).where(Document.case_id == case.id, Document.direction == "outgoing")
+        ).scalar_one()
+        version = (
+            s.execute(
+                select(DocumentVersion)
+                .where(DocumentVersion.document_id == doc.id)
+                .order_by(DocumentVersion.version.desc())
+            )
+            .scalars()
+            .first()
+        )
+        upp = (
+            s.execute(
+                select(Attachment)
+                .join(Document)
+                .where(Document.case_id == case.id, Attachment.filename.like("UPP%"))
+            )
+            .scalars()
+            .first()
+        )
+        assert version is not None and upp is not None
+        sign, title, v_digest, v_no, a_digest, a_name = (
+            case.sign,
+            doc.title,
+            version.sha256,
+            version.version,
+            upp.sha256,
+            upp.filename,
+        )
+    path = store.path_of(v_digest)
+    path.chmod(0o644)
+    raw = path.read_bytes()
+    path.write_bytes(bytes([raw[0] ^ 1]) + raw[1:])
+    store.path_of(a_digest).unlink()
+    report = run_audit(archived)
+    labels = [a.label for a in report.affected]
+    assert any(
+        a.case_sign == sign
+        and a.document == title
+        and a.what.startswith(f"wersja {v_no}")
+        and a.verdict == "corrupted"
+        for a in report.affected
+    ), labels
+    assert any(
+        a.case_sign == sign and a_name in a.what and a.verdict == "missing" for a in report.affected
+    ), labels
+    assert all("sprawa" in lbl or "spis" in lbl or "obiekt" in lbl for lbl in labels)
+    assert report.incidents >= 1
+    with archived.uow() as uow:
+        raised = incidents(uow.session)
+        assert sign in raised[0].cases and any(a.digest == v_digest for a in raised[0].affected)
+        assert verify_all(uow.session)[2] is None  # the incident is an ordinary, hash-chained entry
 
 
 def test_retention_due_lists_b_records(archived: App) -> None:
