@@ -112,8 +112,8 @@ def _check(q: SearchQuery) -> None:
 
 def search(session: Session, q: SearchQuery) -> SearchPage:
     _check(q)
-    words = query_stems(q.text)
-    tokens = words + _facets(q)
+    words = query_stems(q.text)  # one group of keys per word: any key of each group must match
+    tokens = words + [(f,) for f in _facets(q)]
     limit, offset = q.per_page + 1, (q.page - 1) * q.per_page
     conds = _filters(q, session)
     scored: list[tuple[int, float]]
@@ -140,9 +140,9 @@ _TSV: ColumnElement[str] = literal_column("archive_entry.search_tsv")
 
 
 def _search_sqlite(
-    session: Session, tokens: list[str], conds: list[ColumnElement[bool]], limit: int, offset: int
+    session: Session, tokens: list[tuple[str, ...]], conds: list[ColumnElement[bool]], limit: int, offset: int
 ) -> list[tuple[int, float]]:
-    match = " AND ".join(f'"{t}"' for t in tokens)
+    match = " AND ".join("(" + " OR ".join(f'"{k}"' for k in group) + ")" for group in tokens)
     score = func.bm25(literal_column("archive_fts"))  # lower is better
     stmt = (
         select(ArchiveEntry.id, score)
@@ -157,16 +157,18 @@ def _search_sqlite(
 
 def _search_postgres(
     session: Session,
-    tokens: list[str],
-    words: list[str],
+    tokens: list[tuple[str, ...]],
+    words: list[tuple[str, ...]],
     conds: list[ColumnElement[bool]],
     limit: int,
     offset: int,
 ) -> list[tuple[int, float]]:
     # Rank on the words only (facet tokens are in every matching row); normalization 1 divides by
     # log(length) so that long extracted texts do not win by size alone.
-    matches = _TSV.op("@@")(func.to_tsquery("simple", " & ".join(tokens)))
-    score = func.ts_rank(_TSV, func.to_tsquery("simple", " | ".join(words or tokens)), 1)
+    matches = _TSV.op("@@")(func.to_tsquery("simple", " & ".join("(" + " | ".join(g) + ")" for g in tokens)))
+    score = func.ts_rank(
+        _TSV, func.to_tsquery("simple", " | ".join(k for g in (words or tokens) for k in g)), 1
+    )
     stmt = (
         select(ArchiveEntry.id, score)
         .where(matches, *conds)

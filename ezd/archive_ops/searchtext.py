@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from ezd import xmlsafe
-from ezd.archive_ops.stemmer import stems
+from ezd.archive_ops.stemmer import stems, suffix_stem, tokens
 
 MAX_EXTRACT_CHARS = 200_000
 _NON_ALNUM = re.compile(r"[^0-9a-z]")
@@ -28,7 +28,9 @@ def facet(kind: str, value: str | int) -> str:
 
 
 def sender_facets(sender: str | None) -> list[str]:
-    return [facet("s", s) for s in stems(sender or "")]
+    # one key a word (the light stem): the same on both sides, also for entries indexed before
+    # the dictionary keys, and a filter needs every one of them (AND)
+    return [facet("s", suffix_stem(t)) for t in tokens(sender or "")]
 
 
 def build_search_text(

@@ -138,3 +138,34 @@ def test_bad_queries_are_refused(corpus: App) -> None:
 
 def test_fts_operators_in_the_query_are_just_words(corpus: App) -> None:
     assert _signs(corpus, SearchQuery('decyzja" OR "x AND NOT (*)')) == []
+
+
+def test_dictionary_forms_that_suffix_rules_miss(stack: App) -> None:
+    """The issue's case: "działce" did not find "działki"; place names alternate their stems."""
+    add_entry(
+        stack,
+        tenant="ug-melgiew",
+        sign="GK.6831.1.2019",
+        title="Podział działki nr 12 w Mełgwi",
+        category="B5",
+        unit="GK",
+        jrwa="6831",
+        year=2019,
+        text="Wniosek o podział działek położonych w Rybczewicach.",
+    )
+    add_entry(
+        stack,
+        tenant="ug-melgiew",
+        sign="OR.1510.2.2019",
+        title="Skarga na wójta w sprawie drogi w Kamionce",
+        category="A",
+        unit="OR",
+        jrwa="1510",
+        year=2019,
+    )
+    assert _signs(stack, SearchQuery("działce")) == ["GK.6831.1.2019"]
+    assert _signs(stack, SearchQuery("Mełgiew Rybczewice")) == ["GK.6831.1.2019"]
+    assert _signs(stack, SearchQuery("skardze na drodze")) == ["OR.1510.2.2019"]
+    assert _signs(stack, SearchQuery("Kamionka")) == ["OR.1510.2.2019"]
+    assert _signs(stack, SearchQuery("Kamień")) == []  # another place
+    assert _signs(stack, SearchQuery("dzialki")) == ["GK.6831.1.2019"]  # typed without Polish letters

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ezd.archive_ops.stemmer import query_stems, stem, stems
+from ezd.archive_ops.stemmer import query_stems, stem, stem_keys, stems
 
 SAME = [
     ["decyzja", "decyzji", "decyzję", "decyzje", "decyzjach", "decyzjami", "decyzjom", "DECYZJA"],
@@ -38,5 +38,25 @@ def test_short_words_and_numbers_are_kept() -> None:
 
 
 def test_query_stems_are_distinct_and_ordered() -> None:
-    assert query_stems("Decyzja decyzji wniosek") == [stem("decyzja"), stem("wniosek")]
+    assert query_stems("Decyzja decyzji wniosek") == [stem_keys("decyzja"), stem_keys("wniosek")]
     assert query_stems("  ...  ") == []
+
+
+def test_dictionary_keys_on_the_benchmark_set() -> None:
+    """stem_keys on the 400+ forms of bench/data/polish_forms.txt: forms of one lemma meet, and
+    no two lemmas meet (near neighbours such as dział/działka, Kamień/Kamionka/Kamiński)."""
+    from bench.bench_stemmers import load_forms, score
+
+    groups = load_forms()
+    assert sum(len(f) for f in groups.values()) >= 300
+    s = score("stem_keys", lambda w: frozenset(stem_keys(w)), groups, 0.0)
+    assert s.collisions == () and s.precision == 1.0
+    assert s.recall >= 0.99, s.misses
+    suffix = score("suffix", lambda w: frozenset([stem(w)]), groups, 0.0)
+    assert s.recall > suffix.recall  # the dictionary is why stem_keys exists
+
+
+def test_unknown_words_fall_back_to_the_light_stem() -> None:
+    assert stem_keys("Pszczółkowskiego")[-1] == stem("Pszczółkowskiego")
+    assert stem_keys("dzialce") == (stem("dzialce"),)  # not in the dictionary without its letters
+    assert "dzialka" in stem_keys("działce") and "dzialka" in stem_keys("działki")
