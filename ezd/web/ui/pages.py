@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ezd.web.ui import admin_pages, archive_pages, casework, office, public_pages
+from ezd.web.ui import admin_pages, archive_pages, archivist_pages, casework, office, public_pages
 
 router = APIRouter(include_in_schema=False)
-for sub in (public_pages.router, office.router, casework.router, archive_pages.router, admin_pages.router):
+for sub in (
+    public_pages.router,
+    office.router,
+    casework.router,
+    archive_pages.router,
+    archivist_pages.router,
+    admin_pages.router,
+):
     router.include_router(sub)
