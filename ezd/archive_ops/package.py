@@ -74,6 +74,7 @@ class PackageFile:
     name: str  # in dokumenty/ (and metadane/<name>.xml)
     data: bytes
     meta: bytes
+    verbatim: bool = False  # the source system's metadata file, handed on as it came
 
 
 class _Names:
@@ -104,19 +105,26 @@ def _with_suffix(name: str, suffix: str) -> str:
 def _imported_files(
     store: ObjectStore, entry: ArchiveEntry, sign_file: str, tenant: Tenant
 ) -> Iterator[PackageFile]:
-    """An imported case's files under their own names, each with its own metadata file."""
+    """An imported case's files under the names they came with, each with its own metadata."""
     metadata = {o.filename: o for o in entry.objects if o.role == "metadata"}
     for obj in entry.objects:
         if obj.role not in FILE_ROLES:
             continue
-        # the source package's names already carry the case sign: never add it twice
-        name = obj.filename if obj.filename.startswith(f"{sign_file}_") else f"{sign_file}_{obj.filename}"
+        # an imported file keeps the name it came under (ours already carry the case sign: it is
+        # never added twice); a register entry without a case of its own gets the sign in front
+        keep = entry.source == "import" or obj.filename.startswith(f"{sign_file}_")
+        name = obj.filename if keep else f"{sign_file}_{obj.filename}"
         data = store.get(obj.sha256)  # the store verifies the digest
         meta_obj = metadata.get(f"{obj.filename}.xml")
         meta = store.get(meta_obj.sha256) if meta_obj is not None else None
-        if meta is None or package_errors(meta):
-            meta = document_xml(entry, tenant, _facts(obj, entry, obj.document_uid or obj.sha256, obj.title))
-        yield PackageFile(name, data, meta)
+        if meta is not None and not package_errors(meta):
+            yield PackageFile(name, data, meta, verbatim=True)
+        else:
+            yield PackageFile(
+                name,
+                data,
+                document_xml(entry, tenant, _facts(obj, entry, obj.document_uid or obj.sha256, obj.title)),
+            )
 
 
 def _facts(
@@ -289,7 +297,9 @@ def export_package(
         for f in files:
             name = names.take(PurePosixPath(f.name).name)
             what = f"dokument {name} sprawy {entry.case_sign}"
-            check_pair(f.meta, len(f.data), sha256_hex(f.data), what)
+            # what a metadata file states must be true; ours always state the digest, a source
+            # system's file handed on verbatim may not (many EZD exports carry no SHA-256)
+            check_pair(f.meta, len(f.data), sha256_hex(f.data), what, require_digest=not f.verbatim)
             bag.add(f"dokumenty/{name}", f.data)
             bag.add(f"metadane/{name}.xml", checked(f.meta, what))
             result.documents += 1

@@ -95,11 +95,13 @@ def integrity_problems(facts: Declared, size: int, sha256: str) -> list[str]:
     return problems
 
 
-def check_pair(meta: bytes, payload_size: int, payload_sha256: str, what: str) -> None:
+def check_pair(
+    meta: bytes, payload_size: int, payload_sha256: str, what: str, *, require_digest: bool = True
+) -> None:
     """Export's self-check: the metadata written beside a file state that file's facts."""
     facts = declared(xmlsafe.parse(meta))
     problems = integrity_problems(facts, payload_size, payload_sha256)
-    if facts.sha256 is None:
+    if facts.sha256 is None and require_digest:
         problems.append("metadane nie podają skrótu SHA-256 pliku")
     if problems:
         raise PackageError(f"{what}: {problems[0]}")

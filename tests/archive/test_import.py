@@ -265,3 +265,29 @@ def test_hostile_xml_inside_a_package_is_an_error(app: App, nes_samples: Path, t
     assert "DOCTYPE" in by_path["metadane/Dek_58164_5729.txt.xml"]
     assert "bez metadanych" in by_path["dokumenty/Dek_58164_5729.txt"]  # its file is now orphaned
     assert _counts(app) == (0, 0, 0, 0)
+
+
+def test_an_imported_package_without_digests_is_handed_on_verbatim(
+    app: App, nes_samples: Path, tmp_path: Path
+) -> None:
+    """Other EZD systems' metadata state no SHA-256: the export hands them on as they came."""
+    pkg = tmp_path / "p48"
+    shutil.copytree(nes_samples / P48, pkg)
+    for name in ("Dok_58164_5870.docx.xml", "Dok_60439_6800.png.xml"):
+        (pkg / "metadane" / name).unlink()
+    report = _import(app, pkg)
+    assert any("nie podają skrótu SHA-256" in i.problem and i.severity == "note" for i in report.issues)
+    out = tmp_path / "out"
+    with app.uow() as uow:
+        export_package(uow.session, app.store, system_actor(), tenant="ug-nowa", out=out)
+        uow.commit()
+    for meta in (pkg / "metadane").iterdir():
+        if (out / "data" / "metadane" / meta.name).is_file():
+            assert (out / "data" / "metadane" / meta.name).read_bytes() == meta.read_bytes()
+    exported = {p.name for p in (out / "data" / "dokumenty").iterdir()}
+    source = {p.name for p in (pkg / "dokumenty").iterdir()}
+    # under the names they came with; a file whose bytes equal another's is kept once (the
+    # register holds content once per case), which the import reported
+    assert exported <= source
+    once = {i.path.rsplit("/", 1)[-1] for i in report.issues if "ta sama treść" in i.problem}
+    assert source - exported == once
