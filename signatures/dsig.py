@@ -63,6 +63,12 @@ SIGNATURE_TAG = f"{{{DS}}}Signature"
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116"
+FILTER2 = "http://www.w3.org/2002/06/xmldsig-filter2"
+# The XPath Filter 2.0 steps we evaluate (expression normalised, "ds" bound to XMLDSig): DSS's
+# default enveloped transform subtracts every signature, the here() form only this one.  Any
+# other expression is refused by the caller's policy instead of being run on untrusted input.
+FILTER2_ALL_SIGNATURES = {"/descendant::{p}:Signature", "//{p}:Signature"}
+FILTER2_THIS_SIGNATURE = {"here()/ancestor::{p}:Signature[1]"}
 
 _C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 _C14N_11 = "http://www.w3.org/2006/12/xml-c14n11"
@@ -123,7 +129,7 @@ _EC_CURVES = {
     "urn:oid:1.3.132.0.33": "secp224r1",
     "urn:oid:1.2.840.10045.3.1.1": "secp192r1",
 }
-_FAST_TRANSFORMS = set(C14N) | {ENVELOPED, XPATH_TRANSFORM}
+_FAST_TRANSFORMS = set(C14N) | {ENVELOPED, XPATH_TRANSFORM, FILTER2}
 _ID_XPATH = etree.XPath("//@*[local-name()='Id' or local-name()='ID' or local-name()='id']")
 
 
@@ -518,6 +524,9 @@ class CoreVerifier:
             if node.tag == SIGNATURE_TAG:
                 raise _failed("FORMAT_FAILURE: XPath transform would remove the whole payload")
             excluded.extend(node.iter(SIGNATURE_TAG))
+        for t in transforms:
+            if t.get("Algorithm") == FILTER2:
+                excluded.extend(_filter2_subtracted(t, node, sig))
         # same-document references are node-sets without comments (XMLDSig 4.4.3.3)
         excluded = _in_document_order(_outermost(excluded))
         data = _c14n_excluding(node, excluded, exclusive, prefixes)
@@ -531,6 +540,33 @@ class CoreVerifier:
         if not ok:
             raise _failed(f"HASH_FAILURE: Digest mismatch for reference {index} ({uri})")
         return VerifiedReference(ref, uri, rtype, data, node.tag if isinstance(node.tag, str) else None)
+
+
+def filter2_steps(t: etree._Element) -> list[tuple[str, str, str | None]]:
+    """(Filter, normalised expression, namespace of its prefix) of each dsig-filter2:XPath step."""
+    steps = []
+    for xp in t:
+        if not isinstance(xp.tag, str):
+            continue
+        if xp.tag != f"{{{FILTER2}}}XPath":
+            raise _failed(f"FORMAT_FAILURE: unexpected {xp.tag} in an XPath Filter 2.0 transform")
+        expr = "".join((xp.text or "").split())
+        prefix = expr.partition("::")[2].partition(":")[0] if "::" in expr else expr.lstrip("/").partition(":")[0]
+        steps.append((xp.get("Filter") or "", expr.replace(f"{prefix}:", "{p}:", 1), xp.nsmap.get(prefix)))
+    return steps
+
+
+def _filter2_subtracted(t: etree._Element, node: etree._Element, sig: etree._Element) -> list[etree._Element]:
+    """The subtrees an (already policy-checked) XPath Filter 2.0 transform removes from ``node``."""
+    out: list[etree._Element] = []
+    for _filter, expr, _ns in filter2_steps(t):
+        if expr in FILTER2_ALL_SIGNATURES:
+            if node.tag == SIGNATURE_TAG:
+                raise _failed("FORMAT_FAILURE: XPath Filter 2.0 would remove the whole payload")
+            out.extend(node.iter(SIGNATURE_TAG))
+        elif expr in FILTER2_THIS_SIGNATURE and any(a is node for a in sig.iterancestors()):
+            out.append(sig)
+    return out
 
 
 def _in_document_order(elements: list[etree._Element]) -> list[etree._Element]:

@@ -2,8 +2,8 @@
 
 ``CrlChecker`` fetches the CRL named in a certificate's CRL Distribution Points over HTTP (only
 http/https; 127.0.0.1 in tests), verifies the CRL's signature with the issuer's key, and caches it
-until nextUpdate.  Answers are ("good" | "revoked" | "unknown", detail); the verifier maps them to
-PASSED / TOTAL-FAILED (REVOKED) / INDETERMINATE (TRY_LATER).  OCSP is not implemented yet.
+until nextUpdate.  Answers are ("good" | "revoked" | "unknown" | "no-data", detail); the verifier maps them to
+PASSED / REVOKED(_NO_POE) / INDETERMINATE TRY_LATER / CERTIFICATE_CHAIN_GENERAL_FAILURE.  OCSP is not implemented yet.
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ def http_fetch(url: str, *, timeout: float = 5.0, max_bytes: int = 10 * 1024 * 1
                 raise ValueError("CRL too large")
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+_EXPIRED_CERTS_ON_CRL = x509.ObjectIdentifier("2.5.29.60")
+
+
+def _lists_expired(crl: x509.CertificateRevocationList) -> bool:
+    return any(ext.oid == _EXPIRED_CERTS_ON_CRL for ext in crl.extensions)
 
 
 class CrlChecker:
@@ -74,6 +81,10 @@ class CrlChecker:
                 errors.append(f"{url}: {exc}")
                 continue
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+            if entry is None and crl.last_update_utc > cert.not_valid_after_utc and not _lists_expired(crl):
+                # RFC 5280 §3.3: CAs may drop expired certificates from their CRLs, so absence
+                # from a CRL issued after notAfter proves nothing (unless ExpiredCertsOnCRL)
+                return "no-data", f"CRL {url} was issued after the certificate expired"
             if entry is None:
                 return "good", f"not on CRL {url} (thisUpdate {crl.last_update_utc.isoformat()})"
             when = entry.revocation_date_utc

@@ -50,7 +50,14 @@ from signxml.xades import XAdESVerifier
 from ezd import xmlsafe
 from ezd.signatures import dsig
 from ezd.signatures.dsig import Refusal as _Refusal
-from ezd.signatures.port import SignatureReport, Verdict, VerificationResult
+from ezd.signatures.port import (
+    INDICATION_OF,
+    SignatureReport,
+    SubIndication,
+    Verdict,
+    VerificationResult,
+    subindication_of,
+)
 from ezd.signatures.qc import DERError, read_qc_statements
 from ezd.signatures.tsp import TokenInvalid, verify_token
 from ezd.signatures.xades_t import SIGNATURE_TIMESTAMP_PATH, timestamp_input
@@ -73,7 +80,7 @@ C14N_TRANSFORMS = {
     "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
 }
 BASE64_TRANSFORM = "http://www.w3.org/2000/09/xmldsig#base64"
-ALLOWED_TRANSFORMS = C14N_TRANSFORMS | {ENVELOPED, XPATH_TRANSFORM, BASE64_TRANSFORM}
+ALLOWED_TRANSFORMS = C14N_TRANSFORMS | {ENVELOPED, XPATH_TRANSFORM, BASE64_TRANSFORM, dsig.FILTER2}
 # The only XPath filter we emulate: "everything except signatures" (used by DSS-style parallel
 # signatures).  Any other expression is refused rather than ignored.
 _XPATH_NO_SIGNATURE = "not(ancestor-or-self::{p}:Signature)"
@@ -337,7 +344,18 @@ def _check_transform(t: etree._Element, *, canonical: bool = False) -> None:
     """
     alg = t.get("Algorithm")
     if alg not in ALLOWED_TRANSFORMS:
-        raise _Refusal(Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported transform {alg}")
+        raise _Refusal(Verdict.TOTAL_FAILED, f"FORMAT_FAILURE: unsupported transform {alg}")
+    if alg == dsig.FILTER2:
+        steps = dsig.filter2_steps(t)
+        known = dsig.FILTER2_ALL_SIGNATURES | dsig.FILTER2_THIS_SIGNATURE
+        for flt, expr, ns in steps:
+            if flt != "subtract" or expr not in known or not (ns == DS or (canonical and ns is None)):
+                raise _Refusal(
+                    Verdict.TOTAL_FAILED,
+                    f"FORMAT_FAILURE: unsupported XPath Filter 2.0 step {flt} {expr!r}",
+                )
+        if not steps:
+            raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: empty XPath Filter 2.0 transform")
     if alg == XPATH_TRANSFORM:
         xp = t.find("ds:XPath", NS)
         expr = "".join((xp.text or "").split()) if xp is not None else ""
@@ -369,6 +387,25 @@ def _check_structure(sig: etree._Element) -> list[etree._Element]:
         for t in ref.findall("ds:Transforms/ds:Transform", NS):
             _check_transform(t)
     return refs
+
+
+def _check_signer_identified(sig: etree._Element) -> None:
+    """A XAdES signature names its signer in SigningCertificate(V2); without one the signing
+    certificate is not identified (EN 319 102-1 §5.2.3, checked before the cryptography, as DSS
+    does).  Read from unverified data only to refuse: the verified properties are checked later."""
+    qps = sig.findall("ds:Object/xades:QualifyingProperties", NS)
+    if not qps:
+        return  # plain XMLDSig: reported as not ETSI after the cryptographic checks
+    ssp = "xades:SignedProperties/xades:SignedSignatureProperties"
+    if not any(
+        qp.find(f"{ssp}/xades:SigningCertificateV2", NS) is not None
+        or qp.find(f"{ssp}/xades:SigningCertificate", NS) is not None
+        for qp in qps
+    ):
+        raise _Refusal(
+            Verdict.INDETERMINATE,
+            "NO_SIGNING_CERTIFICATE_FOUND: no signed SigningCertificate(V2) property names the signer",
+        )
 
 
 def _check_properties_target(sig: etree._Element, signed_props: dsig.VerifiedReference) -> None:
@@ -406,8 +443,8 @@ def _check_signing_certificate(
     v2 = props.findall("xades:SigningCertificateV2", NS)
     if len(v1) + len(v2) != 1:
         raise _Refusal(
-            Verdict.TOTAL_FAILED,
-            "FORMAT_FAILURE: Expected to find exactly one of "
+            Verdict.INDETERMINATE,
+            "NO_SIGNING_CERTIFICATE_FOUND: Expected to find exactly one of "
             "xades:SigningCertificate or xades:SigningCertificateV2",
         )
     pool = list(certs)
@@ -423,12 +460,53 @@ def _check_signing_certificate(
             want = base64.b64decode("".join((dv.text or "").split()), validate=True)
         except ValueError:
             raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: xades:CertDigest is not base64") from None
+        # a digest naming no certificate we have leaves the signer unidentified (EN 319 102-1
+        # §5.2.3): INDETERMINATE, as DSS reports it, not a broken hash of signed data
         if not any(_cert_digest(c, hname) == want for c in pool):
-            raise _Refusal(Verdict.TOTAL_FAILED, "HASH_FAILURE: Digest mismatch for certificate digest")
+            raise _Refusal(
+                Verdict.INDETERMINATE, "NO_SIGNING_CERTIFICATE_FOUND: Digest mismatch for certificate digest"
+            )
         if idx == 0 and _cert_digest(signing_cert, hname) != want:
             raise _Refusal(
-                Verdict.TOTAL_FAILED, "HASH_FAILURE: Digest mismatch for signing certificate digest"
+                Verdict.INDETERMINATE,
+                "NO_SIGNING_CERTIFICATE_FOUND: Digest mismatch for signing certificate digest",
             )
+
+
+def _parse_time(text: str) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else None
+
+
+def _check_signing_time(claimed_text: str, cert: x509.Certificate, out: _Outcome) -> None:
+    """The claimed SigningTime lies within the signing certificate's validity (DSS's
+    "signing-time within the signing-certificate's validity range"); a certificate cannot sign
+    before it is issued, and a claim after notAfter is not something to build on."""
+    claimed = _parse_time(claimed_text)
+    if claimed is None:
+        out.add(Verdict.TOTAL_FAILED, f"FORMAT_FAILURE: SigningTime {claimed_text!r} is not a dateTime with zone")
+    elif not cert.not_valid_before_utc <= claimed <= cert.not_valid_after_utc:
+        out.add(
+            Verdict.INDETERMINATE,
+            f"SIG_CONSTRAINTS_FAILURE: claimed signing time {claimed.isoformat()} is outside the signing "
+            f"certificate's validity ({cert.not_valid_before_utc.isoformat()} – "
+            f"{cert.not_valid_after_utc.isoformat()})",
+        )
+
+
+def _timestamp_reason(reason: str) -> str:
+    """A broken signature time-stamp, named by the time-stamp's own subindication (its token
+    reasons start with one: HASH_FAILURE, SIG_CRYPTO_FAILURE, FORMAT_FAILURE...)."""
+    sub = subindication_of(reason)
+    head = sub.value if sub in _FAILED_SUBINDICATIONS else SubIndication.FORMAT_FAILURE.value
+    rest = reason.partition(":")[2].strip() if sub is not None else reason
+    return f"{head}: signature time-stamp (TIMESTAMP_FAILURE): {rest}"
+
+
+_FAILED_SUBINDICATIONS = {s for s, v in INDICATION_OF.items() if v is Verdict.TOTAL_FAILED}
 
 
 # --- result building ---------------------------------------------------------------------------
@@ -443,8 +521,18 @@ class _Outcome:
     signing_time: str | None = None
     signed_root: etree._Element | None = None
     details: dict[str, object] = field(default_factory=dict)
+    subindication: SubIndication | None = None
 
     def add(self, verdict: Verdict, reason: str) -> None:
+        """Record a finding; a standard subindication fixes the indication (EN 319 102-1 Table 5),
+        and the first finding at the worst level names the result's subindication."""
+        sub = subindication_of(reason)
+        if sub is not None:
+            verdict = INDICATION_OF.get(sub, verdict)
+        if _SEVERITY[verdict] > _SEVERITY[self.verdict] or (
+            verdict is self.verdict and verdict is not Verdict.TOTAL_PASSED and self.subindication is None
+        ):
+            self.subindication = sub
         self.verdict = worst([self.verdict, verdict])
         self.reasons.append(reason)
 
@@ -588,6 +676,7 @@ class XadesVerifier:
             signing_time=o.signing_time,
             crypto_valid=o.crypto_valid,
             details=o.details,
+            subindication=o.subindication,
         )
 
     def _verify_signature(
@@ -744,6 +833,7 @@ class XadesVerifier:
         out: _Outcome,
     ) -> None:
         refs = _check_structure(sig)
+        _check_signer_identified(sig)
         certs = self._candidate_certs(sig)
         sm = sig.find("ds:SignedInfo/ds:SignatureMethod", NS)
         sig_alg = sm.get("Algorithm") if sm is not None else None
@@ -802,6 +892,8 @@ class XadesVerifier:
                 out.details["signing_certificate_digest"] = "match"
             st = sp.find("xades:SignedSignatureProperties/xades:SigningTime", NS)
             out.signing_time = st.text.strip() if st is not None and st.text else None
+            if signing_cert is not None and out.signing_time:
+                _check_signing_time(out.signing_time, signing_cert, out)
             ref_ids = {f"#{r.reference.get('Id')}" for r in results if r.reference.get("Id")}
             for dof in sp.iterfind("xades:SignedDataObjectProperties/xades:DataObjectFormat", NS):
                 if dof.get("ObjectReference") not in ref_ids:
@@ -902,11 +994,11 @@ class XadesVerifier:
                 info = verify_token(token, data)
             except TokenInvalid as exc:
                 entry.update(status="invalid", reason=exc.reason)
-                out.add(Verdict.TOTAL_FAILED, f"TIMESTAMP_FAILURE: {exc.reason}")
+                out.add(Verdict.TOTAL_FAILED, _timestamp_reason(exc.reason))
                 continue
             except ValueError as exc:
                 entry.update(status="invalid", reason=str(exc))
-                out.add(Verdict.TOTAL_FAILED, f"TIMESTAMP_FAILURE: FORMAT_FAILURE: {exc}")
+                out.add(Verdict.TOTAL_FAILED, f"FORMAT_FAILURE: signature time-stamp (TIMESTAMP_FAILURE): {exc}")
                 continue
             entry.update(
                 time=info.gen_time.isoformat(),
@@ -954,15 +1046,31 @@ class XadesVerifier:
         out: _Outcome,
         poe: dt.datetime | None = None,
     ) -> None:
+        validity: list[str] = []
+        self._check_chain(leaf, pool, out, poe, validity)
+        # the validity range is judged after the path and its revocation data, as DSS orders
+        # its X.509 checks: an expired certificate whose CRL no longer covers it is reported as
+        # having no acceptable revocation data first
+        for reason in validity:
+            out.add(Verdict.INDETERMINATE, reason)
+
+    def _check_chain(
+        self,
+        leaf: x509.Certificate,
+        pool: list[x509.Certificate],
+        out: _Outcome,
+        poe: dt.datetime | None,
+        validity: list[str],
+    ) -> None:
         at = self._now()
         if at > leaf.not_valid_after_utc and poe is not None and leaf.not_valid_before_utc <= poe:
             # expired now, but a trusted time-stamp proves the signature existed while it was valid
             at = poe
             out.details["validation_time"] = f"{poe.isoformat()} (proof of existence: signature time-stamp)"
         if at < leaf.not_valid_before_utc:
-            out.add(Verdict.INDETERMINATE, "NOT_YET_VALID: signing certificate is not yet valid")
+            validity.append("NOT_YET_VALID: signing certificate is not yet valid")
         elif at > leaf.not_valid_after_utc:
-            out.add(Verdict.INDETERMINATE, "OUT_OF_BOUNDS_NO_POE: signing certificate has expired")
+            validity.append("OUT_OF_BOUNDS_NO_POE: signing certificate has expired")
         try:
             ku = _ext(leaf, x509.KeyUsage)
             if ku is not None and not (ku.digital_signature or ku.content_commitment):
@@ -997,9 +1105,35 @@ class XadesVerifier:
                 )
                 continue
             status, detail = self._revocation(cert, issuer, at)
+            if status == "revoked" and poe is not None and poe < at:
+                # EN 319 102-1 §5.6.2.4: a proof of existence (a trusted signature time-stamp)
+                # before the revocation keeps the signature; one after it shows the key was
+                # already revoked when it signed
+                status, detail = self._revocation(cert, issuer, poe)
+                if status == "good":
+                    detail = f"revoked after the proof of existence {poe.isoformat()}: {detail}"
+                elif status == "revoked":
+                    statuses.append({"subject": _subject(cert), "status": status, "detail": detail})
+                    out.add(
+                        Verdict.TOTAL_FAILED,
+                        f"REVOKED: {cert.subject.rfc4514_string()}: {detail} "
+                        f"(before the signature time-stamp {poe.isoformat()})",
+                    )
+                    continue
             statuses.append({"subject": _subject(cert), "status": status, "detail": detail})
             if status == "revoked":
-                out.add(Verdict.TOTAL_FAILED, f"REVOKED: {cert.subject.rfc4514_string()}: {detail}")
+                sub = "REVOKED_NO_POE" if i == 0 else "REVOKED_CA_NO_POE"
+                out.add(
+                    Verdict.INDETERMINATE,
+                    f"{sub}: {cert.subject.rfc4514_string()}: {detail} (no proof the signature existed before)",
+                )
+            elif status == "no-data":
+                # the source answered but cannot speak for this certificate (e.g. a CRL issued
+                # after it expired, without ExpiredCertsOnCRL): waiting will not help
+                out.add(
+                    Verdict.INDETERMINATE,
+                    f"CERTIFICATE_CHAIN_GENERAL_FAILURE: no acceptable revocation data: {detail}",
+                )
             elif status != "good":
                 out.add(Verdict.INDETERMINATE, f"TRY_LATER: revocation status unknown: {detail}")
         out.details["revocation"] = statuses

@@ -179,7 +179,7 @@ def test_ocsp_good_revoked_cached(pki: DemoPki, ocsp_responder: tuple[str, OcspR
 
     responder.revoked[cert.serial_number] = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
     revoked = XadesVerifier([pki.ca_pem], revocation=OcspChecker()).verify(signed)
-    assert revoked.verdict is Verdict.TOTAL_FAILED
+    assert revoked.verdict is Verdict.INDETERMINATE  # REVOKED_NO_POE: a B-level signature
     assert any(r.startswith("REVOKED") for r in revoked.reasons)
     # revoked after the (past) validation time: still good then
     earlier = XadesVerifier(
@@ -233,7 +233,8 @@ def test_epes_policy_digest_checked(pki: DemoPki) -> None:
     assert ok.passed, ok.reasons
     assert ok.signatures[0].details["policy_checked"] is True
     bad = XadesVerifier([pki.ca_pem], policies={ident: b"other"}).verify(signed)
-    assert bad.verdict is Verdict.TOTAL_FAILED
+    assert bad.verdict is Verdict.INDETERMINATE  # POLICY_PROCESSING_ERROR (EN 319 102-1 Table 5)
+    assert bad.signatures[0].subindication == "POLICY_PROCESSING_ERROR"
     unknown = XadesVerifier([pki.ca_pem], policies={"urn:x": b""}).verify(signed)
     assert unknown.verdict is Verdict.INDETERMINATE
 
