@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from ezd import xmlsafe
+from ezd.signatures.detached import content_beside, content_given, external_uris
+from ezd.signatures.errors import SignatureError
 from ezd.signatures.ocsp import OcspChecker, RevocationChain
 from ezd.signatures.pkcs12 import Pkcs12Signer
 from ezd.signatures.port import Verdict
@@ -77,7 +79,15 @@ def verify(
         Path | None, typer.Option("--trust", help="file or directory of trusted CA certs")
     ] = None,
     tl: Annotated[Path | None, typer.Option("--tl", help="ETSI trusted list XML")] = None,
-    content: Annotated[Path | None, typer.Option("--content", help="detached content file")] = None,
+    content: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--content",
+            exists=True,
+            dir_okay=False,
+            help="detached content file (repeatable; default: the referenced files next to FILE)",
+        ),
+    ] = None,
     tl_signer: Annotated[
         Path | None, typer.Option("--tl-signer", help="certificate that must have signed the --tl list")
     ] = None,
@@ -100,7 +110,9 @@ def verify(
     verifier = XadesVerifier(anchors, revocation=revocation)
     try:
         data = file.read_bytes()
-        result = verifier.verify_detached(data, content.read_bytes()) if content else verifier.verify(data)
+        uris = external_uris(data)
+        detached = content_given(content, uris) if content else content_beside(file, uris)
+        result = verifier.verify_detached(data, detached) if uris else verifier.verify(data)
     except xmlsafe.XMLRejected as exc:
         typer.echo(f"not acceptable XML: {exc}", err=True)
         raise typer.Exit(3) from None
