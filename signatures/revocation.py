@@ -2,8 +2,9 @@
 
 ``CrlChecker`` fetches the CRL named in a certificate's CRL Distribution Points over HTTP (only
 http/https; 127.0.0.1 in tests), verifies the CRL's signature with the issuer's key, and caches it
-until nextUpdate.  Answers are ("good" | "revoked" | "unknown" | "no-data", detail); the verifier maps them to
-PASSED / REVOKED(_NO_POE) / INDETERMINATE TRY_LATER / CERTIFICATE_CHAIN_GENERAL_FAILURE.  OCSP is not implemented yet.
+until nextUpdate.  Answers are ("good" | "revoked" | "unknown" | "no-data", detail); the
+verifier maps them to PASSED / REVOKED(_NO_POE) / TRY_LATER / CERTIFICATE_CHAIN_GENERAL_FAILURE.
+OCSP is :mod:`ezd.signatures.ocsp`.
 """
 
 from __future__ import annotations

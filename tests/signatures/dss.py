@@ -75,9 +75,7 @@ def _java(args: list[str], *, stdin: str | None = None, password: str | None = N
     return proc.stdout
 
 
-def validate(
-    files: list[tuple[Path, list[Path]]], trust: list[Path]
-) -> dict[Path, list[DssSignature] | str]:
+def validate(files: list[tuple[Path, list[Path]]], trust: list[Path]) -> dict[Path, list[DssSignature] | str]:
     """DSS's simple-report verdicts per file (one JVM for all); a string when DSS raised."""
     args = ["validate"]
     for t in trust:

@@ -76,7 +76,9 @@ class Identity:
     key: PrivateKey
     p12: Path
 
-    def signer(self, *, clock: Callable[[], dt.datetime] | None = None, tsa: Tsa | None = None) -> Pkcs12Signer:
+    def signer(
+        self, *, clock: Callable[[], dt.datetime] | None = None, tsa: Tsa | None = None
+    ) -> Pkcs12Signer:
         client = TsaClient("loopback", post=lambda _url, body: tsa.respond(body)) if tsa else None
         return Pkcs12Signer(self.p12, PASSWORD, clock=clock, tsa=client)
 
@@ -236,13 +238,22 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     valid_from, valid_to = now - dt.timedelta(days=30), now + dt.timedelta(days=365)
     ok = _identity(d, "ok", root, not_before=valid_from, not_after=valid_to, crl_url=url)
     expired = _identity(
-        d, "expired", root, not_before=now - dt.timedelta(days=400), not_after=now - dt.timedelta(days=35),
+        d,
+        "expired",
+        root,
+        not_before=now - dt.timedelta(days=400),
+        not_after=now - dt.timedelta(days=35),
         crl_url=url,
     )
     rev_early = _identity(d, "rev-early", root, not_before=valid_from, not_after=valid_to, crl_url=url)
     rev_late = _identity(d, "rev-late", root, not_before=valid_from, not_after=valid_to, crl_url=url)
     tsa_id = _identity(
-        d, "ezd Test TSA", root, not_before=valid_from, not_after=valid_to, crl_url=url,
+        d,
+        "ezd Test TSA",
+        root,
+        not_before=valid_from,
+        not_after=valid_to,
+        crl_url=url,
         eku=[ExtendedKeyUsageOID.TIME_STAMPING],
     )
     stranger = _identity(d, "stranger", other, not_before=valid_from, not_after=valid_to, crl_url=other_url)
@@ -304,7 +315,9 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     corpus.add("tampered-content-ezd", _tamper_text(b_env))
     corpus.add("tampered-content-dss", _tamper_text(dss_env))
     corpus.add("signed-properties-removed", _drop_signed_properties(b_env))
-    corpus.add("wrong-signing-certificate-digest", _WrongDigestSigner(ok, stranger.cert).sign_enveloped(LETTER))
+    corpus.add(
+        "wrong-signing-certificate-digest", _WrongDigestSigner(ok, stranger.cert).sign_enveloped(LETTER)
+    )
     corpus.add(
         "signing-time-before-validity",
         ok.signer(clock=lambda: valid_from - dt.timedelta(days=10)).sign_enveloped(LETTER),
@@ -320,8 +333,12 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     corpus.add("untrusted", stranger.signer().sign_enveloped(LETTER))
     corpus.add("revoked-B", rev_late.signer().sign_enveloped(LETTER))
     ts_clock = lambda: two_hours_ago - dt.timedelta(minutes=1)  # noqa: E731
-    corpus.add("revoked-before-timestamp", rev_early.signer(clock=ts_clock, tsa=tsa_past).sign_enveloped(LETTER))
-    corpus.add("revoked-after-timestamp", rev_late.signer(clock=ts_clock, tsa=tsa_past).sign_enveloped(LETTER))
+    corpus.add(
+        "revoked-before-timestamp", rev_early.signer(clock=ts_clock, tsa=tsa_past).sign_enveloped(LETTER)
+    )
+    corpus.add(
+        "revoked-after-timestamp", rev_late.signer(clock=ts_clock, tsa=tsa_past).sign_enveloped(LETTER)
+    )
     corpus.add("timestamp-corrupted", _corrupt_timestamp(t_env))
     other_t = ok.signer(tsa=tsa).sign_enveloped(LETTER.replace(b"100.00", b"250.00"))
     corpus.add("timestamp-from-other-signature", _swap_timestamp(t_env, other_t))

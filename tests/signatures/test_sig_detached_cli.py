@@ -21,7 +21,9 @@ def _verify(*args: str) -> tuple[int, dict]:
     return res.exit_code, json.loads(res.stdout) if res.stdout.startswith("{") else {}
 
 
-def test_detached_content_found_beside_the_signature(pki: DemoPki, signer: Pkcs12Signer, tmp_path: Path) -> None:
+def test_detached_content_found_beside_the_signature(
+    pki: DemoPki, signer: Pkcs12Signer, tmp_path: Path
+) -> None:
     (tmp_path / "wniosek.pdf").write_bytes(PDF)
     sig = tmp_path / "wniosek.pdf.xades"
     sig.write_bytes(signer.sign_detached(PDF, uri="wniosek.pdf", mime_type="application/pdf"))

@@ -8,7 +8,6 @@ first signature.  Where ezd is deliberately stricter, ``STRICTER`` names the fil
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
