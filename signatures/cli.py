@@ -12,6 +12,7 @@ from ezd import xmlsafe
 from ezd.signatures.detached import content_beside, content_given, external_uris
 from ezd.signatures.errors import SignatureError
 from ezd.signatures.ocsp import OcspChecker, RevocationChain
+from ezd.signatures.pades import PadesVerifier, is_pdf
 from ezd.signatures.pkcs12 import Pkcs12Signer
 from ezd.signatures.port import Verdict
 from ezd.signatures.report import to_json, to_text
@@ -72,7 +73,7 @@ def _trusted_list_certs(path: Path) -> list[bytes]:
 @app.command()
 def verify(
     file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="signed XML or detached signature")
+        Path, typer.Argument(exists=True, dir_okay=False, help="signed XML, detached signature or signed PDF")
     ],
     json_output: Annotated[bool, typer.Option("--json", help="JSON report")] = False,
     trust: Annotated[
@@ -108,8 +109,13 @@ def verify(
         anchors.extend(pem for pem, _, status in services if _granted(status))
     revocation = None if offline else RevocationChain([OcspChecker(), CrlChecker()])
     verifier = XadesVerifier(anchors, revocation=revocation)
+    data = file.read_bytes()
+    if is_pdf(data):
+        # PAdES: the same anchors and revocation setting, verified by pyHanko
+        result = PadesVerifier(anchors, online=not offline).verify(data)
+        typer.echo(to_json(result) if json_output else to_text(result))
+        raise typer.Exit({Verdict.TOTAL_PASSED: 0, Verdict.INDETERMINATE: 1}.get(result.verdict, 2))
     try:
-        data = file.read_bytes()
         uris = external_uris(data)
         detached = content_given(content, uris) if content else content_beside(file, uris)
         result = verifier.verify_detached(data, detached) if uris else verifier.verify(data)

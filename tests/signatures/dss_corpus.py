@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import http.server
+import io
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,14 +98,16 @@ class Corpus:
     now: dt.datetime
     cases: list[Case] = field(default_factory=list)
 
-    def add(self, name: str, data: bytes, *, detached: dict[str, bytes] | None = None) -> Case:
+    def add(
+        self, name: str, data: bytes, *, detached: dict[str, bytes] | None = None, name_as: str = "signed.xml"
+    ) -> Case:
         case_dir = self.dir / name
         case_dir.mkdir()
         paths = []
         for fname, content in (detached or {}).items():
             (case_dir / fname).write_bytes(content)
             paths.append(case_dir / fname)
-        f = case_dir / "signed.xml"
+        f = case_dir / name_as
         f.write_bytes(data)
         case = Case(name, f, paths)
         self.cases.append(case)
@@ -342,4 +345,46 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     corpus.add("timestamp-corrupted", _corrupt_timestamp(t_env))
     other_t = ok.signer(tsa=tsa).sign_enveloped(LETTER.replace(b"100.00", b"250.00"))
     corpus.add("timestamp-from-other-signature", _swap_timestamp(t_env, other_t))
+
+    # --- PAdES: DSS signs B and T; variants: a byte changed inside the signed range, and an
+    # incremental update after signing that replaces the page's content -----------------------
+    pdf = d / "pismo.pdf"
+    pdf.write_bytes(_blank_pdf())
+    for level, tsa_p12 in (("B", None), ("T", tsa_id.p12)):
+        out = d / f"dss-pades-{level}.pdf"
+        dss.sign(pdf, out, ok.p12, PASSWORD, fmt="PADES", tsa_p12=tsa_p12)
+        corpus.add(f"dss-pades-{level}", out.read_bytes(), name_as="signed.pdf")
+    signed_pdf = (d / "dss-pades-B.pdf").read_bytes()
+    corpus.add("pades-byte-changed", _flip_in_signed_range(signed_pdf), name_as="signed.pdf")
+    corpus.add("pades-changed-after-signing", _replace_page_content(signed_pdf), name_as="signed.pdf")
     return corpus
+
+
+def _blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def _flip_in_signed_range(pdf: bytes) -> bytes:
+    at = pdf.index(b"/MediaBox")  # in the first byte range, outside the signature's /Contents
+    return pdf[:at] + b"/MediaBoy" + pdf[at + len(b"/MediaBox") :]
+
+
+def _replace_page_content(pdf: bytes) -> bytes:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page_ref = w.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 720 Td (Kwota: 900.00) Tj ET")
+    page["/Contents"] = w.add_object(stream)
+    w.update_container(page)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
