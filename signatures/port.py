@@ -7,6 +7,7 @@ touch key material.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -131,3 +132,13 @@ class Signer(Protocol):
 @runtime_checkable
 class Verifier(Protocol):
     def verify(self, xml: bytes) -> VerificationResult: ...
+
+    def verify_detached(
+        self, signature_xml: bytes, content: bytes | Mapping[str, bytes]
+    ) -> VerificationResult:
+        """A detached signature; ``content``: the signed file, or reference URI → bytes."""
+        ...
+
+    def verify_pdf(self, pdf: bytes) -> VerificationResult:
+        """The signatures of a PDF (PAdES), with the same trust settings."""
+        ...

@@ -155,6 +155,15 @@ class XadesVerifier(TimestampChecks):
 
         return self._verify_tree(root, resolver)
 
+    def verify_pdf(self, pdf: bytes) -> VerificationResult:
+        """PAdES: the PDF's signatures, verified by pyHanko with this verifier's anchors; online
+        revocation when this verifier checks revocation (see :mod:`ezd.signatures.pades`)."""
+        from ezd.signatures.pades import PadesVerifier
+
+        return PadesVerifier(
+            self._anchors, online=self._revocation is not None, validation_time=self._validation_time
+        ).verify(pdf)
+
     # --- internals -------------------------------------------------------------------------------
 
     def _now(self) -> dt.datetime:
