@@ -16,7 +16,7 @@ from ezd.signatures.pades import PadesVerifier, is_pdf
 from ezd.signatures.pkcs12 import Pkcs12Signer
 from ezd.signatures.port import Verdict
 from ezd.signatures.report import to_json, to_text
-from ezd.signatures.revocation import CrlChecker
+from ezd.signatures.revocation import CrlChecker, load_crls
 from ezd.signatures.tsp import TsaClient
 from ezd.signatures.verify import XadesVerifier, load_certificates
 
@@ -107,7 +107,9 @@ def verify(
             typer.echo(f"trusted list is not acceptable XML: {exc}", err=True)
             raise typer.Exit(3) from None
         anchors.extend(pem for pem, _, status in services if _granted(status))
-    revocation = None if offline else RevocationChain([OcspChecker(), CrlChecker()])
+    # CRLs lying in the trust directory answer first (the demo CA publishes its CRLs there)
+    local_crls = load_crls(trust) if trust is not None else []
+    revocation = None if offline else RevocationChain([OcspChecker(), CrlChecker(local=local_crls)])
     verifier = XadesVerifier(anchors, revocation=revocation)
     data = file.read_bytes()
     if is_pdf(data):
