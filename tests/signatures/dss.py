@@ -95,21 +95,26 @@ def validate(files: list[tuple[Path, list[Path]]], trust: list[Path]) -> dict[Pa
     return out
 
 
-def sign(
-    src: Path,
-    dst: Path,
-    p12: Path,
-    password: str,
-    *,
-    fmt: str = "XADES",
-    packaging: str = "ENVELOPED",
-    transform: str = "default",
-    tsa_p12: Path | None = None,
-) -> Path:
-    """Sign ``src`` with DSS's own signing service (B level; T with ``tsa_p12``)."""
-    args = ["sign", str(src), str(dst), "--p12", str(p12), "--format", fmt, "--packaging", packaging]
-    args += ["--transform", transform]
-    if tsa_p12 is not None:
-        args += ["--tsa-p12", str(tsa_p12)]
-    _java(args, password=password)
-    return dst
+@dataclass(frozen=True)
+class SignJob:
+    src: Path
+    dst: Path
+    p12: Path
+    fmt: str = "XADES"
+    packaging: str = "ENVELOPED"
+    transform: str = "default"
+    tsa_p12: Path | None = None
+
+    def args(self) -> list[str]:
+        out = [str(self.src), str(self.dst), "--p12", str(self.p12), "--format", self.fmt]
+        out += ["--packaging", self.packaging, "--transform", self.transform]
+        return out + (["--tsa-p12", str(self.tsa_p12)] if self.tsa_p12 is not None else [])
+
+
+def sign_all(jobs: list[SignJob], password: str) -> None:
+    """Run every signing job in one JVM (DSS's start-up dominates a single signature)."""
+    lines = "\n".join("\t".join(j.args()) for j in jobs) + "\n"
+    _java(["sign-batch"], stdin=lines, password=password)
+    missing = [j.dst for j in jobs if not j.dst.exists()]
+    if missing:
+        raise RuntimeError(f"dss-cli sign-batch wrote no {missing}")

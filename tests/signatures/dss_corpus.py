@@ -283,7 +283,10 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     det_src = d / "zalacznik.pdf"
     det_src.write_bytes(content)
 
-    # --- DSS signs: B and T, every packaging ------------------------------------------------------
+    # --- DSS signs (one JVM): XAdES B and T in every packaging, PAdES B and T ----------------------
+    pdf = d / "pismo.pdf"
+    pdf.write_bytes(_blank_pdf())
+    jobs: list[tuple[str, dss.SignJob, dict[str, bytes] | None]] = []
     for level, tsa_p12 in (("B", None), ("T", tsa_id.p12)):
         for name, packaging, transform, inp in (
             ("enveloped-default", "ENVELOPED", "default", src),
@@ -292,10 +295,27 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
             ("enveloping", "ENVELOPING", "default", src),
             ("detached", "DETACHED", "default", det_src),
         ):
-            out = d / f"dss-{name}-{level}.xml"
-            dss.sign(inp, out, ok.p12, PASSWORD, packaging=packaging, transform=transform, tsa_p12=tsa_p12)
-            det = {"zalacznik.pdf": content} if packaging == "DETACHED" else None
-            corpus.add(f"dss-{name}-{level}", out.read_bytes(), detached=det)
+            job = dss.SignJob(
+                inp, d / f"dss-{name}-{level}.xml", ok.p12, "XADES", packaging, transform, tsa_p12
+            )
+            jobs.append(
+                (f"dss-{name}-{level}", job, {"zalacznik.pdf": content} if packaging == "DETACHED" else None)
+            )
+        jobs.append(
+            (
+                f"dss-pades-{level}",
+                dss.SignJob(pdf, d / f"dss-pades-{level}.pdf", ok.p12, "PADES", tsa_p12=tsa_p12),
+                None,
+            )
+        )
+    dss.sign_all([j for _, j, _ in jobs], PASSWORD)
+    for name, job, det in jobs:
+        corpus.add(
+            name,
+            job.dst.read_bytes(),
+            detached=det,
+            name_as="signed.pdf" if job.fmt == "PADES" else "signed.xml",
+        )
 
     # --- ezd signs: B and T, enveloped and detached -----------------------------------------------
     b_env = ok.signer().sign_enveloped(LETTER)
@@ -346,14 +366,8 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     other_t = ok.signer(tsa=tsa).sign_enveloped(LETTER.replace(b"100.00", b"250.00"))
     corpus.add("timestamp-from-other-signature", _swap_timestamp(t_env, other_t))
 
-    # --- PAdES: DSS signs B and T; variants: a byte changed inside the signed range, and an
-    # incremental update after signing that replaces the page's content -----------------------
-    pdf = d / "pismo.pdf"
-    pdf.write_bytes(_blank_pdf())
-    for level, tsa_p12 in (("B", None), ("T", tsa_id.p12)):
-        out = d / f"dss-pades-{level}.pdf"
-        dss.sign(pdf, out, ok.p12, PASSWORD, fmt="PADES", tsa_p12=tsa_p12)
-        corpus.add(f"dss-pades-{level}", out.read_bytes(), name_as="signed.pdf")
+    # --- PAdES variants: a byte changed inside the signed range, and an incremental update after
+    # signing that replaces the page's content ------------------------------------------------------
     signed_pdf = (d / "dss-pades-B.pdf").read_bytes()
     corpus.add("pades-byte-changed", _flip_in_signed_range(signed_pdf), name_as="signed.pdf")
     corpus.add("pades-changed-after-signing", _replace_page_content(signed_pdf), name_as="signed.pdf")

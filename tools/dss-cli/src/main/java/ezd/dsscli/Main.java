@@ -48,6 +48,8 @@ import java.util.List;
  *                                            indication/subindication per signature
  * sign IN OUT --p12 P12 [--format XADES|PADES] [--packaging ENVELOPED|ENVELOPING|DETACHED]
  *      [--transform default|enveloped|xpath] [--tsa-p12 P12]   (B level; T with --tsa-p12)
+ * sign-batch                                 reads one tab-separated "sign" argument list per
+ *                                            line on stdin (one JVM for a whole corpus)
  * </pre>
  * Key passwords come from the environment (DSS_CLI_PASSWORD), never from the command line.
  */
@@ -62,6 +64,7 @@ public final class Main {
         switch (args[0]) {
             case "validate" -> validate(args);
             case "sign" -> sign(args);
+            case "sign-batch" -> signBatch();
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
@@ -145,6 +148,22 @@ public final class Main {
             }
             System.out.println(json.append("}"));
             System.out.flush();
+        }
+    }
+
+    private static void signBatch() throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (!line.isBlank()) {
+                String[] rest = line.split("\t");
+                String[] args = new String[rest.length + 1];
+                args[0] = "sign";
+                System.arraycopy(rest, 0, args, 1, rest.length);
+                sign(args);
+                System.out.println(args[2]);
+                System.out.flush();
+            }
         }
     }
 
