@@ -10,7 +10,6 @@ import typer
 
 from ezd import xmlsafe
 from ezd.signatures.detached import content_beside, content_given, external_uris
-from ezd.signatures.errors import SignatureError
 from ezd.signatures.ocsp import OcspChecker, RevocationChain
 from ezd.signatures.pades import PadesVerifier, is_pdf
 from ezd.signatures.pkcs12 import Pkcs12Signer
