@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import secrets
 from datetime import date
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +25,7 @@ from ezd.services import archive, audit, outgoing
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
 from ezd.services.lookup import case_by_sign, tenant_by_code, tenant_by_id
+from ezd.services.queries.models import PublicStatus
 
 # no 0/O/1/I/L: the code is read off paper and typed by residents
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -74,7 +74,7 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -> dict[str, Any]:
+def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -> PublicStatus:
     """Status and deadline of a case for a resident holding its access code; no personal data.
 
     Every failure gives the same answer so the page cannot be used to probe which signs exist.
@@ -102,19 +102,19 @@ def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -
     if not ok or case is None or t is None:
         raise failure
     audit.log_read(session, actor="resident", tenant_id=t.id, object_type="case-status", object_ref=case.sign)
-    return {
-        "office": t.name,
-        "sign": case.sign,
-        "state": case.state,
-        "opened_on": case.opened_at.date().isoformat(),
-        "deadline": case.deadline.isoformat() if case.deadline else None,
-        "closed_on": case.closed_at.date().isoformat() if case.closed_at else None,
-        "overdue": bool(
+    return PublicStatus(
+        office=t.name,
+        sign=case.sign,
+        state=case.state,
+        opened_on=case.opened_at.date().isoformat(),
+        deadline=case.deadline.isoformat() if case.deadline else None,
+        closed_on=case.closed_at.date().isoformat() if case.closed_at else None,
+        overdue=bool(
             case.deadline
             and case.state in (CaseState.OPEN.value, CaseState.IN_APPROVAL.value)
             and case.deadline < date.today()
         ),
-    }
+    )
 
 
 @functools.cache

@@ -7,7 +7,6 @@ call checks that the actor is an admin of the office concerned, and lists are sc
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,17 +18,25 @@ from ezd.records.tenancy import Role
 from ezd.services import admin, audit
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.lookup import tenant_by_code
+from ezd.services.queries.models import (
+    AuditCheck,
+    GrantView,
+    JrwaClassView,
+    SubstitutionView,
+    UnitView,
+    UserView,
+)
 
 
-def list_units(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, str]]:
+def list_units(session: Session, actor: Actor, *, tenant: str) -> list[UnitView]:
     t = tenant_by_code(session, tenant)
     if not actor.system and tenant not in actor.tenants():
         raise NotFound(f"no office (tenant) {tenant!r}")
     rows = session.execute(select(Unit).where(Unit.tenant_id == t.id).order_by(Unit.code)).scalars()
-    return [{"code": u.code, "name": u.name} for u in rows]
+    return [UnitView(code=u.code, name=u.name) for u in rows]
 
 
-def create_unit(session: Session, actor: Actor, *, tenant: str, code: str, name: str) -> dict[str, str]:
+def create_unit(session: Session, actor: Actor, *, tenant: str, code: str, name: str) -> UnitView:
     actor.require(tenant, Role.ADMIN)
     t = tenant_by_code(session, tenant)
     if session.execute(select(Unit).where(Unit.tenant_id == t.id, Unit.code == code)).scalar_one_or_none():
@@ -45,7 +52,7 @@ def create_unit(session: Session, actor: Actor, *, tenant: str, code: str, name:
         action="utworzenie_komorki",
         details={"unit": unit.code},
     )
-    return {"code": unit.code, "name": unit.name}
+    return UnitView(code=unit.code, name=unit.name)
 
 
 def _tenant_users(session: Session, tenant_id: int) -> dict[int, User]:
@@ -58,29 +65,34 @@ def _tenant_users(session: Session, tenant_id: int) -> dict[int, User]:
     return {u.id: u for u in rows}
 
 
-def list_users(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, Any]]:
+def list_users(session: Session, actor: Actor, *, tenant: str) -> list[UserView]:
     """People with a role in the office; admins see lock state, others logins and names only."""
     t = tenant_by_code(session, tenant)
     if not actor.system and tenant not in actor.tenants():
         raise NotFound(f"no office (tenant) {tenant!r}")
     is_admin = actor.can(tenant, Role.ADMIN)
     users = _tenant_users(session, t.id)
-    grants: dict[int, list[dict[str, str]]] = {}
+    grants: dict[int, list[GrantView]] = {}
     for g in session.execute(
         select(RoleGrant).join(Unit, Unit.id == RoleGrant.unit_id).where(Unit.tenant_id == t.id)
     ).scalars():
-        grants.setdefault(g.user_id, []).append({"unit": g.unit.code, "role": g.role})
-    out = []
-    for u in sorted(users.values(), key=lambda u: u.login):
-        row: dict[str, Any] = {"login": u.login, "full_name": u.full_name, "grants": grants.get(u.id, [])}
-        if is_admin:
-            row.update(
-                active=u.active,
-                locked_until=u.locked_until.isoformat() if u.locked_until else None,
-                failed_logins=u.failed_logins,
-            )
-        out.append(row)
-    return out
+        grants.setdefault(g.user_id, []).append(GrantView(unit=g.unit.code, role=g.role))
+    return [
+        _user_view(u, grants.get(u.id, []), is_admin) for u in sorted(users.values(), key=lambda u: u.login)
+    ]
+
+
+def _user_view(u: User, grants: list[GrantView], with_lock_state: bool) -> UserView:
+    if not with_lock_state:
+        return UserView(login=u.login, full_name=u.full_name, grants=grants)
+    return UserView(
+        login=u.login,
+        full_name=u.full_name,
+        grants=grants,
+        active=u.active,
+        locked_until=u.locked_until.isoformat() if u.locked_until else None,
+        failed_logins=u.failed_logins,
+    )
 
 
 def create_user(
@@ -93,7 +105,7 @@ def create_user(
     password: str,
     unit: str,
     role: Role,
-) -> dict[str, Any]:
+) -> UserView:
     actor.require(tenant, Role.ADMIN)
     if not login or len(login) > 64 or not all(c.isalnum() or c in ".-_" for c in login):
         raise InvalidInput("a login is 1-64 letters, digits, '.', '-' or '_'")
@@ -111,7 +123,7 @@ def create_user(
         action="utworzenie_konta",
         details={"login": login, "unit": unit, "role": Role(role).value},
     )
-    return {"login": login, "full_name": full_name, "grants": [{"unit": unit, "role": Role(role).value}]}
+    return UserView(login=login, full_name=full_name, grants=[GrantView(unit=unit, role=Role(role).value)])
 
 
 def grant_role(session: Session, actor: Actor, *, tenant: str, login: str, unit: str, role: Role) -> None:
@@ -171,7 +183,7 @@ def add_substitution(
     )
 
 
-def list_substitutions(session: Session, actor: Actor, *, tenant: str) -> list[dict[str, str]]:
+def list_substitutions(session: Session, actor: Actor, *, tenant: str) -> list[SubstitutionView]:
     actor.require(tenant, Role.ADMIN)
     t = tenant_by_code(session, tenant)
     members = _tenant_users(session, t.id)
@@ -182,20 +194,20 @@ def list_substitutions(session: Session, actor: Actor, *, tenant: str) -> list[d
         .order_by(Substitution.start.desc())
     ).scalars()
     return [
-        {
-            "absent": logins.get(s.absent_user_id, "?"),
-            "substitute": logins.get(s.substitute_user_id, "?"),
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "created_by": s.created_by,
-        }
+        SubstitutionView(
+            absent=logins.get(s.absent_user_id, "?"),
+            substitute=logins.get(s.substitute_user_id, "?"),
+            start=s.start.isoformat(),
+            end=s.end.isoformat(),
+            created_by=s.created_by,
+        )
         for s in rows
     ]
 
 
 def list_jrwa(
     session: Session, actor: Actor, *, tenant: str, leaves_only: bool = False
-) -> list[dict[str, Any]]:
+) -> list[JrwaClassView]:
     t = tenant_by_code(session, tenant)
     if not actor.system and tenant not in actor.tenants():
         raise NotFound(f"no office (tenant) {tenant!r}")
@@ -203,12 +215,12 @@ def list_jrwa(
     if leaves_only:
         q = q.where(JrwaClass.is_leaf.is_(True))
     return [
-        {"symbol": c.symbol, "title": c.title, "category": c.category, "is_leaf": c.is_leaf}
+        JrwaClassView(symbol=c.symbol, title=c.title, category=c.category, is_leaf=c.is_leaf)
         for c in session.execute(q.order_by(JrwaClass.symbol)).scalars()
     ]
 
 
-def verify_tenant_audit(session: Session, actor: Actor, *, tenant: str) -> dict[str, Any]:
+def verify_tenant_audit(session: Session, actor: Actor, *, tenant: str) -> AuditCheck:
     """Verify the office's metryka chains (an admin sees only their own office's chains)."""
     if not (actor.can(tenant, Role.ADMIN) or actor.can(tenant, Role.ARCHIWISTA)):
         actor.require(tenant, Role.ADMIN)
@@ -240,9 +252,6 @@ def verify_tenant_audit(session: Session, actor: Actor, *, tenant: str) -> dict[
             )
         if broken is not None:
             break
-    return {
-        "ok": broken is None,
-        "chains": chains,
-        "entries": entries,
-        "break": str(broken) if broken else None,
-    }
+    return AuditCheck(
+        ok=broken is None, chains=chains, entries=entries, broken=str(broken) if broken else None
+    )
