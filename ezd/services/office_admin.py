@@ -17,7 +17,6 @@ from ezd.records.metryka import GENESIS, ChainBreak, verify_chain
 from ezd.records.tenancy import Role
 from ezd.services import admin, audit
 from ezd.services.actor import Actor, unit_by_code
-from ezd.services.lookup import tenant_by_code
 from ezd.services.queries.models import (
     AuditCheck,
     GrantView,
@@ -26,28 +25,25 @@ from ezd.services.queries.models import (
     UnitView,
     UserView,
 )
+from ezd.services.scope import acting_in, member_office
 
 
 def list_units(session: Session, actor: Actor, *, tenant: str) -> list[UnitView]:
-    t = tenant_by_code(session, tenant)
-    if not actor.system and tenant not in actor.tenants():
-        raise NotFound(f"no office (tenant) {tenant!r}")
+    t = member_office(session, actor, tenant)
     rows = session.execute(select(Unit).where(Unit.tenant_id == t.id).order_by(Unit.code)).scalars()
     return [UnitView(code=u.code, name=u.name) for u in rows]
 
 
 def create_unit(session: Session, actor: Actor, *, tenant: str, code: str, name: str) -> UnitView:
-    actor.require(tenant, Role.ADMIN)
-    t = tenant_by_code(session, tenant)
+    t = acting_in(session, actor, tenant, Role.ADMIN).tenant
     if session.execute(select(Unit).where(Unit.tenant_id == t.id, Unit.code == code)).scalar_one_or_none():
         raise InvalidInput(f"unit {code!r} already exists")
     if not name.strip():
         raise InvalidInput("a unit needs a name")
     unit = admin.create_unit(session, tenant=tenant, code=code, name=name.strip()[:200])
-    audit.record(
+    audit.on_office(
         session,
-        chain_key=audit.tenant_chain(tenant),
-        tenant_id=t.id,
+        t,
         actor=actor.login,
         action="utworzenie_komorki",
         details={"unit": unit.code},
@@ -67,9 +63,7 @@ def _tenant_users(session: Session, tenant_id: int) -> dict[int, User]:
 
 def list_users(session: Session, actor: Actor, *, tenant: str) -> list[UserView]:
     """People with a role in the office; admins see lock state, others logins and names only."""
-    t = tenant_by_code(session, tenant)
-    if not actor.system and tenant not in actor.tenants():
-        raise NotFound(f"no office (tenant) {tenant!r}")
+    t = member_office(session, actor, tenant)
     is_admin = actor.can(tenant, Role.ADMIN)
     users = _tenant_users(session, t.id)
     grants: dict[int, list[GrantView]] = {}
@@ -106,19 +100,17 @@ def create_user(
     unit: str,
     role: Role,
 ) -> UserView:
-    actor.require(tenant, Role.ADMIN)
+    t = acting_in(session, actor, tenant, Role.ADMIN).tenant
     if not login or len(login) > 64 or not all(c.isalnum() or c in ".-_" for c in login):
         raise InvalidInput("a login is 1-64 letters, digits, '.', '-' or '_'")
     if not full_name.strip():
         raise InvalidInput("a user needs a full name")
-    t = tenant_by_code(session, tenant)
     unit_by_code(session, t.id, unit)
     admin.create_user(session, login=login, full_name=full_name.strip()[:200], password=password)
     admin.grant_role(session, login=login, tenant=tenant, unit=unit, role=Role(role))
-    audit.record(
+    audit.on_office(
         session,
-        chain_key=audit.tenant_chain(tenant),
-        tenant_id=t.id,
+        t,
         actor=actor.login,
         action="utworzenie_konta",
         details={"login": login, "unit": unit, "role": Role(role).value},
@@ -127,8 +119,7 @@ def create_user(
 
 
 def grant_role(session: Session, actor: Actor, *, tenant: str, login: str, unit: str, role: Role) -> None:
-    actor.require(tenant, Role.ADMIN)
-    t = tenant_by_code(session, tenant)
+    t = acting_in(session, actor, tenant, Role.ADMIN).tenant
     user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
     if user is None:
         raise NotFound(f"no user {login!r}")
@@ -140,10 +131,9 @@ def grant_role(session: Session, actor: Actor, *, tenant: str, login: str, unit:
     ).scalar_one_or_none()
     if exists is None:
         admin.grant_role(session, login=login, tenant=tenant, unit=unit, role=Role(role))
-    audit.record(
+    audit.on_office(
         session,
-        chain_key=audit.tenant_chain(tenant),
-        tenant_id=t.id,
+        t,
         actor=actor.login,
         action="nadanie_roli",
         details={"login": login, "unit": unit, "role": Role(role).value},
@@ -151,17 +141,15 @@ def grant_role(session: Session, actor: Actor, *, tenant: str, login: str, unit:
 
 
 def unlock_user(session: Session, actor: Actor, *, tenant: str, login: str) -> None:
-    actor.require(tenant, Role.ADMIN)
-    t = tenant_by_code(session, tenant)
+    t = acting_in(session, actor, tenant, Role.ADMIN).tenant
     users = {u.login: u for u in _tenant_users(session, t.id).values()}
     if login not in users:
         raise NotFound(f"no user {login!r} in this office")
     users[login].failed_logins = 0
     users[login].locked_until = None
-    audit.record(
+    audit.on_office(
         session,
-        chain_key=audit.tenant_chain(tenant),
-        tenant_id=t.id,
+        t,
         actor=actor.login,
         action="odblokowanie_konta",
         details={"login": login},
@@ -172,8 +160,7 @@ def add_substitution(
     session: Session, actor: Actor, *, tenant: str, absent: str, substitute: str, start: date, end: date
 ) -> None:
     """Both people must belong to the office, so an admin cannot lend rights across offices."""
-    actor.require(tenant, Role.ADMIN)
-    t = tenant_by_code(session, tenant)
+    t = acting_in(session, actor, tenant, Role.ADMIN).tenant
     members = {u.login for u in _tenant_users(session, t.id).values()}
     for login in (absent, substitute):
         if login not in members:
@@ -184,8 +171,7 @@ def add_substitution(
 
 
 def list_substitutions(session: Session, actor: Actor, *, tenant: str) -> list[SubstitutionView]:
-    actor.require(tenant, Role.ADMIN)
-    t = tenant_by_code(session, tenant)
+    t = acting_in(session, actor, tenant, Role.ADMIN).tenant
     members = _tenant_users(session, t.id)
     logins = {uid: u.login for uid, u in members.items()}
     rows = session.execute(
@@ -208,9 +194,7 @@ def list_substitutions(session: Session, actor: Actor, *, tenant: str) -> list[S
 def list_jrwa(
     session: Session, actor: Actor, *, tenant: str, leaves_only: bool = False
 ) -> list[JrwaClassView]:
-    t = tenant_by_code(session, tenant)
-    if not actor.system and tenant not in actor.tenants():
-        raise NotFound(f"no office (tenant) {tenant!r}")
+    t = member_office(session, actor, tenant)
     q = select(JrwaClass).where(JrwaClass.tenant_id == t.id)
     if leaves_only:
         q = q.where(JrwaClass.is_leaf.is_(True))
@@ -223,8 +207,7 @@ def list_jrwa(
 def verify_tenant_audit(session: Session, actor: Actor, *, tenant: str) -> AuditCheck:
     """Verify the office's metryka chains (an admin sees only their own office's chains)."""
     if not (actor.can(tenant, Role.ADMIN) or actor.can(tenant, Role.ARCHIWISTA)):
-        actor.require(tenant, Role.ADMIN)
-    t = tenant_by_code(session, tenant)
+        t = acting_in(session, actor, tenant, Role.ADMIN).tenant
     chains = entries = 0
     broken: ChainBreak | None = None
     for head in session.execute(
