@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,7 +29,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
-from ezd.workflow.lint import check_definitions
 from ezd.workflow.port import (
     DeferredCall,
     Deployment,
@@ -45,6 +43,7 @@ from ezd.workflow.port import (
     WorkflowError,
 )
 from ezd.workflow.spiff.cache import InstanceCache, Loaded, session_loaded
+from ezd.workflow.spiff.definitions import SPECS, SpecCache, definition_bpmn, deploy_files, latest_version
 from ezd.workflow.spiff.rows import (
     DUE_TIMERS,
     FETCH,
@@ -62,10 +61,9 @@ from ezd.workflow.spiff.rows import (
     save_instance,
 )
 from ezd.workflow.spiff.script_engine import JuelScriptEngine
-from ezd.workflow.spiff.spec_cache import SPECS, SpecCache, parse_spec
 from ezd.workflow.spiff.specs import ExternalServiceTask, EzdUserTask
 from ezd.workflow.spiff.state import STATE_FORMAT, StateCodec
-from ezd.workflow.tables import WorkflowDefinition, WorkflowHistory, WorkflowInstance, WorkflowTask
+from ezd.workflow.tables import WorkflowHistory, WorkflowInstance, WorkflowTask
 
 _SCRIPT_ENGINE = JuelScriptEngine()
 _CODEC = StateCodec()
@@ -90,58 +88,13 @@ class SpiffEngine:
 
     # -- deployment -----------------------------------------------------------------------------
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
-        result: list[Deployment] = []
-        for path in paths:
-            data = Path(path).read_bytes()
-            infos = check_definitions(data, Path(path).name)
-            checksum = hashlib.sha256(data).hexdigest()
-            for info in infos:
-                parse_spec(data, info.key, Path(path).name)  # SpiffWorkflow must accept it too
-                latest = self.session.execute(
-                    select(WorkflowDefinition)
-                    .where(WorkflowDefinition.process_key == info.key)
-                    .order_by(WorkflowDefinition.version.desc())
-                    .limit(1)
-                ).scalar_one_or_none()
-                if latest is not None and latest.checksum == checksum:
-                    result.append(Deployment(info.key, latest.version, f"{info.key}:{latest.version}"))
-                    continue
-                version = (latest.version + 1) if latest else 1
-                self.session.add(
-                    WorkflowDefinition(
-                        process_key=info.key,
-                        version=version,
-                        checksum=checksum,
-                        source_name=Path(path).name,
-                        bpmn=data.decode("utf-8"),
-                    )
-                )
-                self.session.flush()
-                result.append(Deployment(info.key, version, f"{info.key}:{version}"))
-        return result
+        return deploy_files(self.session, paths)
 
     def _latest_version(self, key: str) -> int:
-        version = self.session.execute(
-            select(WorkflowDefinition.version)
-            .where(WorkflowDefinition.process_key == key)
-            .order_by(WorkflowDefinition.version.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if version is None:
-            raise WorkflowError(f"process {key!r} is not deployed")
-        return int(version)
+        return latest_version(self.session, key)
 
     def _spec(self, key: str, version: int) -> tuple[Any, dict[str, Any]]:
-        def load() -> str:
-            return str(
-                self.session.execute(
-                    select(WorkflowDefinition.bpmn).where(
-                        WorkflowDefinition.process_key == key, WorkflowDefinition.version == version
-                    )
-                ).scalar_one()
-            )
-
-        return self._specs.get(key, version, load)
+        return self._specs.get(key, version, lambda: definition_bpmn(self.session, key, version))
 
     # -- instances ------------------------------------------------------------------------------
     def start(
