@@ -36,7 +36,14 @@ HTTP_TEXT = {
 
 def families() -> list[tuple[type[Exception], int, ErrorCode]]:
     """Each error family with its status and code; the first match wins (subclasses first)."""
-    from ezd.records.errors import ConflictError, InvalidInput, InvalidState, NotFound, PermissionDenied
+    from ezd.records.errors import (
+        ConflictError,
+        EzdError,
+        InvalidInput,
+        InvalidState,
+        NotFound,
+        PermissionDenied,
+    )
     from ezd.records.jrwa import JrwaError
     from ezd.storage.errors import StorageError
     from ezd.workflow.operaton import EngineUnavailable
@@ -55,6 +62,7 @@ def families() -> list[tuple[type[Exception], int, ErrorCode]]:
         (EngineUnavailable, 503, ErrorCode.unavailable),  # engine down or behind (outbox): try again
         (WorkflowError, 409, ErrorCode.conflict),
         (StorageError, 503, ErrorCode.unavailable),
+        (EzdError, 400, ErrorCode.invalid_input),  # the root: any other one-line error for the user
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ezd.records.errors import ConflictError, InvalidState
+from ezd.records.errors import ConflictError, EzdError, InvalidState
 from ezd.web.errors import _status_of
 from ezd.workflow.operaton import EngineUnavailable
 from ezd.workflow.port import TaskNotFound, WorkflowError
@@ -14,6 +14,7 @@ def test_engine_down_is_try_again_not_a_conflict() -> None:
     assert _status_of(TaskNotFound("t1")) == 409
     assert _status_of(ConflictError("completed by someone else")) == 409
     assert _status_of(InvalidState("not waiting")) == 409
+    assert _status_of(EzdError("one line")) == 400
     assert _status_of(RuntimeError("bug")) is None
 
 
