@@ -38,9 +38,12 @@ ROLE_BY_PATH = (
     ("/jrwa", "sw.admin"),
     ("/draft", "sw.referent"),
 )
+# Random offices and signs answer 404/403 before any service does real work; a third pass
+# fixes the path to the seeded office and its case so the services run on real records.
+KNOWN: dict[str, str] = {"tenant": "sp-swidnik"}
 PUBLIC = ("/api/v1/public", "/api/v1/auth/login", "/files/")
-# examples per operation and generation mode: ~45 operations x 2 modes stays around a minute
-MAX_EXAMPLES = 6
+# examples per operation and pass: ~45 operations x 3 passes stays around a minute
+MAX_EXAMPLES = 5
 
 CONFIG = """
 [checks]
@@ -59,7 +62,7 @@ def login_for(path: str) -> str:
 @pytest.fixture(scope="module")
 def st_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     site = make_site(tmp_path_factory.mktemp("schemathesis") / "ezd")
-    site.world.in_approval("sp-swidnik")  # something to read
+    KNOWN["sign"] = site.world.in_approval("sp-swidnik")  # something to read
     yield site
     site.app.db.dispose()
 
@@ -77,11 +80,15 @@ def all_checks() -> list[Callable[..., Any]]:
 
 
 def run_operation(
-    operation: Any, mode: GenerationMode, headers: dict[str, str], checks: list[Callable[..., Any]]
+    operation: Any,
+    mode: GenerationMode,
+    headers: dict[str, str],
+    checks: list[Callable[..., Any]],
+    path_parameters: dict[str, str] | None = None,
 ) -> str | None:
     """The first failure of the operation's generated cases in one mode, or None."""
 
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     @settings(
         max_examples=MAX_EXAMPLES,
         deadline=None,
@@ -154,9 +161,13 @@ def test_api_passes_every_schemathesis_check(st_site: Site, api_schema: Any) -> 
         modes = [GenerationMode.POSITIVE]
         if raw.get("parameters") or raw.get("requestBody"):
             modes.append(GenerationMode.NEGATIVE)
-        for mode in modes:
-            failure = run_operation(operation, mode, headers, checks)
+        passes: list[tuple[str, GenerationMode, dict[str, str] | None]] = [(m.value, m, None) for m in modes]
+        known = {name: KNOWN[name] for name in KNOWN if "{" + name + "}" in operation.path}
+        if known:
+            passes.append(("known path", GenerationMode.POSITIVE, known))
+        for name, mode, fixed in passes:
+            failure = run_operation(operation, mode, headers, checks, fixed)
             if failure:
-                failures.append(f"{operation.label} [{mode.value}]: {failure}")
+                failures.append(f"{operation.label} [{name}]: {failure}")
     assert operations > 40
     assert failures == [], "\n".join(failures)
