@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import logging
 import os
 import re
@@ -52,7 +51,14 @@ from ezd.storage.port import (
     sha256_hex,
 )
 from ezd.storage.s3_layout import LOCKED as _LOCKED
-from ezd.storage.s3_layout import MIB, b64, expected_etag, multipart_etag, object_key, tenant_bucket_policy
+from ezd.storage.s3_layout import (
+    MIB,
+    b64,
+    expected_etag,
+    multipart_etag,
+    object_key,
+    prepare_bucket,
+)
 from ezd.storage.s3_layout import NO_LOCK as _NO_LOCK
 from ezd.storage.s3_layout import NOT_FOUND as _NOT_FOUND
 from ezd.storage.s3_pool import DEFAULT_CONCURRENCY, RequestPool
@@ -133,35 +139,9 @@ class S3ObjectStore:
         if self._ready:
             return
         with self._ready_lock:
-            if self._ready:
-                return
-            try:
-                if not self.client.bucket_exists(self.bucket):
-                    self.client.make_bucket(self.bucket, object_lock=True)
-                    if self._apply_policy:
-                        self._set_policy()
-                else:
-                    self._check_lock_enabled()
-            except S3Error as exc:
-                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                    raise StorageError(f"cannot prepare bucket {self.bucket}: {exc.code}") from exc
-            self._ready = True
-
-    def _check_lock_enabled(self) -> None:
-        try:
-            self.client.get_object_lock_config(self.bucket)
-        except S3Error as exc:
-            raise StorageError(
-                f"bucket {self.bucket} exists without object lock; WORM storage needs a lock-enabled bucket"
-            ) from exc
-
-    def _set_policy(self) -> None:
-        try:
-            self.client.set_bucket_policy(self.bucket, json.dumps(tenant_bucket_policy(self.bucket)))
-        except S3Error as exc:
-            # Servers without bucket policies (some SeaweedFS builds) still enforce object lock.
-            if exc.code not in ("NotImplemented", "MalformedPolicy"):
-                raise
+            if not self._ready:
+                prepare_bucket(self.client, self.bucket, apply_policy=self._apply_policy)
+                self._ready = True
 
     # ------------------------------------------------------------------ writes
     def put(self, data: bytes, media_type: str = "application/octet-stream") -> StoredObject:

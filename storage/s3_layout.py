@@ -1,10 +1,15 @@
-"""How objects sit on S3: keys, the ETags S3 computes, the tenant bucket policy, error codes."""
+"""How objects sit on S3: lock-enabled buckets and their policy, keys, the ETags S3 computes, error codes."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 
+from minio import Minio
+from minio.error import S3Error
+
+from ezd.storage.errors import StorageError
 from ezd.storage.port import check_digest
 
 MIB = 1024 * 1024
@@ -66,3 +71,35 @@ def tenant_bucket_policy(bucket: str) -> dict[str, object]:
             },
         ],
     }
+
+
+def prepare_bucket(client: Minio, bucket: str, *, apply_policy: bool) -> None:
+    """Create ``bucket`` with object lock (and its policy), or check an existing one has the lock."""
+    try:
+        if not client.bucket_exists(bucket):
+            client.make_bucket(bucket, object_lock=True)
+            if apply_policy:
+                _set_policy(client, bucket)
+        else:
+            _check_lock_enabled(client, bucket)
+    except S3Error as exc:
+        if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise StorageError(f"cannot prepare bucket {bucket}: {exc.code}") from exc
+
+
+def _check_lock_enabled(client: Minio, bucket: str) -> None:
+    try:
+        client.get_object_lock_config(bucket)
+    except S3Error as exc:
+        raise StorageError(
+            f"bucket {bucket} exists without object lock; WORM storage needs a lock-enabled bucket"
+        ) from exc
+
+
+def _set_policy(client: Minio, bucket: str) -> None:
+    try:
+        client.set_bucket_policy(bucket, json.dumps(tenant_bucket_policy(bucket)))
+    except S3Error as exc:
+        # Servers without bucket policies (some SeaweedFS builds) still enforce object lock.
+        if exc.code not in ("NotImplemented", "MalformedPolicy"):
+            raise
