@@ -8,7 +8,7 @@ the schema, an engine that is down -- is the same JSON object::
 ``detail`` is what a person reads; ``code`` is what a client branches on (it never changes with
 the wording); ``fields`` lists the fields a 422 refused (empty otherwise).  Routes declare with
 :func:`errors` exactly the statuses they can answer, so the OpenAPI spec names each one with
-this body (``scripts`` and the schemathesis test hold the API to it).
+this body (tests/web/test_schemathesis.py holds the API to it).
 """
 
 from __future__ import annotations
