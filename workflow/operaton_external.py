@@ -169,7 +169,8 @@ class OperatonExternalTasks(OperatonRest):
         response = self._send("GET", f"external-task/{quote(task_id, safe='')}", f"external task {task_id}")
         if not response.ok:
             return None
-        return response.json().get("workerId")
+        owner = response.json().get("workerId")
+        return str(owner) if owner else None
 
     def count_external_tasks(
         self, *, with_retries_left: bool = True, process_instance_ids: Sequence[str] | None = None
