@@ -75,17 +75,20 @@ def copy_tree(source: Path, target: Path, skip: set[Path]) -> None:
 
 def create_backup(settings: Settings, target: Path) -> Manifest:
     target = target.expanduser().resolve()
-    _require_empty_target(target)
     home = settings.resolved_home
+    if target == home or home in target.parents:
+        raise BackupError(f"katalog kopii {target} leży w EZD_HOME ({home}); podaj katalog poza nim")
+    _require_empty_target(target)
     on_postgres = postgres.is_postgres(settings.db_url)
     skip: set[Path] = set()
     if on_postgres:
+        (target / PG_DUMP).parent.mkdir()
         postgres.dump(settings.db_url, target / PG_DUMP)
     else:
         db_file = sqlite_path(settings)
         _sqlite_backup(db_file, target / SQLITE_COPY)
         skip.add(db_file)
-    if home.is_dir() and home != target and target not in home.parents:
+    if home.is_dir():
         copy_tree(home, target / HOME, skip)
     manifest = Manifest(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),

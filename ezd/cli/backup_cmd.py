@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
-from zoneinfo import ZoneInfo
 
 from ezd.cli.common import console, make_app, print_json
 
@@ -48,7 +48,8 @@ def verify(source: DirArg) -> None:
     manifest, report = check_backup(source)
     console.print(
         f"kopia zapasowa OK: {report.files} plików, {report.bytes / 1e6:.1f} MB"
-        f" (baza {NAMES[manifest.database]}, obiekty {NAMES[manifest.objects]}, z {_when(manifest.created_at)})"
+        f" (baza {NAMES[manifest.database]}, obiekty {NAMES[manifest.objects]},"
+        f" z {_when(manifest.created_at)})"
     )
 
 
