@@ -44,9 +44,11 @@ def _unit_of_work(request: Request) -> Iterator[UnitOfWork]:
         gate.acquire()
     try:
         with core(request).uow() as uow:
+            request.state.uow = uow  # pages look names up in it (ezd.web.ui.directory)
             yield uow
             uow.commit()
     finally:
+        request.state.uow = None  # an error page rendered after the rollback has no session
         if gate is not None:
             gate.release()
     kick = getattr(request.app.state, "kick_worker", None)

@@ -79,10 +79,11 @@ def _status_of(exc: Exception) -> int | None:
 
 
 def wants_json(request: Request) -> bool:
-    return (
-        request.url.path.startswith(("/api/", "/files/"))
-        or "application/json" in request.headers.get("accept", "").split(",")[0]
-    )
+    first = request.headers.get("accept", "").split(",")[0]
+    if request.url.path.startswith("/files/"):
+        # a download link is followed by a browser too: a person gets a page, not raw JSON
+        return "text/html" not in first
+    return request.url.path.startswith("/api/") or "application/json" in first
 
 
 def error_response(
@@ -94,12 +95,15 @@ def error_response(
     fields: Sequence[FieldError] = (),
     headers: dict[str, str] | None = None,
 ) -> Response:
+    """The error body for the API; for a person, the page with the line in the page's language."""
     if wants_json(request):
         body = ErrorBody(detail=message, code=code, fields=list(fields))
         return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+    from ezd.web.error_text import translate
+    from ezd.web.i18n import language, translator
     from ezd.web.ui.render import render_error
 
-    return render_error(request, status, message)
+    return render_error(request, status, translate(message, translator(language(request))))
 
 
 # pydantic's error types → what a person is told, in Polish
@@ -166,6 +170,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_json(request):
+            # a page form: the page's own message (the form is shown again next to its fields)
+            return error_response(request, 422, "invalid request", ErrorCode.validation)
         fields = field_errors(exc.errors())
         shown = "; ".join(f"{f.field}: {f.problem}" for f in fields[:3])
         return error_response(

@@ -1,184 +1,30 @@
-"""Polish by default, English switchable (cookie ``ezd_lang``).
+"""Polish by default, English switchable (cookie ``ezd_lang``); one gettext catalogue.
 
-Templates are written in Polish; :data:`EN` maps each Polish text to English.  A missing entry
-falls back to Polish rather than failing a page.
+Messages are written in Polish in the templates and the code (``t("Sprawy")``); the catalogue in
+``ezd/web/locale`` holds, per language, the compiled ``messages.mo`` (shipped in the wheel) built
+from ``messages.po``.  The Polish catalogue carries the three Polish plural forms ("1 sprawa",
+"4 sprawy", "5 spraw"); the English one translates every message.  ``scripts/i18n.sh`` extracts,
+updates and compiles them.
+
+Times are stored in UTC (naive datetimes in the database) and shown in Europe/Warsaw as
+``dd.mm.rrrr gg:mm``; dates as ``dd.mm.rrrr``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.support import NullTranslations, Translations
 from fastapi import Request
 
 LANG_COOKIE = "ezd_lang"
 LANGS = ("pl", "en")
-
-EN: dict[str, str] = {
-    "Elektroniczne zarządzanie dokumentacją": "Electronic records management",
-    "Przejdź do treści": "Skip to content",
-    "Moje zadania": "My tasks",
-    "Rejestracja pisma": "Register incoming",
-    "Rejestr przesyłek wpływających": "Incoming register (RPW)",
-    "Rejestr przesyłek wychodzących": "Outgoing register",
-    "Sprawy": "Cases",
-    "Akceptacje": "Approvals",
-    "Wydział": "Unit",
-    "Pulpit": "Dashboard",
-    "Archiwum": "Archive",
-    "Administracja": "Administration",
-    "Wyloguj": "Sign out",
-    "Zaloguj": "Sign in",
-    "Logowanie": "Sign in",
-    "Login": "Login",
-    "Hasło": "Password",
-    "Zaloguj przez SSO": "Sign in with SSO",
-    "Sprawdź status sprawy": "Check the status of a case",
-    "Urząd": "Office",
-    "Znak sprawy": "Case sign",
-    "Kod dostępu": "Access code",
-    "Sprawdź": "Check",
-    "Status": "Status",
-    "Termin": "Deadline",
-    "Termin załatwienia": "Deadline",
-    "Zadanie": "Task",
-    "Dotyczy": "Concerns",
-    "Tytuł": "Title",
-    "Brak zadań.": "No tasks.",
-    "po terminie": "overdue",
-    "termin wkrótce": "due soon",
-    "Otwórz": "Open",
-    "Plik": "File",
-    "Nadawca": "Sender",
-    "Adres nadawcy": "Sender address",
-    "Data pisma": "Letter date",
-    "Kanał wpływu": "Channel",
-    "Rodzaj": "Kind",
-    "Znak pisma nadawcy": "Sender's reference",
-    "Liczba załączników": "Attachments",
-    "Dostęp ograniczony (dane osobowe)": "Restricted access (personal data)",
-    "Zarejestruj": "Register",
-    "Dla pisma ePUAP (XML) metadane zostaną odczytane z pisma; pola można zostawić puste.": (
-        "For an ePUAP (XML) letter the metadata are read from the letter; the fields may be left empty."
-    ),
-    "Pismo zarejestrowane": "Item registered",
-    "Numer RPW": "RPW number",
-    "Dekretacja": "Decree",
-    "Komórka": "Unit",
-    "Dekretuj": "Decree",
-    "Przydział referenta": "Assign a referent",
-    "Referent": "Referent",
-    "Przydziel": "Assign",
-    "Decyzja o sprawie": "Case decision",
-    "Załóż nową sprawę w klasie JRWA": "Open a new case in JRWA class",
-    "lub dołącz do sprawy": "or attach to case",
-    "Zapisz decyzję": "Save decision",
-    "Rok": "Year",
-    "Pokaż": "Show",
-    "Stan": "State",
-    "Sprawa": "Case",
-    "Data wpływu": "Received",
-    "Zarejestrował": "Registered by",
-    "Dokumenty": "Documents",
-    "Wersje": "Versions",
-    "Pobierz": "Download",
-    "Metryka sprawy": "Case record (metryka)",
-    "Kiedy": "When",
-    "Kto": "Who",
-    "Czynność": "Action",
-    "za": "for",
-    "Przebieg procesu": "Process",
-    "Projekt odpowiedzi": "Reply draft",
-    "Adresat": "Addressee",
-    "Kanał wysyłki": "Dispatch channel",
-    "Wyślij do akceptacji": "Send for approval",
-    "Akceptacja": "Approval",
-    "Komentarz": "Comment",
-    "Akceptuj i podpisz": "Approve and sign",
-    "Zwróć do poprawy": "Return for changes",
-    "Potwierdzenie doręczenia": "Delivery confirmation",
-    "Numer UPD/UPO": "Receipt (UPD/UPO) number",
-    "Zapisz": "Save",
-    "Udostępnij urzędowi": "Share with office",
-    "Udostępnij": "Share",
-    "Kod dostępu dla mieszkańca": "Resident access code",
-    "Wydaj kod": "Issue code",
-    "Przyjęcie do archiwum": "Accept into the archive",
-    "Przyjmij": "Accept",
-    "Zwróć": "Return",
-    "Przekaż do archiwum": "Transfer to the archive",
-    "Kolejka akceptacji": "Approval queue",
-    "Sprawy wydziału": "Unit's cases",
-    "Sprawy po terminie": "Overdue cases",
-    "dni po terminie": "days late",
-    "Wpływ tygodniowo": "Intake per week",
-    "Otwarte i zakończone": "Open vs closed",
-    "Otwarte": "Open",
-    "Zakończone": "Closed",
-    "Po terminie wg referenta": "Overdue per referent",
-    "Mediana czasu załatwienia": "Median handling time",
-    "dni": "days",
-    "Szukaj": "Search",
-    "Szukaj w archiwum": "Search the archive",
-    "Kategoria": "Category",
-    "Eksport CSV": "Export CSV",
-    "Spis do brakowania": "Disposal list",
-    "Udostępnienia": "Lending",
-    "Wypożycz": "Lend",
-    "Komu": "Borrower",
-    "Termin zwrotu": "Due date",
-    "Cel": "Purpose",
-    "Akta wypożyczone": "Records lent out",
-    "Zwrot": "Return",
-    "Brak wypożyczonych akt.": "No records are lent out.",
-    "Brakowanie od": "Disposal from",
-    "Użytkownicy": "Users",
-    "Komórki": "Units",
-    "Zastępstwa": "Substitutions",
-    "Import JRWA": "JRWA import",
-    "Importuj": "Import",
-    "Nieobecny": "Absent",
-    "Zastępca": "Substitute",
-    "Od": "From",
-    "Do": "To",
-    "Dodaj": "Add",
-    "Imię i nazwisko": "Full name",
-    "Rola": "Role",
-    "Kod": "Code",
-    "Nazwa": "Name",
-    "Błąd": "Error",
-    "Wróć": "Back",
-    "Nie znaleziono": "Not found",
-    "Brak uprawnień": "Forbidden",
-    "Zapisano.": "Saved.",
-    "Zachowaj kod — wydrukuj go na potwierdzeniu dla mieszkańca. Nie będzie pokazany ponownie.": (
-        "Keep the code: print it on the resident's receipt. It will not be shown again."
-    ),
-    "Drukuj": "Print",
-    "Stan sprawy": "Case status",
-    "otwarta": "open",
-    "w akceptacji": "in approval",
-    "zakończona": "closed",
-    "zarchiwizowana": "archived",
-    "Wyniki": "Results",
-    "Brak wyników.": "No results.",
-    "Udostępniona przez inny urząd (tylko odczyt)": "Shared by another office (read only)",
-    "Zakończono": "Closed on",
-    "Założono": "Opened on",
-    "Sprawa jest po terminie.": "The case is overdue.",
-    "Język": "Language",
-    "Odblokuj": "Unlock",
-    "Zablokowane do": "Locked until",
-    "Rozpocznij przekazanie spraw": "Start transfers of due cases",
-    "według stanu na": "as of",
-    "Odśwież": "Refresh",
-}
-
-STATE_PL = {
-    "open": "otwarta",
-    "in_approval": "w akceptacji",
-    "closed": "zakończona",
-    "archived": "zarchiwizowana",
-}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def language(request: Request) -> str:
@@ -186,8 +32,65 @@ def language(request: Request) -> str:
     return lang if lang in LANGS else "pl"
 
 
-def translator(lang: str) -> Callable[[str], str]:
-    def t(text: str) -> str:
-        return EN.get(text, text) if lang == "en" else text
+@lru_cache(maxsize=len(LANGS))
+def catalogue(lang: str) -> NullTranslations:
+    found = Translations.load(str(LOCALE_DIR), [lang], domain="messages")
+    if not isinstance(found, Translations):
+        # a checkout without compiled catalogues must not look translated: fail loudly
+        raise RuntimeError(f"no compiled message catalogue for {lang!r} in {LOCALE_DIR}")
+    return found
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t("Sprawa %(sign)s", sign=...)``: the message in ``lang``, with its parameters."""
+    cat = catalogue(lang)
+
+    def t(text: str, /, **params: object) -> str:
+        out = cat.gettext(text)
+        return out % params if params else out
 
     return t
+
+
+def plural_translator(lang: str) -> Callable[..., str]:
+    """``tn("%(n)d sprawa", "%(n)d spraw", n)``: the catalogue picks the language's plural form."""
+    cat = catalogue(lang)
+
+    def tn(singular: str, plural: str, n: int, /, **params: object) -> str:
+        return cat.ngettext(singular, plural, n) % {"n": n, **params}
+
+    return tn
+
+
+def local_time(value: datetime | date | str | None) -> str:
+    """``dd.mm.rrrr gg:mm`` in Europe/Warsaw for a time (naive = UTC); ``dd.mm.rrrr`` for a date."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        text = value
+        try:
+            value = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        except ValueError:
+            return text
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(WARSAW).strftime("%d.%m.%Y %H:%M")
+    return value.strftime("%d.%m.%Y")
+
+
+def local_day(value: datetime | date | str | None) -> str:
+    """Only the Warsaw calendar day of a time, or a date as it is: ``dd.mm.rrrr``."""
+    shown = local_time(value)
+    return shown.split(" ", 1)[0]
+
+
+def file_size(n: int | None, lang: str = "pl") -> str:
+    """``12,3 kB`` (Polish decimal comma) or ``12.3 kB``."""
+    if n is None:
+        return "—"
+    text = f"{n} B"
+    for unit, scale in (("MB", 1024 * 1024), ("kB", 1024)):
+        if n >= scale:
+            text = f"{n / scale:.1f} {unit}"
+            break
+    return text.replace(".", ",") if lang == "pl" else text

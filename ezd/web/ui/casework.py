@@ -22,6 +22,7 @@ from ezd.web.forms import read_upload
 from ezd.web.i18n import language, translator
 from ezd.web.links import download_link
 from ezd.web.ui.common import back, task_link, tenant_of
+from ezd.web.ui.letters import return_notes
 from ezd.web.ui.render import render
 
 router = APIRouter()
@@ -65,6 +66,7 @@ def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDep
         late=late,
         partners=partners,
         steps_text=", ".join(steps) or "—",
+        returns=return_notes(view.metryka),
         can_start_transfer=view.access == "full"
         and view.state == CaseState.CLOSED.value
         and me.actor.can(tenant, Role.ARCHIWISTA)

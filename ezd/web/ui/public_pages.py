@@ -13,7 +13,8 @@ from ezd.db.tables_web import WebSession
 from ezd.records.errors import NotFound
 from ezd.services.case_actions import public_status
 from ezd.web.dependencies import MaybePrincipal, Me, UoW
-from ezd.web.i18n import LANG_COOKIE, LANGS
+from ezd.web.i18n import LANG_COOKIE, LANGS, language, translator
+from ezd.web.labels import N_
 from ezd.web.security import (
     PRE_COOKIE,
     SESSION_COOKIE,
@@ -26,10 +27,13 @@ from ezd.web.session_cookies import set_session_cookie
 from ezd.web.ui.render import render_anonymous_form
 
 router = APIRouter()
-LOGIN_FAILED = (
-    "Nieprawidłowy login lub hasło albo konto czasowo zablokowane. / "
-    "Wrong login or password, or the account is temporarily locked."
-)
+LOGIN_FAILED = N_("Nieprawidłowy login lub hasło albo konto czasowo zablokowane.")
+FORM_EXPIRED = N_("Formularz wygasł — spróbuj ponownie.")
+NO_SUCH_CASE = N_("Nie znaleziono sprawy o tym znaku i kodzie.")
+
+
+def _t(request: Request, text: str) -> str:
+    return translator(language(request))(text)
 
 
 @router.get("/")
@@ -70,7 +74,7 @@ def login_submit(
             403,
             next=_safe_next(next),
             oidc=request.app.state.oidc is not None,
-            failed="Formularz wygasł — spróbuj ponownie. / The form expired, try again.",
+            failed=_t(request, FORM_EXPIRED),
         )
     address = request.client.host if request.client else "?"
     request.app.state.throttle.check(address)
@@ -85,7 +89,7 @@ def login_submit(
             401,
             next=_safe_next(next),
             oidc=request.app.state.oidc is not None,
-            failed=LOGIN_FAILED,
+            failed=_t(request, LOGIN_FAILED),
         )
     new = open_session(uow.session, user, user_agent=request.headers.get("user-agent"))
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -135,7 +139,7 @@ def public_check(
     offices = _offices(uow)
     if not check_pre_csrf(request.app.state.secret, request.cookies.get(PRE_COOKIE), csrf_token):
         return render_anonymous_form(
-            request, "public_status.html", 403, offices=offices, failed="Formularz wygasł — spróbuj ponownie."
+            request, "public_status.html", 403, offices=offices, failed=_t(request, FORM_EXPIRED)
         )
     address = request.client.host if request.client else "?"
     request.app.state.public_throttle.check(address)
@@ -148,6 +152,6 @@ def public_check(
             "public_status.html",
             404,
             offices=offices,
-            failed="Nie znaleziono sprawy o tym znaku i kodzie. / No case matches this sign and code.",
+            failed=_t(request, NO_SUCH_CASE),
         )
     return render_anonymous_form(request, "public_status.html", offices=offices, result=result)

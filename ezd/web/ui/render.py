@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ezd.records.tenancy import Role
-from ezd.web.i18n import STATE_PL, language, translator
+from ezd.web.i18n import file_size, language, local_day, local_time, plural_translator, translator
+from ezd.web.labels import N_, label
 from ezd.web.security import PRE_COOKIE, pre_csrf
+from ezd.web.ui.directory import Directory
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 
@@ -41,16 +43,27 @@ def nav_for(request: Request) -> list[tuple[str, str]]:
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = language(request)
+    t = translator(lang)
     principal = getattr(request.state, "principal", None)
+    uow = getattr(request.state, "uow", None)
+    names = Directory(uow.session if uow is not None else None, t)
     ctx = {
         "request": request,
-        "t": translator(lang),
+        "t": t,
+        "tn": plural_translator(lang),
         "lang": lang,
         "me": principal,
         "csrf": principal.csrf if principal else "",
         "nav": nav_for(request),
         "path": request.url.path,
-        "state_label": lambda s: translator(lang)(STATE_PL.get(str(s), str(s))),
+        # codes never reach the page: every label is a catalogue message in the page's language
+        "label": lambda table, code: t(label(table, code)) if code else "—",
+        "state_label": lambda s: t(label("case_state", s)),
+        "when": local_time,
+        "day": local_day,
+        "size": lambda n: file_size(n, lang),
+        "person": names.person,
+        "office": names.office,
         **context,
     }
     return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
@@ -65,12 +78,18 @@ def render_anonymous_form(request: Request, name: str, status: int = 200, **cont
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
-    titles = {403: "Brak uprawnień", 404: "Nie znaleziono"}
+    titles = {
+        403: N_("Brak uprawnień"),
+        404: N_("Nie znaleziono"),
+        405: N_("Niedozwolona czynność"),
+        409: N_("Nie można tego teraz zrobić"),
+        429: N_("Zbyt wiele prób"),
+    }
     return render(
         request,
         "error.html",
         status=status,
-        title=titles.get(status, "Błąd"),
+        title=titles.get(status, N_("Błąd")),
         message=message,
         status_code=status,
     )

@@ -1,0 +1,312 @@
+"""Service errors in the page's language.
+
+The service layer reports one English line (the API and the CLI show it as it is).  A page
+shows the catalogue message that :data:`PATTERNS` pairs with it, its parts (a case sign, a
+number) carried over.  A line no pattern knows is logged and shown as a general Polish message,
+so an English sentence never reaches a Polish page; ``tests/web/test_polish_pages.py`` reads
+every error the services can raise and fails on one without a pattern.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from ezd.web.labels import N_
+
+log = logging.getLogger("ezd.web")
+
+GENERAL = N_("Nie udało się wykonać tej czynności. Sprawdź dane i spróbuj ponownie.")
+
+# (English line with {name} parts, Polish catalogue message with %(name)s parts)
+_TABLE: tuple[tuple[str, str], ...] = (
+    # registering and metadata
+    (
+        "XML that is not an ePUAP form needs the metadata form filled in",
+        N_("Plik XML nie jest formularzem ePUAP — wypełnij metadane pisma."),
+    ),
+    (
+        "a non-XML item needs its metadata (sender, title, dates)",
+        N_("Pismo, które nie jest formularzem ePUAP, wymaga metadanych: nadawcy, tytułu i dat."),
+    ),
+    ("the sender of an incoming item is required", N_("Podaj nadawcę pisma.")),
+    ("the title of an incoming item is required", N_("Podaj tytuł pisma.")),
+    ("the letter date must be a date (YYYY-MM-DD)", N_("Data pisma musi być datą (dd.mm.rrrr).")),
+    ("the letter date {x} is not a date", N_("Data pisma %(x)s nie jest poprawną datą.")),
+    ("the letter is dated after the day it was received", N_("Data pisma jest późniejsza niż data wpływu.")),
+    ("number of attachments cannot be negative", N_("Liczba załączników nie może być ujemna.")),
+    ("title longer than {n} characters", N_("Tytuł może mieć najwyżej %(n)s znaków.")),
+    ("the file is empty", N_("Plik jest pusty.")),
+    (
+        "the file is larger than the upload limit of {n} bytes",
+        N_("Plik jest większy niż dopuszczalne %(n)s bajtów."),
+    ),
+    (
+        "the file is {m} bytes; the limit is {n} bytes",
+        N_("Plik ma %(m)s bajtów; dopuszczalne jest %(n)s bajtów."),
+    ),
+    ("the draft is larger than the upload limit", N_("Projekt jest większy niż dopuszczalny rozmiar pliku.")),
+    ("the ePUAP letter names no sender (Nadawcy/Podmiot)", N_("Pismo ePUAP nie wskazuje nadawcy.")),
+    (
+        "not an ePUAP form (the root element is not in a crd.gov.pl/wzor namespace)",
+        N_("Plik nie jest formularzem ePUAP."),
+    ),
+    ("XML document is empty", N_("Dokument XML jest pusty.")),
+    (
+        "XML document is {m} bytes; the limit is {n}",
+        N_("Dokument XML ma %(m)s bajtów; dopuszczalne jest %(n)s."),
+    ),
+    ("XML nesting deeper than {n} levels is refused", N_("Dokument XML jest zagnieżdżony zbyt głęboko.")),
+    (
+        "XML with a DOCTYPE declaration is refused (entities and external DTDs are not allowed)",
+        N_("Dokument XML z deklaracją DOCTYPE jest odrzucany."),
+    ),
+    ("malformed XML: {x}", N_("Plik XML jest uszkodzony lub niepoprawny.")),
+    ("attachment {x} is larger than the limit", N_("Załącznik %(x)s jest za duży.")),
+    ("attachment {x} is not valid base64", N_("Załącznik %(x)s jest uszkodzony.")),
+    ("unknown delivery channel {x}", N_("Nieznany kanał doręczenia %(x)s.")),
+    ("registering incoming mail is the kancelaria's task", N_("Rejestrowanie pism należy do kancelarii.")),
+    # decree, assignment, case decision
+    ("{rpw} has no unit; decree it first", N_("Pismo %(rpw)s nie ma komórki — najpierw je zadekretuj.")),
+    ("{rpw} has not been decreed to a unit yet", N_("Pismo %(rpw)s nie zostało jeszcze zadekretowane.")),
+    ("the item has not been decreed to a unit", N_("Pismo nie zostało jeszcze zadekretowane.")),
+    (
+        "choose a JRWA class for the new case, or a case to attach to",
+        N_("Wybierz klasę JRWA nowej sprawy albo sprawę, do której dołączyć pismo."),
+    ),
+    (
+        "JRWA class {s} is not a leaf class; cases can only be kept in leaf classes such as {e}",
+        N_("Klasa JRWA %(s)s ma podklasy; sprawy zakłada się w klasach końcowych, np. %(e)s."),
+    ),
+    (
+        "JRWA class {s} is not a leaf class; cases can only be kept in leaf classes",
+        N_("Klasa JRWA %(s)s ma podklasy; sprawy zakłada się w klasach końcowych."),
+    ),
+    ("JRWA class {s} has no archival category", N_("Klasa JRWA %(s)s nie ma kategorii archiwalnej.")),
+    ("unknown JRWA symbol {s}", N_("Nie ma klasy JRWA %(s)s.")),
+    (
+        "case {s} is archived; documents cannot be added",
+        N_("Sprawa %(s)s jest zarchiwizowana — nie można dodać do niej dokumentów."),
+    ),
+    (
+        "not a case sign: {s} (expected UNIT.JRWA.seq.year, e.g. OR.0012.7.2026)",
+        N_("%(s)s nie jest znakiem sprawy (np. OR.0012.7.2026)."),
+    ),
+    (
+        "not a register number: {s} (expected e.g. RPW/15/2026)",
+        N_("%(s)s nie jest numerem RPW (np. RPW/15/2026)."),
+    ),
+    ("invalid JRWA symbol in case sign: {s}", N_("Znak sprawy zawiera niepoprawny symbol JRWA %(s)s.")),
+    ("case sequence numbers start at 1", N_("Numer kolejny sprawy zaczyna się od 1.")),
+    # drafts, approval, dispatch
+    ("say what to change when returning a draft", N_("Napisz, co poprawić, zwracając projekt.")),
+    ("case {s} has no reply draft", N_("Sprawa %(s)s nie ma projektu odpowiedzi.")),
+    (
+        "only XML replies can be sealed with XAdES here",
+        N_("Tę odpowiedź można opieczętować tylko jako plik XML."),
+    ),
+    ("a case cannot go from {a} to {b}", N_("Sprawy nie można przenieść do tego stanu.")),
+    ("the reply in {s} is not approved", N_("Odpowiedź w sprawie %(s)s nie jest zaakceptowana.")),
+    ("the reply in {s} is not signed", N_("Odpowiedź w sprawie %(s)s nie jest podpisana.")),
+    ("nothing was dispatched in {s}", N_("W sprawie %(s)s nic nie wysłano.")),
+    (
+        "give the receipt reference (UPD/UPO number or the slip's number)",
+        N_("Podaj numer potwierdzenia doręczenia (UPD/UPO albo numer zwrotki)."),
+    ),
+    (
+        "{rpw} arrived via {c}; UPP is issued only for electronic delivery",
+        N_("Pismo %(rpw)s nie wpłynęło drogą elektroniczną; UPP się nie wydaje."),
+    ),
+    ("{s} is not waiting for '{task}'", N_("%(s)s nie czeka już na tę czynność — odśwież stronę.")),
+    # cases, archive, lending
+    ("case {s} is not closed", N_("Sprawa %(s)s nie jest zakończona.")),
+    ("a case is always visible in its own office", N_("Sprawa jest zawsze widoczna we własnym urzędzie.")),
+    ("borrower (who receives the records) is required", N_("Podaj, komu udostępniasz akta.")),
+    ("due date {d} is in the past", N_("Termin zwrotu %(d)s już minął.")),
+    ("the due date must be a date (YYYY-MM-DD)", N_("Termin zwrotu musi być datą (dd.mm.rrrr).")),
+    ("{s} is already lent out", N_("Akta sprawy %(s)s są już wypożyczone.")),
+    ("{s} is not lent out", N_("Akta sprawy %(s)s nie są wypożyczone.")),
+    (
+        "{s} was destroyed; it cannot be lent",
+        N_("Akta sprawy %(s)s zostały zniszczone; nie można ich udostępnić."),
+    ),
+    ("the year must be a number", N_("Rok musi być liczbą.")),
+    ("dates must be YYYY-MM-DD", N_("Daty muszą być datami (dd.mm.rrrr).")),
+    # lookups and permissions
+    ("no case {s} in this office", N_("W tym urzędzie nie ma sprawy %(s)s.")),
+    ("no incoming item {s} in this office", N_("W tym urzędzie nie ma pisma %(s)s.")),
+    ("no {what} {s} in this office", N_("W tym urzędzie nie ma %(s)s.")),
+    ("no such document in this office", N_("W tym urzędzie nie ma takiego dokumentu.")),
+    ("document has no version {n}", N_("Dokument nie ma wersji %(n)s.")),
+    ("no unit {u} in this office", N_("W tym urzędzie nie ma komórki %(u)s.")),
+    ("no office (tenant) {x}", N_("Nie ma takiego urzędu.")),
+    ("no tenant #{x}", N_("Nie ma takiego urzędu.")),
+    ("no user {x} in this office", N_("W tym urzędzie nie ma użytkownika %(x)s.")),
+    ("no active user {x}", N_("Nie ma aktywnego użytkownika %(x)s.")),
+    ("no user {x}", N_("Nie ma użytkownika %(x)s.")),
+    (
+        "this link has expired or is not valid; ask for a new one",
+        N_("Odnośnik wygasł lub jest nieważny — otwórz dokument ponownie ze strony sprawy."),
+    ),
+    ("your account has no role in any office yet", N_("Twoje konto nie ma jeszcze roli w żadnym urzędzie.")),
+    ("{who} has no kierownik role in unit {u} of {t}", N_("Nie jesteś kierownikiem komórki %(u)s.")),
+    ("{who} has no role in {t}", N_("Nie masz roli w tym urzędzie.")),
+    ("{who} has none of the roles {r} in {w}", N_("Nie masz uprawnień do tej czynności.")),
+    ("{who} has no {r} role in {w}", N_("Nie masz uprawnień do tej czynności.")),
+    ("{who} is not a head of any unit in {t}", N_("Nie jesteś kierownikiem żadnej komórki w tym urzędzie.")),
+    ("{who} may not read cases in {t}", N_("Nie masz dostępu do spraw tego urzędu.")),
+    ("{who} may not read cases of unit {u}", N_("Nie masz dostępu do spraw komórki %(u)s.")),
+    ("{who} may not read the RPW of {t}", N_("Nie masz dostępu do rejestru przesyłek tego urzędu.")),
+    ("{who} may not read {s}", N_("Nie masz dostępu do pisma %(s)s.")),
+    # administration
+    (
+        "a login is 1-64 letters, digits, '.', '-' or '_'",
+        N_("Login to od 1 do 64 liter, cyfr albo znaków „.”, „-”, „_”."),
+    ),
+    ("a user needs a full name", N_("Podaj imię i nazwisko.")),
+    ("passwords must have at least 10 characters", N_("Hasło musi mieć co najmniej 10 znaków.")),
+    ("user {x} already exists", N_("Użytkownik %(x)s już istnieje.")),
+    ("a unit needs a name", N_("Podaj nazwę komórki.")),
+    ("unit {x} already exists", N_("Komórka %(x)s już istnieje.")),
+    (
+        "invalid unit code {x}: use capital letters and digits, e.g. 'OR' or 'OR-A'",
+        N_("Kod komórki %(x)s jest niepoprawny: wielkie litery i cyfry, np. OR albo OR-A."),
+    ),
+    (
+        "invalid tenant code {x}: use lowercase letters, digits and '-', e.g. 'sp-swidnik'",
+        N_("Kod urzędu %(x)s jest niepoprawny."),
+    ),
+    ("tenant kind is 'starostwo' or 'gmina'", N_("Rodzaj urzędu to starostwo albo gmina.")),
+    ("a person cannot substitute for themselves", N_("Nikt nie może zastępować samego siebie.")),
+    (
+        "a substitution must end on or after its start date",
+        N_("Zastępstwo musi się kończyć nie wcześniej niż się zaczyna."),
+    ),
+    (
+        "both the absent person and the substitute must be users",
+        N_("Nieobecny i zastępca muszą być użytkownikami."),
+    ),
+    # JRWA import (the administrator's page)
+    ("JRWA is empty", N_("Wykaz JRWA jest pusty.")),
+    ("JRWA CSV is empty", N_("Plik CSV z JRWA jest pusty.")),
+    ("JRWA CSV has a header but no classes", N_("Plik CSV z JRWA ma nagłówek, ale nie ma klas.")),
+    ("JRWA CSV is not valid UTF-8 (byte {n})", N_("Plik CSV z JRWA nie jest zapisany w UTF-8.")),
+    ("JRWA CSV line {n}: {rest}", N_("Plik CSV z JRWA, wiersz %(n)s: niepoprawny wiersz.")),
+    (
+        "JRWA CSV must start with the header 'symbol;haslo;kategoria', got {x}",
+        N_("Plik CSV z JRWA musi zaczynać się nagłówkiem symbol;haslo;kategoria."),
+    ),
+    (
+        "JRWA XML does not match WykazAkt.xsd: {x}",
+        N_("Plik XML z JRWA nie jest zgodny ze schematem WykazAkt."),
+    ),
+    ("JRWA file is {m} bytes; the limit is {n}", N_("Plik JRWA ma %(m)s bajtów; dopuszczalne jest %(n)s.")),
+    (
+        "JRWA file {f} is {m} bytes; the limit is {n}",
+        N_("Plik JRWA ma %(m)s bajtów; dopuszczalne jest %(n)s."),
+    ),
+    ("not a JRWA (WykazAkt) document: {x}", N_("Plik nie jest wykazem akt (WykazAkt).")),
+    ("JRWA class {s} has no title (hasło)", N_("Klasa JRWA %(s)s nie ma hasła.")),
+    ("JRWA class {s} has no parent class {p}", N_("Klasa JRWA %(s)s nie ma klasy nadrzędnej %(p)s.")),
+    (
+        "JRWA class {s} has subclasses, so it must not have an archival category (it has {c})",
+        N_("Klasa JRWA %(s)s ma podklasy, więc nie może mieć kategorii archiwalnej."),
+    ),
+    (
+        "JRWA leaf class {s} has no archival category",
+        N_("Klasa końcowa JRWA %(s)s nie ma kategorii archiwalnej."),
+    ),
+    ("duplicate JRWA symbol {s}", N_("Symbol JRWA %(s)s występuje dwa razy.")),
+    (
+        "invalid JRWA symbol {s}: expected 1 to 4 digits",
+        N_("Symbol JRWA %(s)s jest niepoprawny: od 1 do 4 cyfr."),
+    ),
+    ("invalid archival category {x}", N_("Niepoprawna kategoria archiwalna %(x)s.")),
+    ("archival category is empty; expected A, B<years>, BE<years> or Bc", N_("Podaj kategorię archiwalną.")),
+    (
+        "archival category {k} needs a retention period in years, e.g. {e}",
+        N_("Kategoria archiwalna %(k)s wymaga okresu przechowywania w latach."),
+    ),
+    (
+        "archival category {k} takes no retention period",
+        N_("Kategoria archiwalna %(k)s nie ma okresu przechowywania."),
+    ),
+    (
+        "retention period of {k} must be between 1 and {n} years",
+        N_("Okres przechowywania musi wynosić od 1 do %(n)s lat."),
+    ),
+    (
+        "unknown archival category kind {k}; expected one of A, B, BE, Bc",
+        N_("Nieznana kategoria archiwalna %(k)s."),
+    ),
+    # the web layer itself
+    (
+        "the form has expired or did not come from this site; reload the page",
+        N_("Formularz wygasł albo nie pochodzi z tej strony — odśwież stronę i spróbuj ponownie."),
+    ),
+    (
+        "internal error (reference {ref}); the administrator can find it in the log",
+        N_("Wystąpił błąd wewnętrzny (numer %(ref)s). Administrator znajdzie go w dzienniku."),
+    ),
+    ("Not Found", N_("Nie ma takiej strony.")),
+    ("Method Not Allowed", N_("Tej strony nie otwiera się w ten sposób. Wróć i użyj przycisku formularza.")),
+    ("sign in first", N_("Najpierw się zaloguj.")),
+    ("request failed", GENERAL),
+    ("invalid request", N_("Formularz zawiera niepoprawne dane.")),
+    # sign-in
+    (
+        "too many failed sign-ins from this address; try again later",
+        N_("Zbyt wiele nieudanych prób logowania z tego adresu — spróbuj później."),
+    ),
+    ("single sign-on is not configured", N_("Logowanie jednokrotne (SSO) nie jest skonfigurowane.")),
+    (
+        "no active ezd account {x}; ask the administrator",
+        N_("Nie ma aktywnego konta %(x)s — zwróć się do administratora."),
+    ),
+    ("the identity provider refused the sign-in", N_("Dostawca tożsamości odmówił logowania.")),
+    (
+        "the identity provider reports a different issuer",
+        N_("Odpowiedź logowania pochodzi od innego dostawcy tożsamości."),
+    ),
+    ("the identity provider's token is not valid ({x})", N_("Token dostawcy tożsamości jest nieważny.")),
+    (
+        "the sign-in response does not belong to this browser session; try again",
+        N_("Odpowiedź logowania nie należy do tej sesji przeglądarki — spróbuj ponownie."),
+    ),
+    (
+        "the sign-in response does not belong to this browser session",
+        N_("Odpowiedź logowania nie należy do tej sesji przeglądarki — spróbuj ponownie."),
+    ),
+    ("the token has expired; sign in again", N_("Sesja wygasła — zaloguj się ponownie.")),
+    ("the token was issued for another application", N_("Token wydano dla innej aplikacji.")),
+)
+
+
+def _regex(english: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", english)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(f"(?P<{part}>.+?)" if i % 2 else re.escape(part))
+    return re.compile("^" + "".join(out) + "$", re.DOTALL)
+
+
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((_regex(en), pl) for en, pl in _TABLE)
+
+
+def find(message: str) -> tuple[str, dict[str, str]] | None:
+    """The catalogue message for a service error line and its parts, or None."""
+    for pattern, msgid in PATTERNS:
+        m = pattern.match(message)
+        if m:
+            return msgid, {k: v.strip("'\"") for k, v in m.groupdict().items()}
+    return None
+
+
+def translate(message: str, t: Callable[..., str]) -> str:
+    found = find(message)
+    if found is None:
+        log.warning("no catalogue message for the error %r", message)
+        return t(GENERAL)
+    msgid, parts = found
+    return t(msgid, **parts)

@@ -1,0 +1,39 @@
+"""What the pages show about a case's letters: the head's comments on returned drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ezd.services.queries.models import MetrykaView
+
+
+@dataclass(frozen=True)
+class ReturnNote:
+    comment: str
+    actor: str
+    at: str | None
+
+
+def return_notes(metryka: Iterable[MetrykaView]) -> dict[tuple[str, int], ReturnNote]:
+    """(document uid, version) → the comment it was returned with.
+
+    The metryka records the version sent for approval (``projekt_do_akceptacji``) and the
+    return (``zwrot_do_poprawy``) on the same document, in order; a return concerns the
+    version sent last.
+    """
+    sent: dict[str, int] = {}
+    notes: dict[tuple[str, int], ReturnNote] = {}
+    for entry in metryka:
+        uid = entry.document
+        details = entry.details
+        if not uid:
+            continue
+        version = details.get("version")
+        if entry.action == "projekt_do_akceptacji" and isinstance(version, int):
+            sent[uid] = version
+        elif entry.action == "zwrot_do_poprawy" and uid in sent:
+            notes[(uid, sent[uid])] = ReturnNote(
+                comment=str(details.get("comment", "")), actor=entry.actor, at=entry.at
+            )
+    return notes
