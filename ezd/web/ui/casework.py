@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ezd.db.tables import Tenant
 from ezd.records.cases import CaseState
 from ezd.records.tenancy import Role
-from ezd.services import archive, case_actions, cases, queries
+from ezd.services import archive, case_actions, cases, letter_view, queries
 from ezd.services.lookup import tenant_by_code
 from ezd.web.charts import bar_chart
 from ezd.web.dependencies import Me, ServiceDeps, UoW
@@ -22,7 +22,7 @@ from ezd.web.forms import read_upload
 from ezd.web.i18n import language, translator
 from ezd.web.links import download_link
 from ezd.web.ui.common import back, task_link, tenant_of
-from ezd.web.ui.letters import return_notes
+from ezd.web.ui.letters import return_notes, shown_letters
 from ezd.web.ui.render import render
 
 router = APIRouter()
@@ -67,6 +67,10 @@ def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDep
         partners=partners,
         steps_text=", ".join(steps) or "—",
         returns=return_notes(view.metryka),
+        letters=[
+            (heading, letter_view.document_view(deps, me.actor, tenant=tenant, uid=uid))
+            for heading, uid in shown_letters(view.documents)
+        ],
         can_start_transfer=view.access == "full"
         and view.state == CaseState.CLOSED.value
         and me.actor.can(tenant, Role.ARCHIWISTA)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ezd.services.queries.models import MetrykaView
+from ezd.services.queries.models import DocumentView, MetrykaView
+from ezd.web.labels import N_
+
+MAX_INCOMING_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -37,3 +40,14 @@ def return_notes(metryka: Iterable[MetrykaView]) -> dict[tuple[str, int], Return
                 comment=str(details.get("comment", "")), actor=entry.actor, at=entry.at
             )
     return notes
+
+
+def shown_letters(documents: Iterable[DocumentView]) -> list[tuple[str, str]]:
+    """(heading, uid) of the letters a case page shows: its incoming letters, then the reply."""
+    docs = list(documents)
+    incoming = [d for d in docs if d.direction == "incoming"][:MAX_INCOMING_SHOWN]
+    replies = [d for d in docs if d.direction == "outgoing"]
+    shown = [(N_("Pismo w sprawie"), d.uid) for d in incoming]
+    if replies:
+        shown.append((N_("Projekt odpowiedzi"), replies[-1].uid))
+    return shown

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ezd.db.tables import RoleGrant, Unit, User
 from ezd.records.intake import Channel
 from ezd.records.tenancy import Role
-from ezd.services import cases, intake, queries
+from ezd.services import cases, intake, letter_view, queries
 from ezd.services.lookup import business_key, tenant_by_code
 from ezd.services.office_admin import list_jrwa, list_units
 from ezd.web.dependencies import Me, ServiceDeps, UoW
@@ -123,6 +123,7 @@ def item_page(
         request,
         "item.html",
         item=item,
+        doc=letter_view.document_view(deps, me.actor, tenant=tenant, uid=item.document),
         fresh=bool(nowe),
         open_tasks=open_tasks,
         can_decree=me.actor.can(tenant, Role.KANCELARIA),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ezd.web.ui import admin_pages, archive_pages, archivist_pages, casework, office, public_pages
+from ezd.web.ui import admin_pages, archive_pages, archivist_pages, casework, office, public_pages, viewer
 
 router = APIRouter(include_in_schema=False)
 for sub in (
@@ -14,5 +14,6 @@ for sub in (
     archive_pages.router,
     archivist_pages.router,
     admin_pages.router,
+    viewer.router,
 ):
     router.include_router(sub)
