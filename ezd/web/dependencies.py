@@ -23,7 +23,15 @@ from ezd.web.security import SESSION_COOKIE, find_session, same
 
 
 class NotAuthenticated(Exception):
-    """No valid session: 401 for the API, a redirect to the sign-in page for the UI."""
+    """No valid session: 401 for the API, a redirect to the sign-in page for the UI.
+
+    A page form sent after the session expired carries what was typed (``typed``), so the
+    sign-in-again page can bring it back to the form.
+    """
+
+    def __init__(self, typed: dict[str, str] | None = None) -> None:
+        super().__init__("sign in first")
+        self.typed = typed
 
 
 class CsrfRejected(Exception):
@@ -112,6 +120,12 @@ async def _csrf_token_of(request: Request) -> str | None:
 async def signed_in(request: Request, principal: MaybePrincipal) -> Principal:
     """The signed-in person; unsafe requests made with the cookie must carry the CSRF token."""
     if principal is None:
+        if request.method == "POST" and not request.url.path.startswith("/api/"):
+            from ezd.web.ui.form_state import typed_values
+
+            ctype = request.headers.get("content-type", "")
+            if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                raise NotAuthenticated(typed_values(await request.form()))
         raise NotAuthenticated()
     if request.method not in ("GET", "HEAD", "OPTIONS") and principal.via == "cookie":
         sent = await _csrf_token_of(request)

@@ -136,7 +136,6 @@ _TABLE: tuple[tuple[str, str], ...] = (
     # lookups and permissions
     ("no case {s} in this office", N_("W tym urzędzie nie ma sprawy %(s)s.")),
     ("no incoming item {s} in this office", N_("W tym urzędzie nie ma pisma %(s)s.")),
-    ("no {what} {s} in this office", N_("W tym urzędzie nie ma %(s)s.")),
     ("no such document in this office", N_("W tym urzędzie nie ma takiego dokumentu.")),
     ("document has no version {n}", N_("Dokument nie ma wersji %(n)s.")),
     ("no unit {u} in this office", N_("W tym urzędzie nie ma komórki %(u)s.")),

@@ -158,6 +158,10 @@ def install(app: FastAPI) -> None:
             return error_response(
                 request, 401, SIGN_IN, ErrorCode.not_authenticated, headers={"WWW-Authenticate": "Bearer"}
             )
+        if exc.typed is not None:
+            from ezd.web.ui.public_pages import sign_in_again
+
+            return sign_in_again(request, exc.typed)
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
     @app.exception_handler(CsrfRejected)

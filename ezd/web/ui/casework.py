@@ -15,17 +15,21 @@ from ezd.db.tables import Tenant
 from ezd.records.cases import CaseState
 from ezd.records.tenancy import Role
 from ezd.services import archive, case_actions, cases, letter_view, queries
+from ezd.services.deps import Deps
 from ezd.services.lookup import tenant_by_code
 from ezd.web.charts import bar_chart
-from ezd.web.dependencies import Me, ServiceDeps, UoW
+from ezd.web.dependencies import Me, Principal, ServiceDeps, UoW
 from ezd.web.forms import read_upload
 from ezd.web.i18n import language, translator
+from ezd.web.labels import N_, TASK
 from ezd.web.links import download_link
 from ezd.web.ui.common import back, task_link, tenant_of
+from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of
 from ezd.web.ui.letters import return_notes, shown_letters
 from ezd.web.ui.render import render
 
 router = APIRouter()
+SAY_WHAT_TO_CHANGE = N_("Napisz, co poprawić, zwracając projekt.")
 
 
 @router.get("/zadania")
@@ -47,6 +51,20 @@ def _case_url(tenant: str, sign: str) -> str:
 
 @router.get("/sprawy/{tenant}/{sign}")
 def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDeps) -> Response:
+    return _case_response(request, deps, me, tenant, sign)
+
+
+def _case_response(
+    request: Request,
+    deps: Deps,
+    me: Principal,
+    tenant: str,
+    sign: str,
+    *,
+    form: FormState | None = None,
+    status: int = 200,
+) -> Response:
+    t = translator(language(request))
     view = queries.case_view(deps.session, deps.engine, me.actor, tenant=tenant, sign=sign)
     late = bool(
         view.deadline and view.state in ("open", "in_approval") and view.deadline < date.today().isoformat()
@@ -56,12 +74,15 @@ def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDep
         if view.can.share
         else []
     )
-    steps = []
+    steps: list[str] = []
     for p in view.processes:
-        steps.extend(p.active)
+        # the diagram's text alternative names the current steps as people know them
+        steps.extend(t(TASK[a]) for a in p.active if a in TASK)
     return render(
         request,
         "case.html",
+        status,
+        form=form,
         case=view,
         late=late,
         partners=partners,
@@ -71,6 +92,9 @@ def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDep
             (heading, letter_view.document_view(deps, me.actor, tenant=tenant, uid=uid))
             for heading, uid in shown_letters(view.documents)
         ],
+        can_lend=view.access == "full"
+        and view.state == CaseState.ARCHIVED.value
+        and me.actor.can(tenant, Role.ARCHIWISTA),
         can_start_transfer=view.access == "full"
         and view.state == CaseState.CLOSED.value
         and me.actor.can(tenant, Role.ARCHIWISTA)
@@ -80,6 +104,7 @@ def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDep
 
 @router.post("/sprawy/{tenant}/{sign}/projekt")
 async def draft(
+    request: Request,
     tenant: str,
     sign: str,
     me: Me,
@@ -88,23 +113,29 @@ async def draft(
     addressee: Annotated[str, Form(max_length=300)] = "",
     channel: Annotated[str, Form(pattern="^(epuap|e-doreczenia|poczta)$")] = "epuap",
 ) -> Response:
-    data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
-    cases.submit_draft(
-        deps,
-        me.actor,
-        tenant=tenant,
-        case_sign=sign,
-        content=data,
-        filename=filename,
-        media_type=media_type,
-        addressee=addressee.strip() or None,
-        channel=channel,
-    )
+    values = {"addressee": addressee, "channel": channel}
+    try:
+        data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
+        cases.submit_draft(
+            deps,
+            me.actor,
+            tenant=tenant,
+            case_sign=sign,
+            content=data,
+            filename=filename,
+            media_type=media_type,
+            addressee=addressee.strip() or None,
+            channel=channel,
+        )
+    except USER_ERRORS as exc:
+        form = failed(request, exc, values)
+        return _case_response(request, deps, me, tenant, sign, form=form, status=status_of(exc))
     return back(_case_url(tenant, sign))
 
 
 @router.post("/sprawy/{tenant}/{sign}/akceptacja")
 def approval(
+    request: Request,
     tenant: str,
     sign: str,
     me: Me,
@@ -112,17 +143,35 @@ def approval(
     decision: Annotated[str, Form(pattern="^(approve|return)$")],
     comment: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    cases.decide_approval(
-        deps, me.actor, tenant=tenant, case_sign=sign, approved=decision == "approve", comment=comment
-    )
+    values = {"comment": comment}
+    if decision == "return" and not comment.strip():
+        # refused in the form, next to the comment, before the service sees it
+        form = refused(request, SAY_WHAT_TO_CHANGE, "comment", values)
+        return _case_response(request, deps, me, tenant, sign, form=form, status=400)
+    try:
+        cases.decide_approval(
+            deps, me.actor, tenant=tenant, case_sign=sign, approved=decision == "approve", comment=comment
+        )
+    except USER_ERRORS as exc:
+        form = failed(request, exc, values)
+        return _case_response(request, deps, me, tenant, sign, form=form, status=status_of(exc))
     return back(_case_url(tenant, sign))
 
 
 @router.post("/sprawy/{tenant}/{sign}/doreczenie")
 def delivery(
-    tenant: str, sign: str, me: Me, deps: ServiceDeps, receipt_ref: Annotated[str, Form(max_length=100)]
+    request: Request,
+    tenant: str,
+    sign: str,
+    me: Me,
+    deps: ServiceDeps,
+    receipt_ref: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    case_actions.confirm_delivery(deps, me.actor, tenant=tenant, case_sign=sign, receipt_ref=receipt_ref)
+    try:
+        case_actions.confirm_delivery(deps, me.actor, tenant=tenant, case_sign=sign, receipt_ref=receipt_ref)
+    except USER_ERRORS as exc:
+        form = failed(request, exc, {"receipt_ref": receipt_ref})
+        return _case_response(request, deps, me, tenant, sign, form=form, status=status_of(exc))
     return back(_case_url(tenant, sign))
 
 

@@ -21,9 +21,12 @@ def tenant_of(me: Principal, request: Request) -> str:
     return wanted if wanted in tenants else tenants[0]
 
 
-def back(url: str) -> RedirectResponse:
-    sep = "&" if "?" in url else "?"
-    return RedirectResponse(f"{url}{sep}ok=1", status_code=303)
+def back(url: str, ok: str = "1") -> RedirectResponse:
+    """After a saved form: back to the page, with the confirmation flag before any #fragment
+    (``/archiwum#loans?ok=1`` would hide the flag inside the fragment)."""
+    path, hash_, fragment = url.partition("#")
+    sep = "&" if "?" in path else "?"
+    return RedirectResponse(f"{path}{sep}ok={ok}{hash_}{fragment}", status_code=303)
 
 
 def rpw_parts(sign: str) -> tuple[int, int]:

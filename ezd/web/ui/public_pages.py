@@ -22,8 +22,11 @@ from ezd.web.security import (
     authenticate,
     check_pre_csrf,
     open_session,
+    read_payload,
+    sign_payload,
 )
 from ezd.web.session_cookies import set_session_cookie
+from ezd.web.ui.form_state import KEPT_PURPOSE, KEPT_TTL_S, keep_for
 from ezd.web.ui.render import render_anonymous_form
 
 router = APIRouter()
@@ -95,6 +98,60 @@ def login_submit(
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(request, response, new.token)
     return response
+
+
+def _referer_path(request: Request) -> str:
+    ref = request.headers.get("referer", "")
+    if ref.startswith(str(request.base_url)):
+        return _safe_next("/" + ref[len(str(request.base_url)) :])
+    return "/zadania"
+
+
+def sign_in_again(request: Request, typed: dict[str, str]) -> Response:
+    """The session ended while a form was being filled: ask for the password, keep the form."""
+    return sign_in_again_page(request, _referer_path(request), typed, 401, "")
+
+
+@router.post("/login/ponow")
+async def sign_in_again_submit(request: Request, uow: UoW) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    back = _safe_next(fields.get("back"))
+    data = read_payload(request.app.state.secret, KEPT_PURPOSE, fields.get("kept", ""))
+    typed = {str(k): str(v) for k, v in (data or {}).get("v", {}).items()}
+    if not check_pre_csrf(
+        request.app.state.secret, request.cookies.get(PRE_COOKIE), fields.get("csrf_token", "")
+    ):
+        return sign_in_again_page(request, back, typed, 403, _t(request, FORM_EXPIRED))
+    address = request.client.host if request.client else "?"
+    request.app.state.throttle.check(address)
+    try:
+        user = authenticate(
+            uow.session, fields.get("login", "").strip()[:64], fields.get("password", "")[:200]
+        )
+    except LoginFailed:
+        request.app.state.throttle.failed(address)
+        uow.commit()  # the failure count must stick although the sign-in fails
+        return sign_in_again_page(request, back, typed, 401, _t(request, LOGIN_FAILED))
+    new = open_session(uow.session, user, user_agent=request.headers.get("user-agent"))
+    response = RedirectResponse(back, status_code=303)
+    set_session_cookie(request, response, new.token)
+    if typed:
+        keep_for(response, request, back.split("?", 1)[0], typed)
+    return response
+
+
+def sign_in_again_page(
+    request: Request, back: str, typed: dict[str, str], status: int, failed: str
+) -> Response:
+    return render_anonymous_form(
+        request,
+        "reauth.html",
+        status,
+        back=back,
+        kept_token=sign_payload(request.app.state.secret, KEPT_PURPOSE, {"v": typed}, KEPT_TTL_S),
+        failed=failed,
+    )
 
 
 @router.post("/wyloguj")

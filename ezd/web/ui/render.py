@@ -15,6 +15,7 @@ from ezd.web.i18n import file_size, language, local_day, local_time, plural_tran
 from ezd.web.labels import N_, label
 from ezd.web.security import PRE_COOKIE, pre_csrf
 from ezd.web.ui.directory import Directory
+from ezd.web.ui.form_state import KEPT_COOKIE, FormState, restored
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 
@@ -47,6 +48,8 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     principal = getattr(request.state, "principal", None)
     uow = getattr(request.state, "uow", None)
     names = Directory(uow.session if uow is not None else None, t)
+    kept = restored(request)
+    form = context.pop("form", None) or kept or FormState()
     ctx = {
         "request": request,
         "t": t,
@@ -64,9 +67,13 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
         "size": lambda n: file_size(n, lang),
         "person": names.person,
         "office": names.office,
+        "form": form,
         **context,
     }
-    return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+    response = TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+    if kept is not None:
+        response.delete_cookie(KEPT_COOKIE, path="/")  # typed values come back once
+    return response
 
 
 def render_anonymous_form(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
