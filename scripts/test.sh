@@ -13,6 +13,7 @@ command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
 command -v rabbitmq-server >/dev/null || need_apt+=(rabbitmq-server)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v mvn >/dev/null || need_apt+=(maven)
+command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v xmlsec1 >/dev/null || need_apt+=(xmlsec1 libxmlsec1-dev pkg-config)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 command -v softhsm2-util >/dev/null || need_apt+=(softhsm2)
@@ -45,6 +46,11 @@ DSS_JAR=tools/dss-cli/target/dss-cli.jar
 if [[ ! -f "$DSS_JAR" ]] || [[ -n "$(find tools/dss-cli/pom.xml tools/dss-cli/src -newer "$DSS_JAR" -type f 2>/dev/null)" ]]; then
   log "building the DSS reference validator (tools/dss-cli)"
   mvn -q -B -f tools/dss-cli/pom.xml package >&2
+fi
+
+if [[ ! -f tests/web/node/node_modules/axe-core/axe.min.js ]]; then
+  log "installing axe-core for the accessibility test (npm, tests/web/node)"
+  npm ci --prefix tests/web/node --no-audit --no-fund --silent
 fi
 
 log "starting local services"

@@ -74,6 +74,7 @@ class DocumentView:
     tenant: str
     uid: str
     title: str
+    direction: str  # incoming | outgoing | internal
     version: int
     filename: str
     media_type: str
@@ -168,6 +169,7 @@ def document_view(
         tenant=tenant,
         uid=doc.uid,
         title=doc.title,
+        direction=doc.direction,
         version=ver.version,
         filename=ver.filename,
         media_type=ver.media_type,

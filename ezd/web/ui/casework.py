@@ -24,6 +24,7 @@ from ezd.web.i18n import language, translator
 from ezd.web.labels import N_, TASK
 from ezd.web.links import download_link
 from ezd.web.ui.common import back, task_link, tenant_of
+from ezd.web.ui.directory import Directory
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of
 from ezd.web.ui.letters import return_notes, shown_letters
 from ezd.web.ui.render import render
@@ -250,10 +251,12 @@ def dashboard_page(request: Request, me: Me, uow: UoW) -> Response:
     tenant = tenant_of(me, request)
     data = queries.dashboard(uow.session, me.actor, tenant=tenant, today=date.today())
     t = translator(language(request))
+    names = Directory(uow.session, t)  # the chart names referents by full name, like the pages
     intake = bar_chart(t("Wpływ tygodniowo"), [(w.week[5:], w.count) for w in data.intake_per_week])
     states = bar_chart(t("Otwarte i zakończone"), [(t("Otwarte"), data.open), (t("Zakończone"), data.closed)])
     late = bar_chart(
-        t("Po terminie wg referenta"), [(r.referent, r.count) for r in data.overdue_per_referent]
+        t("Po terminie wg referenta"),
+        [(names.person(r.referent), r.count) for r in data.overdue_per_referent],
     )
     return render(
         request,
