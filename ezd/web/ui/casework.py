@@ -23,7 +23,7 @@ from ezd.web.forms import read_upload
 from ezd.web.i18n import language, translator
 from ezd.web.labels import N_, TASK
 from ezd.web.links import download_link
-from ezd.web.ui.common import back, task_link, tenant_of
+from ezd.web.ui.common import back, tenant_of
 from ezd.web.ui.directory import Directory
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of
 from ezd.web.ui.letters import return_notes, shown_letters
@@ -31,12 +31,6 @@ from ezd.web.ui.render import render
 
 router = APIRouter()
 SAY_WHAT_TO_CHANGE = N_("Napisz, co poprawić, zwracając projekt.")
-
-
-@router.get("/zadania")
-def tasks_page(request: Request, me: Me, deps: ServiceDeps, fragment: int = 0) -> Response:
-    tasks = queries.my_tasks(deps.session, deps.engine, me.actor, date.today())
-    return render(request, "_tasks.html" if fragment else "tasks.html", tasks=tasks, task_link=task_link)
 
 
 @router.get("/sprawy")

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ezd.web.ui import admin_pages, archive_pages, archivist_pages, casework, office, public_pages, viewer
+from ezd.web.ui import (
+    admin_pages,
+    archive_pages,
+    archivist_pages,
+    casework,
+    office,
+    public_pages,
+    task_pages,
+    viewer,
+)
 
 router = APIRouter(include_in_schema=False)
 for sub in (
     public_pages.router,
+    task_pages.router,
     office.router,
     casework.router,
     archive_pages.router,
