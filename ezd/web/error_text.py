@@ -144,6 +144,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("no user {x} in this office", N_("W tym urzędzie nie ma użytkownika %(x)s.")),
     ("no active user {x}", N_("Nie ma aktywnego użytkownika %(x)s.")),
     ("no user {x}", N_("Nie ma użytkownika %(x)s.")),
+    ("no {what} {s} in this office", N_("W tym urzędzie nie ma %(s)s.")),  # after the named kinds
     (
         "this link has expired or is not valid; ask for a new one",
         N_("Odnośnik wygasł lub jest nieważny — otwórz dokument ponownie ze strony sprawy."),

@@ -145,7 +145,7 @@ def test_main_job_clicked_through_in_chromium(server, browser, tmp_path: Path) -
     kanc.reload_until("select#unit")
     kanc.page.get_by_label("Komórka").select_option("OR")
     kanc.page.get_by_role("button", name="Dekretuj").click()
-    assert kanc.page.locator("#item-status").inner_text() == "decreed"
+    assert kanc.page.locator("#item-status").inner_text() == "zadekretowane"
     kanc.shot("02-kancelaria-dekretacja")
 
     # 3. kierownik assigns the referent from the task list
@@ -153,13 +153,13 @@ def test_main_job_clicked_through_in_chromium(server, browser, tmp_path: Path) -
     boss.page.get_by_role("link", name=f"Otwórz {rpw}").click()
     boss.page.get_by_label("Referent").select_option("sw.referent")
     boss.page.get_by_role("button", name="Przydziel").click()
-    assert boss.page.locator("#item-status").inner_text() == "assigned"
+    assert boss.page.locator("#item-status").inner_text() == "przydzielone referentowi"
     boss.shot("03-kierownik-przydzial")
 
     # 4. referent opens a case in the JRWA class
     ref = person("sw.referent")
     ref.page.get_by_role("link", name=f"Otwórz {rpw}").click()
-    ref.page.get_by_label("Załóż nową sprawę w klasie JRWA").select_option(jrwa)
+    ref.page.get_by_label("Załóż nową sprawę w klasie JRWA").fill(jrwa)
     ref.page.get_by_role("button", name="Zapisz decyzję").click()
     ref.page.goto("/zadania")
     ref.reload_until("a[aria-label^='Otwórz OR.']")
@@ -185,7 +185,7 @@ def test_main_job_clicked_through_in_chromium(server, browser, tmp_path: Path) -
     reply.write_bytes(
         letters.reply_letter("Starostwo Powiatowe w Świdniku", sign, "Jan Kowalski", "pismo", date.today())
     )
-    ref.page.get_by_label("Plik (XML)").set_input_files(str(reply))
+    ref.page.get_by_label("Plik (XML, PDF)").set_input_files(str(reply))
     ref.page.get_by_role("button", name="Wyślij do akceptacji").click()
     assert ref.page.locator("#case-state").inner_text() == "w akceptacji"
     ref.shot("07-referent-projekt")

@@ -30,7 +30,15 @@ def test_columns_and_numeric_sorting_on_every_column(inbox: Site) -> None:
     kanc = sign_in(inbox, "sw.kancelaria")
     page = kanc.get("/zadania?sort=ref&kierunek=rosnaco").text
     heads = re.findall(r'<th scope="col"(?: aria-sort="\w+")?><a href="[^"]*">([^<]+)', page)
-    assert [h.strip() for h in heads] == ["Zadanie", "Dotyczy", "Data wpływu", "Nadawca", "Tytuł", "Rodzaj", "Termin"]
+    assert [h.strip() for h in heads] == [
+        "Zadanie",
+        "Dotyczy",
+        "Data wpływu",
+        "Nadawca",
+        "Tytuł",
+        "Rodzaj",
+        "Termin",
+    ]
     refs = _refs(page)
     assert (
         refs == sorted(refs) and 9 in refs and 10 in refs and refs.index(9) < refs.index(10)
