@@ -35,7 +35,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         version="1",
         description=API_DESCRIPTION,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from our own static files: a gmina's intranet may have no internet
         redoc_url=None,
     )
     web.state.core = app
@@ -61,6 +61,18 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
     web.include_router(oidc.router)
     web.include_router(pki.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @web.get("/api/docs", include_in_schema=False)
+    def _docs() -> Response:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="ezd — API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
 
     @web.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

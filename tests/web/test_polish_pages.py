@@ -328,3 +328,14 @@ def test_every_service_error_has_a_polish_message() -> None:
         == "Akta sprawy OR.054.2.2026 są już wypożyczone."
     )
     assert error_text.translate("something nobody wrote a message for", t).startswith("Nie udało się")
+
+
+def test_api_docs_work_offline(shared_site: Site) -> None:
+    """Swagger UI comes from ezd itself: a gmina's intranet may have no internet."""
+    client = TestClient(shared_site.web)
+    page = client.get("/api/docs").text
+    assert "SwaggerUIBundle" in page and "/api/openapi.json" in page
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(a.startswith("/static/") for a in assets), assets  # nothing from a CDN
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
