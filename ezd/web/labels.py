@@ -161,7 +161,24 @@ TASK = {
     "Task_AcceptTransfer": N_("Przyjęcie akt do archiwum"),
 }
 
+# the system's own steps (BPMN service tasks), named in a failure shown on a page
+SYSTEM_STEP = {
+    "Task_ValidateXml": N_("Walidacja dokumentu"),
+    "Task_VerifySignature": N_("Weryfikacja podpisu"),
+    "Task_StoreContent": N_("Zapis treści i metadanych"),
+    "Task_IssueUpp": N_("Wystawienie UPP"),
+    "Task_CreateCase": N_("Założenie sprawy"),
+    "Task_AttachToCase": N_("Dołączenie do sprawy"),
+    "Task_Sign": N_("Podpis (e-pieczęć)"),
+    "Task_Dispatch": N_("Wysyłka"),
+    "Task_Close": N_("Zakończenie sprawy"),
+    "Task_Remind": N_("Przypomnienie o terminie"),
+    "Task_PrepareTransfer": N_("Przygotowanie akt do przekazania"),
+    "Task_Archive": N_("Przechowanie w archiwum"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
+    "system_step": SYSTEM_STEP,
     "task": TASK,
     "case_state": CASE_STATE,
     "item_status": ITEM_STATUS,

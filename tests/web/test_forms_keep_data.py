@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
 from ezd.db.tables_web import WebSession
+from ezd.services import cases
 from ezd.services.actor import load_actor
 from ezd.services.office_admin import list_jrwa
 
@@ -212,3 +213,26 @@ def test_expired_session_during_a_post_asks_for_the_password_and_returns_to_the_
         follow_redirects=False,
     )
     assert r.status_code == 303 and "ezd_form" not in r.headers.get("set-cookie", "")
+
+
+def test_a_failed_system_step_shows_on_its_case_in_polish(shared_site: Site) -> None:
+    """A step broken on purpose (the sealing worker gives up: retries 0, an engine incident)."""
+    world = shared_site.world
+    sign = world.in_approval(T)
+    boss = world.demo.actor("sw.kierownik")
+    world.demo.step(lambda d: cases.decide_approval(d, boss, tenant=T, case_sign=sign, approved=True))
+
+    def break_sealing(d) -> int:  # type: ignore[no-untyped-def]
+        tasks = [t for t in d.engine.fetch_external_tasks(["ezd.sign"]) if t.business_key == f"{T}/{sign}"]
+        for task in tasks:
+            d.engine.fail_external_task(task.id, "only XML replies can be sealed with XAdES here", retries=0)
+        return len(tasks)
+
+    assert world.demo.step(break_sealing) == 1
+    page = sign_in(shared_site, "sw.kierownik").get(f"/sprawy/{T}/{sign}").text
+    box = re.search(r'<div class="error" role="alert" id="failed-steps">(.*?)</div>', page, re.S)
+    assert box, "the failed step is not shown on its case"
+    assert "Krok systemu nie powiódł się: Podpis (e-pieczęć)." in box.group(1)
+    assert re.search(
+        r'<details><summary>Szczegóły techniczne</summary><p class="mono" lang="en">only XML', box.group(1)
+    )

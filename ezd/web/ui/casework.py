@@ -16,7 +16,7 @@ from ezd.records.cases import CaseState
 from ezd.records.tenancy import Role
 from ezd.services import archive, case_actions, cases, letter_view, queries
 from ezd.services.deps import Deps
-from ezd.services.lookup import tenant_by_code
+from ezd.services.lookup import business_key, tenant_by_code
 from ezd.web.charts import bar_chart
 from ezd.web.dependencies import Me, Principal, ServiceDeps, UoW
 from ezd.web.forms import read_upload
@@ -26,7 +26,7 @@ from ezd.web.links import download_link
 from ezd.web.ui.common import back, tenant_of
 from ezd.web.ui.directory import Directory
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of
-from ezd.web.ui.letters import return_notes, shown_letters
+from ezd.web.ui.letters import failed_steps, return_notes, shown_letters
 from ezd.web.ui.render import render
 
 router = APIRouter()
@@ -83,6 +83,10 @@ def _case_response(
         partners=partners,
         steps_text=", ".join(steps) or "—",
         returns=return_notes(view.metryka),
+        failed_steps=failed_steps(
+            deps.engine,
+            [business_key(tenant, sign), *(business_key(tenant, i.rpw) for i in view.incoming)],
+        ),
         letters=[
             (heading, letter_view.document_view(deps, me.actor, tenant=tenant, uid=uid))
             for heading, uid in shown_letters(view.documents)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ezd.services.queries.models import DocumentView, MetrykaView
 from ezd.web.labels import N_
+from ezd.workflow.port import WorkflowEngine
 
 MAX_INCOMING_SHOWN = 3
 
@@ -51,3 +52,20 @@ def shown_letters(documents: Iterable[DocumentView]) -> list[tuple[str, str]]:
     if replies:
         shown.append((N_("Projekt odpowiedzi"), replies[-1].uid))
     return shown
+
+
+@dataclass(frozen=True)
+class FailedStep:
+    activity: str  # the BPMN id; the page names it through labels.SYSTEM_STEP
+    detail: str  # the worker's technical message, shown folded away
+
+
+def failed_steps(engine: WorkflowEngine, business_keys: Iterable[str]) -> list[FailedStep]:
+    """Steps of the system that failed for good (engine incidents) in these processes."""
+    found: list[FailedStep] = []
+    for key in business_keys:
+        for inst in engine.find_instances(key):
+            for incident in inst.incidents:
+                activity, _, detail = incident.partition(": ")
+                found.append(FailedStep(activity, detail))
+    return found

@@ -23,6 +23,7 @@ from ezd.web.forms import register_upload
 from ezd.web.labels import N_
 from ezd.web.ui.common import back, rpw_parts, tenant_of
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of, typed_values
+from ezd.web.ui.letters import failed_steps
 from ezd.web.ui.render import render
 
 CHOOSE_UNIT = N_("Wybierz komórkę.")
@@ -151,6 +152,7 @@ def _item_response(
         doc=letter_view.document_view(deps, me.actor, tenant=tenant, uid=item.document),
         fresh=fresh,
         form=form,
+        failed_steps=failed_steps(deps.engine, [business_key(tenant, sign)]),
         open_tasks=open_tasks,
         can_decree=me.actor.can(tenant, Role.KANCELARIA),
         can_assign=bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit),
