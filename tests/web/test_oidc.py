@@ -268,9 +268,20 @@ def oidc_sessions(sso: Sso) -> int:
         return int(uow.session.execute(count).scalar_one())
 
 
+# the refusal is a page a person reads: in Polish, from the catalogue (ezd/web/error_text.py)
+POLISH = {
+    "does not belong to this browser session": "nie należy do tej sesji przeglądarki",
+    "the identity provider refused the sign-in": "Dostawca tożsamości odmówił logowania.",
+    "no active ezd account": "Nie ma aktywnego konta",
+    "token is not valid": "Token dostawcy tożsamości jest nieważny.",
+    "the token has expired": "Sesja wygasła — zaloguj się ponownie.",
+    "another application": "Token wydano dla innej aplikacji.",
+}
+
+
 def assert_refused(client: TestClient, sso: Sso, response: httpx.Response, before: int, says: str) -> None:
     assert response.status_code == 403, (response.status_code, response.text[:500])
-    assert says in response.text
+    assert POLISH[says] in response.text, response.text[-1500:]
     assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
     assert SESSION_COOKIE not in client.cookies
     assert oidc_sessions(sso) == before
