@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 
-from ezd.web.labels import N_
+from ezd.web.labels import N_, ROLE
 
 log = logging.getLogger("ezd.web")
 
@@ -153,7 +153,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("{who} has no kierownik role in unit {u} of {t}", N_("Nie jesteś kierownikiem komórki %(u)s.")),
     ("{who} has no role in {t}", N_("Nie masz roli w tym urzędzie.")),
     ("{who} has none of the roles {r} in {w}", N_("Nie masz uprawnień do tej czynności.")),
-    ("{who} has no {r} role in {w}", N_("Nie masz uprawnień do tej czynności.")),
+    ("{who} has no {r} role in {w}", N_("Ta czynność wymaga roli: %(r)s.")),
     ("{who} is not a head of any unit in {t}", N_("Nie jesteś kierownikiem żadnej komórki w tym urzędzie.")),
     ("{who} may not read cases in {t}", N_("Nie masz dostępu do spraw tego urzędu.")),
     ("{who} may not read cases of unit {u}", N_("Nie masz dostępu do spraw komórki %(u)s.")),
@@ -309,4 +309,6 @@ def translate(message: str, t: Callable[..., str]) -> str:
         log.warning("no catalogue message for the error %r", message)
         return t(GENERAL)
     msgid, parts = found
+    if parts.get("r") in ROLE:  # a role is named as people know it ("administrator", not "admin")
+        parts["r"] = t(ROLE[parts["r"]])
     return t(msgid, **parts)
