@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ezd.db.tables import CaseFile, IncomingItem, Tenant
 from ezd.services import queries
 from ezd.services.actor import Actor
+from ezd.services.queries.models import TaskRow
 from ezd.workflow.port import WorkflowEngine
 
 PAGE_SIZE = 50
@@ -27,7 +28,7 @@ SORTS = ("task", "ref", "received", "sender", "title", "kind", "deadline")
 
 @dataclass(frozen=True)
 class TaskLine:
-    task: queries.TaskRow
+    task: TaskRow
     received: date | None
     sender: str
     kind: str
@@ -59,7 +60,7 @@ def _natural(text: str) -> tuple[Any, ...]:
     return (1, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[./]", text)))
 
 
-def _letters(session: Session, rows: list[queries.TaskRow]) -> dict[tuple[str, str], IncomingItem]:
+def _letters(session: Session, rows: list[TaskRow]) -> dict[tuple[str, str], IncomingItem]:
     """The letter each task is about: the RPW item itself, or the first item of the case."""
     by_tenant: dict[str, set[str]] = {}
     for r in rows:
