@@ -249,6 +249,28 @@ _TABLE: tuple[tuple[str, str], ...] = (
         "internal error (reference {ref}); the administrator can find it in the log",
         N_("Wystąpił błąd wewnętrzny (numer %(ref)s). Administrator znajdzie go w dzienniku."),
     ),
+    # the one mapping's own lines (ezd.web.errors, Polish for the API): a page says them its way
+    ("Nie znaleziono.", N_("Nie ma takiej strony.")),
+    (
+        "Ta metoda nie jest dozwolona pod tym adresem.",
+        N_("Tej strony nie otwiera się w ten sposób. Wróć i użyj przycisku formularza."),
+    ),
+    (
+        "Formularz wygasł albo nie pochodzi z tej witryny; odśwież stronę.",
+        N_("Formularz wygasł albo nie pochodzi z tej strony — odśwież stronę i spróbuj ponownie."),
+    ),
+    ("Zaloguj się, aby kontynuować.", N_("Najpierw się zaloguj.")),
+    (
+        "Usługa chwilowo niedostępna (silnik procesów lub magazyn dokumentów); spróbuj za chwilę.",
+        N_("Usługa jest chwilowo niedostępna. Spróbuj ponownie za chwilę."),
+    ),
+    (
+        "Błąd wewnętrzny (numer {ref}); administrator znajdzie go w dzienniku.",
+        N_("Wystąpił błąd wewnętrzny (numer %(ref)s). Administrator znajdzie go w dzienniku."),
+    ),
+    ("Niepoprawne żądanie — {x}.", N_("Formularz zawiera niepoprawne dane.")),
+    ("Niepoprawne żądanie.", N_("Formularz zawiera niepoprawne dane.")),
+    ("Żądanie odrzucone.", GENERAL),
     ("Not Found", N_("Nie ma takiej strony.")),
     ("Method Not Allowed", N_("Tej strony nie otwiera się w ten sposób. Wróć i użyj przycisku formularza.")),
     ("sign in first", N_("Najpierw się zaloguj.")),

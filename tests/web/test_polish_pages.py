@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from ezd.services import cases
-from ezd.web import error_text, labels
+from ezd.web import error_text, errors, labels
 from ezd.web.i18n import LOCALE_DIR, local_time, plural_translator, translator
 
 from .conftest import Site
@@ -317,6 +317,21 @@ INTERNAL = (
     "archival category must be a string",
     "cannot write an empty JRWA",
 )
+
+
+def test_the_error_mappings_own_lines_have_a_page_message() -> None:
+    own = [
+        errors.SIGN_IN,
+        errors.CSRF,
+        errors.UNAVAILABLE,
+        *(text for _code, text in errors.HTTP_TEXT.values()),
+    ]
+    assert not [ln for ln in own if error_text.find(ln) is None]
+    t = translator("en")
+    assert (
+        error_text.translate(errors.UNAVAILABLE, t)
+        == "The service is temporarily unavailable. Try again shortly."
+    )
 
 
 def test_every_service_error_has_a_polish_message() -> None:

@@ -124,7 +124,13 @@ def status_of(exc: Exception) -> int:
 
 
 def failed(request: Request, exc: Exception, values: Mapping[str, str]) -> FormState:
-    """Undo the request's work and say, in the page's language, what is wrong and where."""
+    """Undo the request's work and say, in the page's language, what is wrong and where.
+
+    The engine or the store being down (503) is nobody's to correct in the form: it goes on to
+    the one mapping (ezd.web.errors), which logs the detail and answers with its generic line.
+    """
+    if status_of(exc) >= 500:
+        raise exc
     uow = getattr(request.state, "uow", None)
     if uow is not None:
         uow.rollback()
