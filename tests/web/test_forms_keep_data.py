@@ -69,7 +69,7 @@ def test_case_decision_errors_keep_what_was_typed(shared_site: Site) -> None:
         r'<option value="(\d+)">', page.split('<datalist id="jrwa-leaves">', 1)[1].split("</datalist>", 1)[0]
     )
     every = [
-        e["symbol"] for e in shared_site.world.demo.step(lambda d: list_jrwa(d.session, d_actor(d), tenant=T))
+        e.symbol for e in shared_site.world.demo.step(lambda d: list_jrwa(d.session, d_actor(d), tenant=T))
     ]
     assert leaves and not [s for s in leaves if any(o != s and o.startswith(s) for o in every)]  # only leaves
     data = {"jrwa": "", "title": "Mój tytuł sprawy", "attach_to": "", "csrf_token": csrf_of(page)}
