@@ -50,12 +50,13 @@ def s3_client(s3_server: SeaweedS3) -> Minio:
 
 
 @pytest.fixture
-def s3_store(s3_client: Minio) -> S3ObjectStore:
+def s3_store(s3_client: Minio) -> Iterator[S3ObjectStore]:
     """A store on a fresh bucket (COMPLIANCE locks are permanent: never reuse test buckets)."""
     prefix = f"t{uuid.uuid4().hex[:10]}"
     store = S3ObjectStore(s3_client, f"{prefix}-objects", bucket_prefix=prefix, part_size=5 * 1024 * 1024)
     store.ensure_bucket()
-    return store
+    yield store
+    store.close()
 
 
 @pytest.fixture

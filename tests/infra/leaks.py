@@ -21,6 +21,7 @@ no child process may be left; otherwise the session fails with a list of them.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import threading
 import time
@@ -134,7 +135,13 @@ def _still_running(threads: Iterable[threading.Thread], pids: Iterable[int]) -> 
     """Give each a grace period to end; describe those that did not."""
     deadline = time.monotonic() + GRACE_S
     left: list[str] = []
-    for t in threads:
+    alive_threads = [t for t in threads if t.is_alive()]
+    if alive_threads:
+        # Idle pool threads of an executor nobody references any more end when the executor is
+        # collected (concurrent.futures); a collection separates those from threads that
+        # still do (or wait for) work. A running thread references itself: never collected.
+        gc.collect()
+    for t in alive_threads:
         t.join(max(deadline - time.monotonic(), 0.0))
         if t.is_alive():
             left.append(_describe_thread(t))
