@@ -19,6 +19,7 @@ from typing import Any
 
 from ezd.workflow.port import (
     DeferredCall,
+    DefinitionInfo,
     Deployment,
     ExternalTask,
     HistoryEntry,
@@ -57,6 +58,9 @@ class DeferringEngine:
     # -- passed through as they are -------------------------------------------------------------
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
         return self._engine.deploy(paths)
+
+    def definitions(self) -> list[DefinitionInfo]:
+        return self._engine.definitions()
 
     def user_tasks(
         self,

@@ -30,6 +30,16 @@ class Deployment:
 
 
 @dataclass(frozen=True)
+class DefinitionInfo:
+    """A deployed process version and how many of its instances are still running."""
+
+    process_key: str
+    version: int
+    definition_id: str
+    running: int
+
+
+@dataclass(frozen=True)
 class ProcessInstance:
     id: str
     process_key: str
@@ -102,6 +112,10 @@ class NoMatchingInstance(WorkflowError):
 @runtime_checkable
 class WorkflowEngine(Protocol):
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]: ...
+
+    def definitions(self) -> list[DefinitionInfo]:
+        """Every deployed version of every process, oldest first per key."""
+        ...
 
     def start(
         self, process_key: str, business_key: str, variables: Variables | None = None

@@ -36,7 +36,8 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
     content = deps.store.get(last.sha256)
     if last.media_type != "application/xml":
         raise InvalidInput("only XML replies can be sealed with XAdES here")
-    signed = deps.signer.sign_enveloped(content)
+    signer = deps.office_signer(tenant)
+    signed = signer.sign_enveloped(content)
     stored = deps.store.put(signed, "application/xml")
     session.add(
         DocumentVersion(
@@ -62,7 +63,7 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
         action="podpis",
         case_id=case.id,
         document_ref=draft.uid,
-        details={"sha256": stored.sha256, "signer": deps.signer.subject},
+        details={"sha256": stored.sha256, "signer": signer.subject},
     )
     return stored.sha256
 

@@ -63,7 +63,8 @@ def issue_upp(deps: Deps, tenant: str, rpw: str, *, actor_login: str = "system:u
         case_id=case.sign if case else None,
         extra={"IdentyfikatorDokumentuEZD": doc.uid, "SHA-256": original.sha256},
     )
-    signed = deps.signer.sign_enveloped(unsigned)
+    signer = deps.office_signer(tenant)
+    signed = signer.sign_enveloped(unsigned)
     stored = deps.store.put(signed, UPP_MEDIA_TYPE)
     session.add(
         Attachment(
@@ -83,7 +84,7 @@ def issue_upp(deps: Deps, tenant: str, rpw: str, *, actor_login: str = "system:u
         actor=actor_login,
         action="upp",
         document_ref=doc.uid,
-        details={"upp_sha256": stored.sha256, "item_sha256": original.sha256, "signer": deps.signer.subject},
+        details={"upp_sha256": stored.sha256, "item_sha256": original.sha256, "signer": signer.subject},
     )
     return stored.sha256
 

@@ -29,7 +29,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
@@ -37,6 +37,7 @@ from ezd.workflow import juel
 from ezd.workflow.lint import check_definitions
 from ezd.workflow.port import (
     DeferredCall,
+    DefinitionInfo,
     Deployment,
     DeploymentRejected,
     ExternalTask,
@@ -223,6 +224,25 @@ class SpiffEngine:
                 self.session.flush()
                 result.append(Deployment(info.key, version, f"{info.key}:{version}"))
         return result
+
+    def definitions(self) -> list[DefinitionInfo]:
+        running = {
+            (key, version): int(count)
+            for key, version, count in self.session.execute(
+                select(WorkflowInstance.process_key, WorkflowInstance.version, func.count())
+                .where(WorkflowInstance.ended.is_(False))
+                .group_by(WorkflowInstance.process_key, WorkflowInstance.version)
+            ).all()
+        }
+        rows = self.session.execute(
+            select(WorkflowDefinition.process_key, WorkflowDefinition.version).order_by(
+                WorkflowDefinition.process_key, WorkflowDefinition.version
+            )
+        ).all()
+        return [
+            DefinitionInfo(key, version, f"{key}:{version}", running.get((key, version), 0))
+            for key, version in rows
+        ]
 
     def _latest_version(self, key: str) -> int:
         version = self.session.execute(
