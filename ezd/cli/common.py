@@ -27,6 +27,19 @@ def make_app() -> App:
     return app
 
 
+def started_app() -> App:
+    """:func:`make_app` for a long-running process: deploys the changed BPMN before it serves.
+
+    ``ezd serve`` and every ``ezd worker`` start with it (so do the compose stack's services);
+    deploying is idempotent and serialized by the deploy lock, see ezd.services.processes.
+    """
+    app = make_app()
+    for d in app.deploy_processes():
+        if d.new:
+            err_console.print(f"ezd: wdrożono {d.process_key} v{d.version} ({d.source_name})")
+    return app
+
+
 def resolve_actor(app: App, as_login: str | None) -> Actor:
     if as_login is None:
         return system_actor(f"cli:{getpass.getuser()}")
