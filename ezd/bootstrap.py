@@ -73,6 +73,17 @@ class App:
             signer = self._office_signers[cache_key] = open_signer(self.settings, key)
         return signer
 
+    def resume_sealing(self, office: str) -> int:
+        """After a seal import: the office's held sealing steps get their retries back."""
+        from ezd.services.seals import SEALING_TOPICS
+        from ezd.workers.execute import DEFAULT_RETRIES
+
+        with self.uow() as uow:
+            engine = self.remote_engine or self.engine(uow.session)
+            resumed = engine.retry_exhausted_tasks(SEALING_TOPICS, f"{office}/", DEFAULT_RETRIES)
+            uow.commit()
+        return resumed
+
     def deps(self, session: Session, engine: WorkflowEngine | None = None) -> Deps:
         """What services and handlers get in ``session``'s transaction (``engine``: instead of
         the app's, e.g. a worker's deferring engine)."""

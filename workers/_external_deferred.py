@@ -62,6 +62,10 @@ class DeferringEngine:
     def definitions(self) -> list[DefinitionInfo]:
         return self._engine.definitions()
 
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        # not a step's change of a process: asked after the seal import has committed
+        return self._engine.retry_exhausted_tasks(topics, business_key_prefix, retries)
+
     def user_tasks(
         self,
         *,

@@ -687,6 +687,23 @@ class OperatonEngine:
             task_id, "complete", f"complete external task {task_id}", {"variables": to_typed_map(variables)}
         )
 
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        ids: list[str] = []
+        for topic in topics:
+            params = {"topicName": topic, "noRetriesLeft": "true", **self._tenant_params()}
+            found = self._call("GET", "external-task", f"exhausted tasks {topic}", params=params) or []
+            ids.extend(
+                str(t["id"]) for t in found if str(t.get("businessKey") or "").startswith(business_key_prefix)
+            )
+        if ids:
+            self._call(
+                "PUT",
+                "external-task/retries",
+                "retry exhausted tasks",
+                json={"externalTaskIds": ids, "retries": retries},
+            )
+        return len(ids)
+
     def fail_external_task(
         self,
         task_id: str,

@@ -99,6 +99,10 @@ class OutboxEngine:
     def definitions(self) -> list[DefinitionInfo]:
         return self._engine.definitions()
 
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        # not a step's change of a process: asked after the seal import has committed
+        return self._engine.retry_exhausted_tasks(topics, business_key_prefix, retries)
+
     def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
         return self._engine.fetch_external_tasks(topics, max_tasks)
 

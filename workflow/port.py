@@ -142,6 +142,11 @@ class WorkflowEngine(Protocol):
         self, task_id: str, message: str, retries: int, retry_timeout_ms: int = 0
     ) -> None: ...
 
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        """Give external tasks of ``topics`` that ran out of retries (incidents), in instances whose
+        business key starts with ``business_key_prefix``, ``retries`` again; returns how many."""
+        ...
+
     def bpmn_error(
         self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
     ) -> None: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from ezd import upo
 from ezd.db.base import utcnow
 from ezd.db.tables import Attachment, CaseFile
@@ -89,4 +91,19 @@ def issue_upp(deps: Deps, tenant: str, rpw: str, *, actor_login: str = "system:u
     return stored.sha256
 
 
-__all__ = ["ELECTRONIC_CHANNELS", "issue_upp", "upp_filename"]
+def note_upp_held(session: Session, *, tenant: str, rpw: str, message: str) -> None:
+    """The item's metryka says why its UPP was not issued yet (no or expired office e-seal)."""
+    tenant_row = tenant_by_code(session, tenant)
+    item = item_by_sign(session, tenant_row.id, rpw)
+    audit.record(
+        session,
+        chain_key=audit.item_chain(tenant, item.sign),
+        tenant_id=tenant_row.id,
+        actor="system:upp",
+        action="upp_wstrzymane",
+        document_ref=item.document.uid,
+        details={"powod": message},
+    )
+
+
+__all__ = ["ELECTRONIC_CHANNELS", "issue_upp", "note_upp_held", "upp_filename"]

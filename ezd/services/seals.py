@@ -30,6 +30,8 @@ from ezd.signatures.errors import SignerKeyError
 from ezd.signatures.port import Signer
 
 WARN_DAYS = 30
+# the steps that seal with the office's e-seal: held (errors.StepHeld) while it has none
+SEALING_TOPICS = ("ezd.issue-upp", "ezd.sign")
 
 
 class SealUnavailable(InvalidState):
@@ -252,6 +254,7 @@ def open_signer(settings: Settings, key: SealKey) -> Signer:
 
 
 __all__ = [
+    "SEALING_TOPICS",
     "WARN_DAYS",
     "SealInfo",
     "SealKey",

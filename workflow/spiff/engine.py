@@ -538,6 +538,26 @@ class SpiffEngine:
         trow.locked_until = utcnow() + timedelta(milliseconds=retry_timeout_ms) if retries > 0 else None
         self.session.flush()
 
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        exhausted = (
+            select(WorkflowTask.id)
+            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
+            .where(
+                WorkflowTask.kind == "external",
+                WorkflowTask.topic.in_(list(topics)),
+                WorkflowTask.retries == 0,
+            )
+            .where(WorkflowInstance.business_key.startswith(business_key_prefix, autoescape=True))
+        )
+        ids = list(self.session.execute(exhausted).scalars())
+        if ids:
+            self.session.execute(
+                update(WorkflowTask)
+                .where(WorkflowTask.id.in_(ids))
+                .values(retries=retries, error=None, locked_until=None)
+            )
+        return len(ids)
+
     def bpmn_error(
         self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
     ) -> None:
