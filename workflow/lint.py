@@ -132,7 +132,10 @@ def check_deployable(data: bytes, source: str, known_topics: Collection[str]) ->
     claim would never appear in any task list: both are refused here, at deploy time, instead of
     surfacing as a stuck case weeks later.
     """
+    from ezd.workflow.forms import task_forms
+
     infos = check_definitions(data, source)
+    task_forms(data, source)  # a form ezd could not render or validate is refused now
     root = xmlsafe.parse(data)
     for task in root.iter(f"{{{BPMN}}}serviceTask"):
         topic = task.get(f"{{{CAMUNDA}}}topic") or ""

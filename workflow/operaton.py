@@ -687,6 +687,12 @@ class OperatonEngine:
             task_id, "complete", f"complete external task {task_id}", {"variables": to_typed_map(variables)}
         )
 
+    def task_definition_xml(self, task_id: str) -> bytes:
+        op = f"form of task {task_id}"
+        task = self._call("GET", f"task/{quote(task_id, safe='')}", op, not_found=TaskNotFound)
+        definition = quote(str(task["processDefinitionId"]), safe="")
+        return str(self._call("GET", f"process-definition/{definition}/xml", op)["bpmn20Xml"]).encode("utf-8")
+
     def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
         ids: list[str] = []
         for topic in topics:

@@ -26,6 +26,7 @@ from ezd.cli import (
     seal_cmd,
     serve_cmd,
     system_cmd,
+    task_cmd,
     user_cmd,
     worker_cmd,
 )
@@ -44,6 +45,7 @@ app.add_typer(office_cmd.office_app, name="office")
 app.add_typer(office_cmd.unit_app, name="unit")
 app.add_typer(user_cmd.user_app, name="user")
 app.add_typer(seal_cmd.seal_app, name="seal")
+app.add_typer(task_cmd.task_app, name="task")
 app.add_typer(bpmn_cmd.bpmn_app, name="bpmn")
 app.command("register")(intake_cmd.register)
 app.add_typer(intake_cmd.rpw_app, name="rpw")

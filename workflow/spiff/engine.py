@@ -473,6 +473,21 @@ class SpiffEngine:
             )
         return out
 
+    def task_definition_xml(self, task_id: str) -> bytes:
+        bpmn = self.session.execute(
+            select(WorkflowDefinition.bpmn)
+            .join(
+                WorkflowInstance,
+                (WorkflowInstance.process_key == WorkflowDefinition.process_key)
+                & (WorkflowInstance.version == WorkflowDefinition.version),
+            )
+            .join(WorkflowTask, WorkflowTask.instance_id == WorkflowInstance.id)
+            .where(WorkflowTask.id == task_id)
+        ).scalar_one_or_none()
+        if bpmn is None:
+            raise TaskNotFound(f"user task {task_id} not found")
+        return bpmn.encode("utf-8")
+
     def claim(self, task_id: str, user: str) -> None:
         trow = self._task(task_id)
         if trow.kind != "user":
