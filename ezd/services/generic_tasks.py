@@ -48,13 +48,16 @@ def _may_act(actor: Actor, task: UserTask) -> bool:
 
 
 def list_generic_tasks(deps: Deps, actor: Actor) -> list[GenericTask]:
-    """The actor's open tasks that have a generated form, oldest first."""
+    """The actor's open tasks that have a generated form (own, their groups', substituted)."""
     groups, logins = task_groups(actor)
+    # asked separately: the adapters differ on assignee *and* groups in one query (Operaton narrows)
+    candidates = [t for login in logins for t in deps.engine.user_tasks(assignee=login)]
+    if groups:
+        offered = deps.engine.user_tasks(candidate_groups=sorted(groups))
+        candidates += [t for t in offered if t.assignee is None or t.assignee in logins]
     seen: dict[str, GenericTask] = {}
-    for login in logins:
-        for task in deps.engine.user_tasks(assignee=login, candidate_groups=sorted(groups)):
-            if task.id in seen:
-                continue
+    for task in candidates:
+        if task.id not in seen:
             fields = _forms(deps, task)
             tenant, subject = split_business_key(task.business_key)
             if fields is not None and tenant in actor.tenants():

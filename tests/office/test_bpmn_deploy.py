@@ -3,6 +3,7 @@ deploy-time refusals, and one deployment when two processes deploy at once."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import uuid
@@ -153,6 +154,8 @@ def test_serve_and_workers_deploy_on_start(tmp_path: Path, monkeypatch: pytest.M
     from ezd.cli.common import started_app
     from tests.conftest import embedded_env
 
+    for name in [n for n in os.environ if n.startswith("EZD_")]:
+        monkeypatch.delenv(name)
     for name, value in embedded_env(tmp_path / "ezd").items():
         if name.startswith("EZD_"):
             monkeypatch.setenv(name, value)

@@ -8,6 +8,7 @@ an ePUAP letter and the office's PKCS#12 e-seal issued by a throw-away CA -- are
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -149,6 +150,9 @@ def run_in_process(
     """``ezd`` in this process (a subprocess costs seconds on a busy machine): (status, out, err)."""
     from ezd.cli.main import run
 
+    secrets = ("EZD_USER_PASSWORD", "EZD_SEAL_PASSWORD")  # set by the test on purpose
+    for name in [n for n in os.environ if n.startswith("EZD_") and n not in secrets]:
+        monkeypatch.delenv(name)  # e.g. the service URLs services.sh exports
     for name, value in embedded_env(home).items():
         if name.startswith("EZD_"):
             monkeypatch.setenv(name, value)

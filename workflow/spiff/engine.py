@@ -61,20 +61,26 @@ _CODEC = StateCodec()
 
 
 class SpecCache:
-    """Parsed specs per (process key, version); parsing BPMN is the slow part, so do it once."""
+    """Parsed specs per (database, process key, version); parsing BPMN is the slow part.
+
+    The database is part of the key: "ezd_incoming v2" of one installation is not that of
+    another one the same process opens (tests, tools working on several homes).
+    """
 
     def __init__(self) -> None:
-        self._specs: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
+        self._specs: dict[tuple[str, str, int], tuple[Any, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str, version: int, load_bpmn: Callable[[], str]) -> tuple[Any, dict[str, Any]]:
-        cached = self._specs.get((key, version))
+    def get(
+        self, key: str, version: int, load_bpmn: Callable[[], str], database: str = ""
+    ) -> tuple[Any, dict[str, Any]]:
+        cached = self._specs.get((database, key, version))
         if cached is None:
             with self._lock:
-                cached = self._specs.get((key, version))
+                cached = self._specs.get((database, key, version))
                 if cached is None:
                     cached = parse_spec(load_bpmn().encode(), key, source=f"{key} v{version}")
-                    self._specs[(key, version)] = cached
+                    self._specs[(database, key, version)] = cached
         return cached
 
 
@@ -265,7 +271,8 @@ class SpiffEngine:
                 ).scalar_one()
             )
 
-        return self._specs.get(key, version, load)
+        database = self.session.get_bind().engine.url.render_as_string(hide_password=True)
+        return self._specs.get(key, version, load, database)
 
     # -- instances ------------------------------------------------------------------------------
     def start(
