@@ -109,14 +109,13 @@ def test_two_processes_deploying_at_once_deploy_once(pg_app: App, tmp_path: Path
         other.start()
         wait_for_lock_waiter(pg_app)
         from ezd.services.processes import bpmn_files, deploy_changed
-        from ezd.workers.handlers import HANDLERS
 
         first = deploy_changed(
             holder.session,
             pg_app.engine(holder.session),
             engine_id=pg_app.engine_id,
             paths=bpmn_files(folder),
-            known_topics=HANDLERS,
+            known_topics=pg_app.handlers,
         )
         holder.commit()
     other.join(timeout=120)

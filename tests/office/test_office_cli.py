@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ezd.cli.errors import PREFIX
 from ezd.signatures.pki import create_demo_pki
 from tests.conftest import embedded_env
 from tests.helpers import letter
@@ -47,7 +48,7 @@ def one_error(proc: subprocess.CompletedProcess[str]) -> str:
     """A user error: exit status 2 and one line on stderr, no traceback."""
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("ezd: error: "), proc.stderr
+    assert len(lines) == 1 and lines[0].startswith(PREFIX), proc.stderr
     return lines[0]
 
 
@@ -166,7 +167,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], hom
     """A refused command: exit status 2 and one line on stderr, no traceback; returns the line."""
     code, _, err = run_in_process(monkeypatch, capsys, home, *args)
     lines = err.strip().splitlines()
-    assert code == 2 and len(lines) == 1 and lines[0].startswith("ezd: error: "), lines
+    assert code == 2 and len(lines) == 1 and lines[0].startswith(PREFIX), lines
     return lines[0]
 
 
