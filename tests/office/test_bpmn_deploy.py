@@ -14,10 +14,10 @@ from sqlalchemy import create_engine, select, text, update
 
 from ezd.bootstrap import App
 from ezd.config import PACKAGE_BPMN
-from ezd.db.tables import WorkflowDefinition, WorkflowInstance
 from ezd.db.tables_office import DeployLock
 from ezd.services.processes import ProcessVersion
 from ezd.workflow.port import DeploymentRejected
+from ezd.workflow.tables import WorkflowDefinition, WorkflowInstance
 
 
 def bpmn_copy(tmp_path: Path) -> Path:

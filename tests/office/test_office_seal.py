@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 
 from ezd.bootstrap import App
 from ezd.db.base import utcnow
-from ezd.db.tables import MetrykaEntry, Tenant, WorkflowTask
+from ezd.db.tables import MetrykaEntry, Tenant
 from ezd.db.tables_office import OfficeSeal
 from ezd.demo.seed import office_p12
 from ezd.services import seals
@@ -18,6 +18,7 @@ from ezd.services.actor import system_actor
 from ezd.services.audit import item_chain
 from ezd.services.intake import register_incoming
 from ezd.workers.inprocess import run_pending
+from ezd.workflow.tables import WorkflowTask
 from tests.helpers import actor, letter
 
 MELGIEW, SWIDNIK = "ug-melgiew", "sp-swidnik"
