@@ -38,6 +38,15 @@ if [[ "${EZD_LINT:-0}" == 1 ]]; then  # .ci/run: the static checks first, in thi
   bash scripts/lint.sh
 fi
 
+# The EU reference validator (DSS) the signature tests compare ezd with: built once with Maven
+# (dependencies from Maven Central, ~3 minutes the first time), then cached in
+# tools/dss-cli/target/; the tests rebuild it offline only when its sources change.
+DSS_JAR=tools/dss-cli/target/dss-cli.jar
+if [[ ! -f "$DSS_JAR" ]] || [[ -n "$(find tools/dss-cli/pom.xml tools/dss-cli/src -newer "$DSS_JAR" -type f 2>/dev/null)" ]]; then
+  log "building the DSS reference validator (tools/dss-cli)"
+  mvn -q -B -f tools/dss-cli/pom.xml package >&2
+fi
+
 log "starting local services"
 # The exports services.sh prints are not taken over: tests choose their stack themselves (the
 # embedded default unless a fixture asks for PostgreSQL, RabbitMQ, S3 or Operaton on the

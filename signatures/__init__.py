@@ -8,7 +8,9 @@ Public surface (everything else is internal and may change):
 * :class:`Pkcs12Signer` — XAdES-BES enveloped/detached signing with a PKCS#12 e-seal;
 * :class:`ezd.signatures.hsm.Pkcs11Signer` — the same with the key in a PKCS#11 token (imported from
   its module: it needs the optional python-pkcs11);
-* :class:`XadesVerifier` — verification with ETSI-style verdicts;
+* :class:`XadesVerifier` — verification with EN 319 102-1 verdicts (indication + subindication,
+  DSS spelling in reports); :class:`ezd.signatures.pades.PadesVerifier` — signed PDFs (pyHanko);
+  :func:`ezd.signatures.attachments.verify_attachments` — a letter's signed attachments;
 * :func:`create_demo_pki` / :class:`DemoPki` — root → intermediate → e-seal test PKI;
 * :func:`read_qc_statements` / :class:`QcInfo` — qualified-certificate statements;
 * :class:`FakeSigner` / :class:`FakeVerifier` — test doubles for other packages;
@@ -19,11 +21,12 @@ Public surface (everything else is internal and may change):
 Error tree (all raised on purpose; verification problems are *results*, not exceptions)::
 
     Exception
-    ├── signatures.errors.SignatureError
-    │   ├── SignerKeyError      PKCS#12/PKCS#11 key unusable: wrong password or PIN, no key...
-    │   ├── SigningError        signing failed (e.g. input is a bare ds:Signature)
-    │   ├── TimestampError      TSA unreachable or bad time-stamp response
-    │   └── TrustConfigError    unusable trust anchors / trusted list
+    ├── ezd.records.errors.EzdError
+    │   └── signatures.errors.SignatureError
+    │       ├── SignerKeyError  PKCS#12/PKCS#11 key unusable: wrong password or PIN, no key...
+    │       ├── SigningError    signing failed (e.g. input is a bare ds:Signature)
+    │       ├── TimestampError  TSA unreachable or bad time-stamp response
+    │       └── TrustConfigError unusable trust anchors / trusted list
     └── ValueError
         └── ezd.xmlsafe.XMLRejected
             ├── MalformedXML    not XML: raised by sign_* and by XadesVerifier.verify*

@@ -37,112 +37,48 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hashlib
 import re
-import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature as CryptoInvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from lxml import etree
 
 from ezd import xmlsafe
+from ezd.signatures.dsig_algorithms import (
+    _FAST_TRANSFORMS,
+    _ID_XPATH,
+    C14N,
+    DIGESTS,
+    DS,
+    EC_KEY_VALUE,
+    ENVELOPED,
+    FILTER2,
+    FILTER2_ALL_SIGNATURES,
+    FILTER2_THIS_SIGNATURE,
+    NS,
+    RSA_KEY_VALUE,
+    SIGNATURE_METHODS,
+    SIGNATURE_TAG,
+    XPATH_TRANSFORM,
+    Refusal,
+    Unsupported,
+    key_value_matches,
+    verify_signature_value,
+)
+from ezd.signatures.dsig_algorithms import failed as _failed
+from ezd.signatures.dsig_nodes import (
+    c14n,
+    c14n_excluding,
+    filter2_steps,
+    filter2_subtracted,
+    has_top_level_pis,
+    in_document_order,
+    outermost,
+)
 from ezd.signatures.port import Verdict
-
-DS = "http://www.w3.org/2000/09/xmldsig#"
-EC_NS = "http://www.w3.org/2001/10/xml-exc-c14n#"
-DSIG11 = "http://www.w3.org/2009/xmldsig11#"
-NS = {"ds": DS, "ec": EC_NS, "dsig11": DSIG11}
-SIGNATURE_TAG = f"{{{DS}}}Signature"
-
-ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
-XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116"
-
-_C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
-_C14N_11 = "http://www.w3.org/2006/12/xml-c14n11"
-_EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
-# algorithm -> (exclusive, with_comments)
-C14N: dict[str, tuple[bool, bool]] = {
-    _C14N_10: (False, False),
-    _C14N_10 + "#WithComments": (False, True),
-    _C14N_11: (False, False),
-    _C14N_11 + "#WithComments": (False, True),
-    _EXC_C14N: (True, False),
-    _EXC_C14N + "WithComments": (True, True),
-}
-
-_MORE = "http://www.w3.org/2001/04/xmldsig-more#"
-_MORE07 = "http://www.w3.org/2007/05/xmldsig-more#"
-DIGESTS: dict[str, str] = {
-    "http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
-    _MORE + "sha224": "sha224",
-    "http://www.w3.org/2001/04/xmlenc#sha256": "sha256",
-    _MORE + "sha384": "sha384",
-    "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
-    _MORE07 + "sha3-224": "sha3_224",
-    _MORE07 + "sha3-256": "sha3_256",
-    _MORE07 + "sha3-384": "sha3_384",
-    _MORE07 + "sha3-512": "sha3_512",
-}
-_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
-    "sha1": hashes.SHA1,
-    "sha224": hashes.SHA224,
-    "sha256": hashes.SHA256,
-    "sha384": hashes.SHA384,
-    "sha512": hashes.SHA512,
-}
-# signature method -> (key family, hash name)
-SIGNATURE_METHODS: dict[str, tuple[str, str]] = {
-    "http://www.w3.org/2000/09/xmldsig#rsa-sha1": ("rsa", "sha1"),
-    _MORE + "rsa-sha224": ("rsa", "sha224"),
-    _MORE + "rsa-sha256": ("rsa", "sha256"),
-    _MORE + "rsa-sha384": ("rsa", "sha384"),
-    _MORE + "rsa-sha512": ("rsa", "sha512"),
-    _MORE + "ecdsa-sha1": ("ec", "sha1"),
-    _MORE + "ecdsa-sha224": ("ec", "sha224"),
-    _MORE + "ecdsa-sha256": ("ec", "sha256"),
-    _MORE + "ecdsa-sha384": ("ec", "sha384"),
-    _MORE + "ecdsa-sha512": ("ec", "sha512"),
-    _MORE07 + "sha224-rsa-MGF1": ("pss", "sha224"),
-    _MORE07 + "sha256-rsa-MGF1": ("pss", "sha256"),
-    _MORE07 + "sha384-rsa-MGF1": ("pss", "sha384"),
-    _MORE07 + "sha512-rsa-MGF1": ("pss", "sha512"),
-}
-_RSA_KEY_VALUE = f"{{{DS}}}RSAKeyValue"
-_EC_KEY_VALUE = f"{{{DSIG11}}}ECKeyValue"
-_EC_CURVES = {
-    "urn:oid:1.2.840.10045.3.1.7": "secp256r1",
-    "urn:oid:1.3.132.0.34": "secp384r1",
-    "urn:oid:1.3.132.0.35": "secp521r1",
-    "urn:oid:1.3.132.0.33": "secp224r1",
-    "urn:oid:1.2.840.10045.3.1.1": "secp192r1",
-}
-_FAST_TRANSFORMS = set(C14N) | {ENVELOPED, XPATH_TRANSFORM}
-_ID_XPATH = etree.XPath("//@*[local-name()='Id' or local-name()='ID' or local-name()='id']")
-
-
-class Refusal(Exception):
-    """A verification failure with its verdict and an ETSI-style reason."""
-
-    def __init__(self, verdict: Verdict, reason: str) -> None:
-        super().__init__(reason)
-        self.verdict = verdict
-        self.reason = reason
-
-
-class Unsupported(Exception):
-    """The signature is outside the fast path's profile (see the module docstring)."""
-
-
-def _failed(reason: str) -> Refusal:
-    return Refusal(Verdict.TOTAL_FAILED, reason)
-
 
 _local = threading.local()
 
@@ -263,7 +199,7 @@ def check_supported(sig: etree._Element, certs: list[x509.Certificate]) -> None:
         key_values = key_info.findall("ds:KeyValue", NS)
         if len(key_values) > 1 or (
             key_values
-            and not (len(key_values[0]) == 1 and key_values[0][0].tag in (_RSA_KEY_VALUE, _EC_KEY_VALUE))
+            and not (len(key_values[0]) == 1 and key_values[0][0].tag in (RSA_KEY_VALUE, EC_KEY_VALUE))
         ):
             raise Unsupported("KeyValue other than one RSAKeyValue/ECKeyValue")
     sm = sig.find("ds:SignedInfo/ds:SignatureMethod", NS)
@@ -278,144 +214,6 @@ def check_supported(sig: etree._Element, certs: list[x509.Certificate]) -> None:
             raise Unsupported("XPointer URI")
         if uri and not uri.startswith("#") and algs & {ENVELOPED, XPATH_TRANSFORM}:
             raise Unsupported("tree transform on detached content")
-
-
-def _verify_signature_value(
-    cert: x509.Certificate, method: str, value: bytes, signed_info_c14n: bytes
-) -> bool:
-    family, hname = SIGNATURE_METHODS[method]
-    algorithm = _HASHES[hname]()
-    key = cert.public_key()
-    try:
-        if family == "ec":
-            if not isinstance(key, ec.EllipticCurvePublicKey):
-                return False
-            n = (key.curve.key_size + 7) // 8
-            if len(value) != 2 * n:
-                return False
-            der = utils.encode_dss_signature(
-                int.from_bytes(value[:n], "big"), int.from_bytes(value[n:], "big")
-            )
-            key.verify(der, signed_info_c14n, ec.ECDSA(algorithm))
-        else:
-            if not isinstance(key, rsa.RSAPublicKey):
-                return False
-            pad: padding.AsymmetricPadding = (
-                padding.PKCS1v15()
-                if family == "rsa"
-                else padding.PSS(mgf=padding.MGF1(algorithm), salt_length=algorithm.digest_size)
-            )
-            key.verify(value, signed_info_c14n, pad, algorithm)
-    except CryptoInvalidSignature:
-        return False
-    return True
-
-
-def _b64_int(text: str | None) -> int:
-    if text is None:
-        raise _failed("FORMAT_FAILURE: incomplete KeyValue")
-    try:
-        return int.from_bytes(base64.b64decode(text, validate=True), "big")
-    except (binascii.Error, ValueError):
-        raise _failed("FORMAT_FAILURE: KeyValue is not base64") from None
-
-
-def _key_value_matches(kv: etree._Element, cert: x509.Certificate) -> bool:
-    # (tag, URI, text) of the children: hashable, so the comparison is cached per e-seal
-    children = tuple((c.tag, c.get("URI"), "".join((c.text or "").split())) for c in kv)
-    return _key_value_matches_cached(cert, kv.tag, children)
-
-
-@functools.lru_cache(maxsize=1024)
-def _key_value_matches_cached(
-    cert: x509.Certificate, tag: str, children: tuple[tuple[object, str | None, str], ...]
-) -> bool:
-    text = {child_tag: body for child_tag, _, body in children}
-    uri = {child_tag: u for child_tag, u, _ in children}
-    key = cert.public_key()
-    if tag == _RSA_KEY_VALUE:
-        if not isinstance(key, rsa.RSAPublicKey):
-            return False
-        nums = key.public_numbers()
-        n = _b64_int(text.get(f"{{{DS}}}Modulus"))
-        e = _b64_int(text.get(f"{{{DS}}}Exponent"))
-        return (n, e) == (nums.n, nums.e)
-    if not isinstance(key, ec.EllipticCurvePublicKey):
-        return False
-    curve = uri.get(f"{{{DSIG11}}}NamedCurve")
-    point = text.get(f"{{{DSIG11}}}PublicKey")
-    if curve is None or point is None or _EC_CURVES.get(curve) != key.curve.name:
-        return False
-    try:
-        raw = base64.b64decode(point, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return raw == key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-
-
-def _c14n(
-    node: etree._Element | etree._ElementTree,
-    exclusive: bool,
-    with_comments: bool,
-    prefixes: list[str] | None,
-) -> bytes:
-    return etree.tostring(
-        node, method="c14n", exclusive=exclusive, with_comments=with_comments, inclusive_ns_prefixes=prefixes
-    )
-
-
-def _c14n_excluding(
-    node: etree._Element | etree._ElementTree,
-    excluded: list[etree._Element],
-    exclusive: bool,
-    prefixes: list[str] | None,
-) -> bytes:
-    """Canonical form of ``node`` (comments excluded) without the ``excluded`` subtrees.
-
-    Moving elements in lxml re-points their namespace references (prefixes can change), so
-    nothing is moved: each excluded element gets a random start marker (an unqualified attribute,
-    which no c14n renders a namespace for) and a random end marker (a processing instruction as
-    last child), the node is canonicalized once, and the marked spans are cut out of the bytes.
-    A subtree's rendering does not influence anything outside it, and the text around it stays —
-    exactly the enveloped-signature node-set.  The markers are removed again afterwards.
-    """
-    if not excluded:
-        return _c14n(node, exclusive, False, prefixes)
-    token = secrets.token_hex(16)
-    attr = f"ezdcut{token}"
-    pis: list[etree._Element] = []
-    try:
-        for i, el in enumerate(excluded):
-            el.set(attr, str(i))
-            pi = etree.ProcessingInstruction(f"{attr}e{i}")
-            el.append(pi)
-            pis.append(pi)
-        data = _c14n(node, exclusive, False, prefixes)
-    finally:
-        for el, pi in zip(excluded, pis, strict=False):
-            el.remove(pi)
-        for el in excluded:
-            el.attrib.pop(attr, None)
-    pieces: list[bytes] = []
-    pos = 0
-    for i in range(len(excluded)):
-        mark = data.find(f' {attr}="{i}"'.encode(), pos)
-        start = data.rfind(b"<", pos, mark)
-        end_pi = f"<?{attr}e{i}?>".encode()
-        pi_at = data.find(end_pi, mark)
-        close = data.find(b">", pi_at + len(end_pi))
-        if min(mark, start, pi_at, close) < 0:
-            raise _failed("FORMAT_FAILURE: excluded signature not found in its canonical form")
-        pieces.append(data[pos:start])
-        pos = close + 1
-    pieces.append(data[pos:])
-    return b"".join(pieces)
-
-
-def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
-    unique = list(dict.fromkeys(elements))
-    chosen = set(unique)
-    return [e for e in unique if not any(a in chosen for a in e.iterancestors())]
 
 
 class CoreVerifier:
@@ -446,18 +244,18 @@ class CoreVerifier:
         if method not in SIGNATURE_METHODS:
             raise Unsupported("signature method")
         exclusive, comments = C14N[c14n_alg]
-        si_bytes = _c14n(signed_info, exclusive, comments, _prefix_list(cm))
+        si_bytes = c14n(signed_info, exclusive, comments, _prefix_list(cm))
         try:
             value = base64.b64decode("".join((sv.text or "").split()), validate=True)
         except (binascii.Error, ValueError):
             raise _failed("SIG_CRYPTO_FAILURE: ds:SignatureValue is not base64") from None
         signing_cert = next(
-            (c for c in candidates if _verify_signature_value(c, method, value, si_bytes)), None
+            (c for c in candidates if verify_signature_value(c, method, value, si_bytes)), None
         )
         if signing_cert is None:
             raise _failed("SIG_CRYPTO_FAILURE: ds:SignatureValue does not match ds:SignedInfo")
         key_value = sig.find("ds:KeyInfo/ds:KeyValue", NS)
-        if key_value is not None and not _key_value_matches(key_value[0], signing_cert):
+        if key_value is not None and not key_value_matches(key_value[0], signing_cert):
             # as signxml: a KeyValue beside X509Data must name the same key
             raise _failed("FORMAT_FAILURE: X509Data and KeyValue represent different public keys")
         # from here on, read only what the signature covers: SignedInfo re-parsed from its c14n
@@ -503,7 +301,7 @@ class CoreVerifier:
                     "(detached content not supplied)"
                 )
             if c14ns:
-                data = _c14n(xmlsafe.parse(data).getroottree(), exclusive, comments, prefixes)
+                data = c14n(xmlsafe.parse(data).getroottree(), exclusive, comments, prefixes)
             if hashlib.new(hname, data).digest() != want:
                 raise _failed(f"HASH_FAILURE: Digest mismatch for reference {index} ({uri})")
             return VerifiedReference(ref, uri, rtype, data, None, detached=True)
@@ -518,14 +316,17 @@ class CoreVerifier:
             if node.tag == SIGNATURE_TAG:
                 raise _failed("FORMAT_FAILURE: XPath transform would remove the whole payload")
             excluded.extend(node.iter(SIGNATURE_TAG))
+        for t in transforms:
+            if t.get("Algorithm") == FILTER2:
+                excluded.extend(filter2_subtracted(t, node, sig))
         # same-document references are node-sets without comments (XMLDSig 4.4.3.3)
-        excluded = _in_document_order(_outermost(excluded))
-        data = _c14n_excluding(node, excluded, exclusive, prefixes)
+        excluded = in_document_order(outermost(excluded))
+        data = c14n_excluding(node, excluded, exclusive, prefixes)
         ok = hashlib.new(hname, data).digest() == want
-        if not ok and uri == "" and _has_top_level_pis(node):
+        if not ok and uri == "" and has_top_level_pis(node):
             # URI="" is the whole document: processing instructions beside the root belong to
             # it (xmlsec, Santuario); signxml-made signatures digest the root element only
-            doc_data = _c14n_excluding(node.getroottree(), excluded, exclusive, prefixes)
+            doc_data = c14n_excluding(node.getroottree(), excluded, exclusive, prefixes)
             if hashlib.new(hname, doc_data).digest() == want:
                 data, ok = doc_data, True
         if not ok:
@@ -533,16 +334,20 @@ class CoreVerifier:
         return VerifiedReference(ref, uri, rtype, data, node.tag if isinstance(node.tag, str) else None)
 
 
-def _in_document_order(elements: list[etree._Element]) -> list[etree._Element]:
-    if len(elements) < 2:
-        return elements
-    chosen = set(elements)
-    root = elements[0].getroottree().getroot()
-    return [e for e in root.iter(SIGNATURE_TAG) if e in chosen]
-
-
-def _has_top_level_pis(root: etree._Element) -> bool:
-    return any(
-        isinstance(s, etree._ProcessingInstruction)
-        for s in (*root.itersiblings(preceding=True), *root.itersiblings())
-    )
+__all__ = [
+    "C14N",
+    "DIGESTS",
+    "FILTER2",
+    "FILTER2_ALL_SIGNATURES",
+    "FILTER2_THIS_SIGNATURE",
+    "SIGNATURE_METHODS",
+    "CoreResult",
+    "CoreVerifier",
+    "IdIndex",
+    "Refusal",
+    "Unsupported",
+    "VerifiedReference",
+    "check_supported",
+    "filter2_steps",
+    "parse_canonical",
+]

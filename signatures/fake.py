@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -94,3 +95,28 @@ class FakeVerifier:
             details={"fake": True},
         )
         return VerificationResult(verdict, (report,), signed_root, reasons)
+
+    def verify_detached(
+        self, signature_xml: bytes, content: bytes | Mapping[str, bytes]
+    ) -> VerificationResult:
+        """Verifies :meth:`FakeSigner.sign_detached` output against the content it names."""
+        self.seen.append(signature_xml)
+        root = xmlsafe.parse(signature_xml)
+        uri = next((r.get("URI") for r in root.iter(f"{{{DS}}}Reference")), None) or ""
+        data = content if isinstance(content, bytes) else content.get(uri)
+        value = root.findtext(f"{{{DS}}}SignatureValue") or ""
+        if data is None:
+            reasons: tuple[str, ...] = ("SIGNED_DATA_NOT_FOUND: fake detached content missing",)
+            verdict = Verdict.INDETERMINATE
+        else:
+            ok = value == base64.b64encode(hashlib.sha256(data).digest()).decode()
+            verdict = Verdict.TOTAL_PASSED if ok else Verdict.TOTAL_FAILED
+            reasons = () if ok else ("HASH_FAILURE: fake digest mismatch",)
+        verdict = self.forced or verdict
+        report = SignatureReport(None, verdict, reasons, details={"fake": True})
+        return VerificationResult(verdict, (report,), None, reasons)
+
+    def verify_pdf(self, pdf: bytes) -> VerificationResult:
+        """The fake reads no PDF signatures: every PDF counts as unsigned."""
+        self.seen.append(pdf)
+        return VerificationResult(Verdict.TOTAL_FAILED, (), None, ("no signature",))

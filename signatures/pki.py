@@ -228,6 +228,34 @@ class DemoPki:
         )
         return cert, key
 
+    def crl(
+        self,
+        *,
+        issuer: Literal["root", "intermediate"] = "intermediate",
+        revoked: Sequence[tuple[int, dt.datetime]] = (),
+        this_update: dt.datetime | None = None,
+        next_update: dt.datetime = LEAF_NOT_AFTER,
+    ) -> bytes:
+        """A DER CRL of the root or the intermediate CA (the demo's offline revocation data)."""
+        cert, key = (
+            (self.ca_cert, self.ca_key)
+            if issuer == "root"
+            else (self.intermediate_cert, self.intermediate_key)
+        )
+        now = this_update or dt.datetime.now(UTC) - dt.timedelta(minutes=1)
+        b = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(cert.subject)
+            .last_update(now)
+            .next_update(next_update)
+            .add_extension(x509.CRLNumber(1), critical=False)
+        )
+        for serial, when in revoked:
+            b = b.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
+            )
+        return b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
     def pkcs12_bytes(self, cert: x509.Certificate, key: PrivateKey, password: bytes | None = None) -> bytes:
         return export_pkcs12(cert, key, [self.intermediate_cert], password or self.password)
 
@@ -255,11 +283,13 @@ def create_demo_pki(
     eseal_not_after: dt.datetime = LEAF_NOT_AFTER,
     crl_url: str | None = None,
     ocsp_url: str | None = None,
+    intermediate_crl_url: str | None = None,
 ) -> DemoPki:
     """Create root → intermediate → e-seal and write ``ca.pem``, ``intermediate.pem``, ``eseal.p12``.
 
     ``key_type`` "rsa" (RSA-2048, what ePUAP-world signatures use) or "ec" (P-256, faster to sign).
-    ``crl_url`` / ``ocsp_url`` are put into the e-seal certificate (CRL DP / AIA) for revocation tests.
+    ``crl_url`` / ``ocsp_url`` are put into the e-seal certificate (CRL DP / AIA) for revocation tests,
+    ``intermediate_crl_url`` into the intermediate CA's (its CRL is the root's, :meth:`DemoPki.crl`).
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -284,6 +314,7 @@ def create_demo_pki(
         not_after=CA_NOT_AFTER,
         ca=True,
         path_length=0,
+        crl_url=intermediate_crl_url,
     )
     pki_partial = DemoPki(
         directory=directory,

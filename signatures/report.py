@@ -13,6 +13,8 @@ def _sig_dict(rep: SignatureReport) -> dict[str, Any]:
         "signature_id": rep.signature_id,
         "role": rep.details.get("role", "signature"),
         "verdict": rep.verdict.value,
+        "indication": rep.indication,
+        "subindication": rep.subindication.value if rep.subindication else None,
         "crypto_valid": rep.crypto_valid,
         "signer": rep.signer_subject,
         "signing_time": rep.signing_time,
@@ -41,7 +43,8 @@ def to_text(result: VerificationResult) -> str:
     for i, rep in enumerate(result.signatures, 1):
         role = "kontrasygnata / counter-signature" if rep.details.get("role") else "podpis / signature"
         lines.append(f"[{i}] {role} {rep.signature_id or ''}".rstrip())
-        lines.append(f"    verdict:       {rep.verdict.value}")
+        sub = f" / {rep.subindication.value}" if rep.subindication else ""
+        lines.append(f"    verdict:       {rep.verdict.value}{sub}")
         lines.append(f"    crypto valid:  {'yes' if rep.crypto_valid else 'no'}")
         if rep.signer_subject:
             lines.append(f"    signer:        {rep.signer_subject}")

@@ -113,6 +113,11 @@ def seed(session: Session, settings: Settings) -> Path:
     return path
 
 
+DEMO_CRL_URL = "http://127.0.0.1:8000/pki/{name}"
+ESEAL_CA_CRL = "eseal-ca.crl"
+ROOT_CA_CRL = "root-ca.crl"
+
+
 def office_p12(settings: Settings, code: str) -> Path:
     return settings.keys_dir / f"eseal-{code}.p12"
 
@@ -129,10 +134,19 @@ def ensure_keys(settings: Settings) -> None:
     fd = os.open(keys / "eseal.password", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(password)
+    # real revocation data that works offline: the certificates name CRLs that `ezd serve`
+    # publishes under /pki/, and the same CRLs lie in the trust directory for `ezd verify`
     pki = create_demo_pki(
-        keys, "Starostwo Powiatowe w Świdniku", password.encode(), org_identifier="VATPL-0000000001"
+        keys,
+        "Starostwo Powiatowe w Świdniku",
+        password.encode(),
+        org_identifier="VATPL-0000000001",
+        crl_url=DEMO_CRL_URL.format(name=ESEAL_CA_CRL),
+        intermediate_crl_url=DEMO_CRL_URL.format(name=ROOT_CA_CRL),
     )
-    cert, key = pki.issue_eseal("Mieszkaniec Demo", org_identifier="VATPL-0000000002")
+    cert, key = pki.issue_eseal(
+        "Mieszkaniec Demo", org_identifier="VATPL-0000000002", crl_url=DEMO_CRL_URL.format(name=ESEAL_CA_CRL)
+    )
     (keys / "resident.p12").write_bytes(pki.pkcs12_bytes(cert, key, None))
     for n, t in enumerate(TENANTS, start=3):
         cert, key = pki.issue_eseal(t.name, org_identifier=f"VATPL-{n:010d}")
@@ -140,3 +154,5 @@ def ensure_keys(settings: Settings) -> None:
     trust = keys / "trust"
     trust.mkdir(exist_ok=True)
     shutil.copy(pki.ca_pem, trust / "ca.pem")
+    (trust / ESEAL_CA_CRL).write_bytes(pki.crl(issuer="intermediate"))
+    (trust / ROOT_CA_CRL).write_bytes(pki.crl(issuer="root"))

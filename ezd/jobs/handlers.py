@@ -13,6 +13,7 @@ from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_with_content, tenant_by_code
 from ezd.services.seals import SealUnavailable
+from ezd.signatures.attachments import verify_attachments
 from ezd.workers.errors import BusinessError, StepHeld
 from ezd.workers.task import TaskInput
 
@@ -93,8 +94,15 @@ def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
         if signed_root is None:
             skipped = "signature invalid: attachments kept only inside the original record"
         root = signed_root if signed_root is not None else root
+    signatures: list[dict[str, object]] = []
     if epuap.is_epuap_form(root) and skipped is None:
-        for att in epuap.parse_letter(root, max_attachment_bytes=deps.settings.max_upload_bytes).attachments:
+        attachments = epuap.parse_letter(
+            root, max_attachment_bytes=deps.settings.max_upload_bytes
+        ).attachments
+        # signed PDFs and detached XAdES files among the attachments get their own verdicts
+        checks = verify_attachments([(a.filename, a.data) for a in attachments], deps.verifier)
+        signatures = [c.as_dict() for c in checks]
+        for att in attachments:
             stored = deps.store.put(att.data, att.media_type)
             deps.session.add(
                 Attachment(
@@ -113,9 +121,13 @@ def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
         actor=task.actor,
         action="zapis_tresci",
         document_ref=doc.uid,
-        details={"attachments": count, **({"skipped": skipped} if skipped else {})},
+        details={
+            "attachments": count,
+            **({"skipped": skipped} if skipped else {}),
+            **({"attachment_signatures": signatures} if signatures else {}),
+        },
     )
-    return {"attachments": count}
+    return {"attachments": count, "attachment_signatures": len(signatures)}
 
 
 def issue_upp(task: TaskInput, deps: Deps) -> dict[str, Any]:

@@ -126,13 +126,11 @@ def open_case_for_item(
     session.flush()
     _attach(session, item, case)
     referent = session.get(User, item.referent_id) if item.referent_id else None
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="zalozenie_sprawy",
-        case_id=case.id,
         document_ref=item.document.uid,
         details={"sign": sign, "jrwa": jrwa, "category": leaf.category, "rpw": rpw},
     )
@@ -165,13 +163,11 @@ def attach_item(deps: Deps, *, tenant: str, rpw: str, case_sign: str, actor_logi
     if item.case_id == case.id:
         return
     _attach(session, item, case)
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="dolaczenie_dokumentu",
-        case_id=case.id,
         document_ref=item.document.uid,
         details={"rpw": rpw},
     )
@@ -231,14 +227,12 @@ def submit_draft(
     case.state = transition(CaseState(case.state), CaseState.IN_APPROVAL).value
     session.flush()
     session.expire(draft, ["versions"])
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="projekt_do_akceptacji",
-        case_id=case.id,
         document_ref=draft.uid,
         details={"version": version, "sha256": stored.sha256},
     )
@@ -293,14 +287,12 @@ def decide_approval(
     else:
         draft.status = DraftState.RETURNED.value
         case.state = transition(CaseState(case.state), CaseState.OPEN).value
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="akceptacja" if approved else "zwrot_do_poprawy",
-        case_id=case.id,
         document_ref=draft.uid,
         details={"comment": comment} if comment else {},
     )
@@ -315,14 +307,7 @@ def close_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
         return
     case.state = transition(CaseState(case.state), CaseState.CLOSED).value
     case.closed_at = utcnow()
-    audit.record(
-        session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
-        actor=actor_login,
-        action="zakonczenie_sprawy",
-        case_id=case.id,
-    )
+    audit.on_case(session, case, actor=actor_login, action="zakonczenie_sprawy")
 
 
 def referent_login(session: Session, case: CaseFile) -> str:

@@ -26,7 +26,7 @@ Authorization is role × unit × tenant; records of other offices answer 404."""
 
 
 def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
-    from ezd.web import oidc
+    from ezd.web import oidc, pki
     from ezd.web.api import admin, archive, auth, cases, files, form_tasks, intake, public
     from ezd.web.ui import pages
 
@@ -60,6 +60,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         web.include_router(router)
     web.include_router(pages.router)
     web.include_router(oidc.router)
+    web.include_router(pki.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @web.middleware("http")

@@ -82,14 +82,32 @@ class Tsa:
             }
         )
         tst_der = tst.dump()
+        cert_der = self.cert.public_bytes(serialization.Encoding.DER)
         attrs = cms.CMSAttributes(
             [
                 cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
                 cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha256(tst_der).digest()]}),
+                # RFC 3161 §2.4.2 (via RFC 5816): the token names the TSA certificate (ESSCertIDv2)
+                cms.CMSAttribute(
+                    {
+                        "type": "signing_certificate_v2",
+                        "values": [
+                            tsp.SigningCertificateV2(
+                                {
+                                    "certs": [
+                                        {
+                                            "hash_algorithm": {"algorithm": "sha256"},
+                                            "cert_hash": hashlib.sha256(cert_der).digest(),
+                                        }
+                                    ]
+                                }
+                            )
+                        ],
+                    }
+                ),
             ]
         )
         signature, sig_alg = _sign(self.key, attrs.dump())
-        cert_der = self.cert.public_bytes(serialization.Encoding.DER)
         acert = ax509.Certificate.load(cert_der)
         si = cms.SignerInfo(
             {

@@ -102,7 +102,9 @@ def test_ids_differing_only_in_attribute_name_are_ambiguous(pki: DemoPki, verifi
     forged.set("ID", "dane")  # signxml looks up Id first and would not notice this one
     signed.insert(0, forged)
     result = verifier.verify(etree.tostring(signed))
-    assert result.verdict is Verdict.TOTAL_FAILED
+    # EN 319 102-1: signed data that cannot be identified is INDETERMINATE/SIGNED_DATA_NOT_FOUND
+    assert result.verdict is Verdict.INDETERMINATE
+    assert result.signatures[0].subindication == "SIGNED_DATA_NOT_FOUND"
     assert result.signed_root is None
     assert any("Ambiguous reference" in r for r in result.reasons), result.reasons
 
@@ -202,5 +204,6 @@ def test_qualifying_properties_must_target_the_signature(
     else:
         qp.set("Target", target)
     result = verifier.verify(etree.tostring(root))
-    assert result.verdict is Verdict.INDETERMINATE
+    assert result.verdict is Verdict.TOTAL_FAILED  # FORMAT_FAILURE (EN 319 102-1 Table 5)
+    assert result.signed_root is None
     assert any("XML_NOT_ETSI" in r for r in result.reasons), result.reasons

@@ -1,0 +1,125 @@
+"""Node-set work for :mod:`ezd.signatures.dsig`: canonicalization of a node without excluded
+subtrees (enveloped-signature, the XPath filter, XPath Filter 2.0 "subtract"), done on the parsed
+tree without copying it."""
+
+from __future__ import annotations
+
+import secrets
+
+from lxml import etree
+
+from ezd.signatures.dsig_algorithms import (
+    FILTER2,
+    FILTER2_ALL_SIGNATURES,
+    FILTER2_THIS_SIGNATURE,
+    SIGNATURE_TAG,
+)
+from ezd.signatures.dsig_algorithms import failed as _failed
+
+
+def c14n(
+    node: etree._Element | etree._ElementTree,
+    exclusive: bool,
+    with_comments: bool,
+    prefixes: list[str] | None,
+) -> bytes:
+    return etree.tostring(
+        node, method="c14n", exclusive=exclusive, with_comments=with_comments, inclusive_ns_prefixes=prefixes
+    )
+
+
+def c14n_excluding(
+    node: etree._Element | etree._ElementTree,
+    excluded: list[etree._Element],
+    exclusive: bool,
+    prefixes: list[str] | None,
+) -> bytes:
+    """Canonical form of ``node`` (comments excluded) without the ``excluded`` subtrees.
+
+    Moving elements in lxml re-points their namespace references (prefixes can change), so
+    nothing is moved: each excluded element gets a random start marker (an unqualified attribute,
+    which no c14n renders a namespace for) and a random end marker (a processing instruction as
+    last child), the node is canonicalized once, and the marked spans are cut out of the bytes.
+    A subtree's rendering does not influence anything outside it, and the text around it stays —
+    exactly the enveloped-signature node-set.  The markers are removed again afterwards.
+    """
+    if not excluded:
+        return c14n(node, exclusive, False, prefixes)
+    token = secrets.token_hex(16)
+    attr = f"ezdcut{token}"
+    pis: list[etree._Element] = []
+    try:
+        for i, el in enumerate(excluded):
+            el.set(attr, str(i))
+            pi = etree.ProcessingInstruction(f"{attr}e{i}")
+            el.append(pi)
+            pis.append(pi)
+        data = c14n(node, exclusive, False, prefixes)
+    finally:
+        for el, pi in zip(excluded, pis, strict=False):
+            el.remove(pi)
+        for el in excluded:
+            el.attrib.pop(attr, None)
+    pieces: list[bytes] = []
+    pos = 0
+    for i in range(len(excluded)):
+        mark = data.find(f' {attr}="{i}"'.encode(), pos)
+        start = data.rfind(b"<", pos, mark)
+        end_pi = f"<?{attr}e{i}?>".encode()
+        pi_at = data.find(end_pi, mark)
+        close = data.find(b">", pi_at + len(end_pi))
+        if min(mark, start, pi_at, close) < 0:
+            raise _failed("FORMAT_FAILURE: excluded signature not found in its canonical form")
+        pieces.append(data[pos:start])
+        pos = close + 1
+    pieces.append(data[pos:])
+    return b"".join(pieces)
+
+
+def outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    unique = list(dict.fromkeys(elements))
+    chosen = set(unique)
+    return [e for e in unique if not any(a in chosen for a in e.iterancestors())]
+
+
+def filter2_steps(t: etree._Element) -> list[tuple[str, str, str | None]]:
+    """(Filter, normalised expression, namespace of its prefix) of each dsig-filter2:XPath step."""
+    steps = []
+    for xp in t:
+        if not isinstance(xp.tag, str):
+            continue
+        if xp.tag != f"{{{FILTER2}}}XPath":
+            raise _failed(f"FORMAT_FAILURE: unexpected {xp.tag} in an XPath Filter 2.0 transform")
+        expr = "".join((xp.text or "").split())
+        step = expr.partition("::")[2] if "::" in expr else expr.lstrip("/")
+        prefix = step.partition(":")[0]
+        steps.append((xp.get("Filter") or "", expr.replace(f"{prefix}:", "{p}:", 1), xp.nsmap.get(prefix)))
+    return steps
+
+
+def filter2_subtracted(t: etree._Element, node: etree._Element, sig: etree._Element) -> list[etree._Element]:
+    """The subtrees an (already policy-checked) XPath Filter 2.0 transform removes from ``node``."""
+    out: list[etree._Element] = []
+    for _filter, expr, _ns in filter2_steps(t):
+        if expr in FILTER2_ALL_SIGNATURES:
+            if node.tag == SIGNATURE_TAG:
+                raise _failed("FORMAT_FAILURE: XPath Filter 2.0 would remove the whole payload")
+            out.extend(node.iter(SIGNATURE_TAG))
+        elif expr in FILTER2_THIS_SIGNATURE and any(a is node for a in sig.iterancestors()):
+            out.append(sig)
+    return out
+
+
+def in_document_order(elements: list[etree._Element]) -> list[etree._Element]:
+    if len(elements) < 2:
+        return elements
+    chosen = set(elements)
+    root = elements[0].getroottree().getroot()
+    return [e for e in root.iter(SIGNATURE_TAG) if e in chosen]
+
+
+def has_top_level_pis(root: etree._Element) -> bool:
+    return any(
+        isinstance(s, etree._ProcessingInstruction)
+        for s in (*root.itersiblings(preceding=True), *root.itersiblings())
+    )
