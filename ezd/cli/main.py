@@ -15,6 +15,7 @@ from ezd.cli import (
     archive_cmd,
     audit_cmd,
     cases_cmd,
+    deadline_cmd,
     demo_cmd,
     engine_cmd,
     fixity_cmd,
@@ -22,6 +23,7 @@ from ezd.cli import (
     jrwa_cmd,
     serve_cmd,
     system_cmd,
+    terms_cmd,
     worker_cmd,
 )
 from ezd.cli.errors import user_error_line
@@ -35,7 +37,11 @@ app = typer.Typer(
 )
 app.command("demo")(demo_cmd.demo)
 app.command("register")(intake_cmd.register)
+app.command("deadline")(deadline_cmd.deadline)
 app.add_typer(intake_cmd.rpw_app, name="rpw")
+cases_cmd.case_app.command("suspend")(terms_cmd.suspend)
+cases_cmd.case_app.command("resume")(terms_cmd.resume)
+cases_cmd.case_app.command("extend")(terms_cmd.extend)
 app.add_typer(cases_cmd.case_app, name="case")
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.add_typer(jrwa_cmd.jrwa_app, name="jrwa")

@@ -86,6 +86,8 @@ class JrwaClass(Base):
     title: Mapped[str] = mapped_column(String(500))
     category: Mapped[str | None] = mapped_column(String(8))
     is_leaf: Mapped[bool] = mapped_column(Boolean)
+    # records.deadlines.MatterKind of the matters this class holds; None = administrative
+    matter_kind: Mapped[str | None] = mapped_column(String(20))
 
 
 class Counter(Base):
@@ -177,6 +179,9 @@ class IncomingItem(Base):
     referent_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     status: Mapped[str] = mapped_column(String(20), default="registered")
+    # registered although it looked like a duplicate of the item with this RPW sign, for a reason
+    duplicate_of: Mapped[str | None] = mapped_column(String(30))
+    duplicate_reason: Mapped[str | None] = mapped_column(String(500))
     document: Mapped[Document] = relationship(lazy="joined")
 
 
@@ -204,6 +209,12 @@ class CaseFile(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     access_code_hash: Mapped[str | None] = mapped_column(String(200))
+    # the deadline's inputs (records.deadlines.case_deadline): kind, the day the term starts
+    # (the received date of the letter that started the case) and an art. 36 extension
+    matter_kind: Mapped[str | None] = mapped_column(String(20))
+    term_start: Mapped[date | None] = mapped_column(Date)
+    extension_notified: Mapped[date | None] = mapped_column(Date)
+    extension_until: Mapped[date | None] = mapped_column(Date)
     unit: Mapped[Unit] = relationship(lazy="joined")
     jrwa: Mapped[JrwaClass] = relationship(lazy="joined")
 

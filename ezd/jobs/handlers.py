@@ -146,6 +146,7 @@ def create_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
         jrwa=task.require("jrwa"),
         title=task.var("case_title") or "",
         actor_login=task.actor,
+        matter_kind=task.var("matter_kind") or None,
     )
     return {"case_sign": opened.sign}
 

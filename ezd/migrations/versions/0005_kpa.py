@@ -1,0 +1,58 @@
+"""case handling by the law: matter kinds, term inputs, suspensions, duplicate registrations
+
+Revision ID: 0005_kpa
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005_kpa"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    # plain ALTER TABLE ADD COLUMN (nullable, no foreign key) works in place on SQLite too;
+    # batch mode would copy the tables, which other tables reference
+    op.add_column("jrwa_class", sa.Column("matter_kind", sa.String(length=20), nullable=True))
+    op.add_column("case_file", sa.Column("matter_kind", sa.String(length=20), nullable=True))
+    op.add_column("case_file", sa.Column("term_start", sa.Date(), nullable=True))
+    op.add_column("case_file", sa.Column("extension_notified", sa.Date(), nullable=True))
+    op.add_column("case_file", sa.Column("extension_until", sa.Date(), nullable=True))
+    op.add_column("incoming_item", sa.Column("duplicate_of", sa.String(length=30), nullable=True))
+    op.add_column("incoming_item", sa.Column("duplicate_reason", sa.String(length=500), nullable=True))
+    op.create_table(
+        "case_pause",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("case_id", BigId, nullable=False),
+        sa.Column("start", sa.Date(), nullable=False),
+        sa.Column("end", sa.Date(), nullable=True),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["case_file.id"], name=op.f("fk_case_pause_case_id_case_file")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_pause")),
+    )
+    op.create_index(op.f("ix_case_pause_case_id"), "case_pause", ["case_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_case_pause_case_id"), table_name="case_pause")
+    op.drop_table("case_pause")
+    for table, column in (
+        ("incoming_item", "duplicate_reason"),
+        ("incoming_item", "duplicate_of"),
+        ("case_file", "extension_until"),
+        ("case_file", "extension_notified"),
+        ("case_file", "term_start"),
+        ("case_file", "matter_kind"),
+        ("jrwa_class", "matter_kind"),
+    ):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column(column)
