@@ -14,7 +14,7 @@ from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, Document, DocumentVersion, IncomingItem, JrwaClass, Unit, User
 from ezd.records.cases import CaseSign, CaseState, DraftState, transition
-from ezd.records.errors import InvalidInput
+from ezd.records.errors import InvalidInput, PermissionDenied
 from ezd.records.jrwa import NotALeafClass, UnknownJrwaSymbol
 from ezd.records.tenancy import Role
 from ezd.services import audit, case_terms
@@ -322,6 +322,7 @@ def decide_approval(
     task = open_task(deps.engine, business_key(tenant, case_sign), "Task_Approve")
     draft = current_draft(session, case)
     if approved:
+        _four_eyes(draft, actor)
         draft.status = DraftState.APPROVED.value
     else:
         draft.status = DraftState.RETURNED.value
@@ -338,6 +339,19 @@ def decide_approval(
         details={"comment": comment} if comment else {},
     )
     complete_task(deps.engine, task, actor, {"approved": approved, "approval_comment": comment})
+
+
+def _four_eyes(draft: Document, actor: Actor) -> None:
+    """Whoever wrote any version of a draft never approves it: not with their own head role, not
+    as the head's substitute. The system actor (migrations, scripted imports) is not a person."""
+    if actor.system:
+        return
+    authors = {draft.created_by, *(v.created_by for v in draft.versions)}
+    if actor.login in authors:
+        raise PermissionDenied(
+            "autor projektu nie może go zaakceptować (zasada dwóch par oczu), także jako zastępca; "
+            "akceptuje inna osoba uprawniona"
+        )
 
 
 def close_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> None:

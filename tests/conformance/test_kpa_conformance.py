@@ -1,0 +1,112 @@
+"""KPA paths on both engines: a paper letter with its envelope date opens a case whose kind is
+chosen at opening (a process variable the create-case worker reads), the deadline follows the
+law, suspension/extension change it, and a duplicate is stopped -- the same on Spiff and Operaton."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from ezd.clock import office_today
+from ezd.db.tables import CaseFile
+from ezd.demo import letters
+from ezd.demo.driver import Demo, _case_of
+from ezd.demo.seed import TENANTS, login
+from ezd.records.deadlines import next_working_day
+from ezd.records.intake import Channel
+from ezd.services import case_terms, cases, intake
+from ezd.services.duplicates import DuplicateSuspected
+from tests.conformance.conftest import Stack
+
+TENANT = TENANTS[0]
+_RESULTS: dict[str, dict[str, Any]] = {}
+
+
+def _deadline(demo: Demo, sign: str) -> tuple[str | None, date | None, date | None]:
+    def read(d: Any) -> tuple[str | None, date | None, date | None]:
+        case = d.session.execute(select(CaseFile).where(CaseFile.sign == sign)).scalar_one()
+        return case.matter_kind, case.term_start, case.deadline
+
+    result: tuple[str | None, date | None, date | None] = demo.step(read)
+    return result
+
+
+def test_kpa_paths(engine_stack: Stack) -> None:
+    demo = Demo(engine_stack.app)
+    demo.prepare()
+    t = TENANT.code
+    kanc = demo.actor(login(TENANT, "kancelaria"))
+    boss = demo.actor(login(TENANT, "kierownik"))
+    referent = demo.actor(login(TENANT, "referent"))
+    xml, jrwa = letters.incoming_letter(random.Random(31), TENANT.name, 31, office_today())
+
+    reg = demo.step(
+        lambda d: intake.register_incoming(
+            d,
+            kanc,
+            tenant=t,
+            data=xml,
+            filename="skan.xml",
+            channel=Channel.POST,
+            received=date(2026, 10, 11),
+        )
+    )
+    with pytest.raises(DuplicateSuspected, match=reg.sign):
+        demo.step(lambda d: intake.register_incoming(d, kanc, tenant=t, data=xml, filename="skan.xml"))
+    engine_stack.work()
+    demo.step(lambda d: intake.decree(d, kanc, tenant=t, rpw=reg.sign, unit="OR"))
+    demo.step(lambda d: intake.assign_referent(d, boss, tenant=t, rpw=reg.sign, referent=referent.login))
+    demo.step(
+        lambda d: cases.case_decision(d, referent, tenant=t, rpw=reg.sign, jrwa=jrwa, matter_kind="complex")
+    )
+    engine_stack.work()
+    sign = str(demo.step(lambda d: _case_of(d, t, reg.sign)))
+    # 11.10.2026 + 2 months = 11.12.2026, a Friday
+    opened = _deadline(demo, sign)
+    assert opened == ("complex", date(2026, 10, 11), date(2026, 12, 11))
+
+    demo.step(lambda d: case_terms.suspend(d, referent, tenant=t, case_sign=sign, reason="opinia biegłego"))
+    suspended = _deadline(demo, sign)[2]
+    demo.step(lambda d: case_terms.resume(d, referent, tenant=t, case_sign=sign))
+    until = office_today() + timedelta(days=15)
+    demo.step(
+        lambda d: case_terms.extend(d, referent, tenant=t, case_sign=sign, until=until, reason="zwłoka")
+    )
+    extended = _deadline(demo, sign)[2]
+    assert suspended is None and extended == next_working_day(until)
+    _RESULTS[engine_stack.kind] = {
+        "opened": opened,
+        "suspended": suspended,
+        "extended": extended,
+        "actions": [a for a in _case_actions(demo, sign)],
+    }
+
+
+def _case_actions(demo: Demo, sign: str) -> list[str]:
+    from ezd.db.tables import MetrykaEntry
+
+    def read(d: Any) -> list[str]:
+        case = d.session.execute(select(CaseFile).where(CaseFile.sign == sign)).scalar_one()
+        rows = d.session.execute(
+            select(MetrykaEntry.action).where(MetrykaEntry.case_id == case.id).order_by(MetrykaEntry.seq)
+        )
+        return [a for a in rows.scalars() if a != "przypomnienie_o_terminie"]  # the timer's own pace
+
+    result: list[str] = demo.step(read)
+    return result
+
+
+def test_kpa_both_engines_agree() -> None:
+    if set(_RESULTS) != {"embedded", "operaton"}:
+        pytest.skip("needs both parametrizations of test_kpa_paths in this session")
+    assert _RESULTS["embedded"] == _RESULTS["operaton"]
+    assert _RESULTS["embedded"]["actions"] == [
+        "zalozenie_sprawy",
+        "zawieszenie_biegu_terminu",
+        "podjecie_biegu_terminu",
+        "przedluzenie_terminu",
+    ]
