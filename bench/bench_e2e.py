@@ -75,7 +75,7 @@ def bare_peer(cases: int) -> float:
             base,
             {
                 "Task_Decree": [{"unit": "OR", "head_group": "h"}],
-                "Task_AssignReferent": [{"referent": "r"}],
+                "Task_AssignReferent": [{"referent": "r", "assign_action": "assign"}],
                 "Task_CaseDecision": [{"case_action": "new", "jrwa": "0122"}],
             },
             set(),

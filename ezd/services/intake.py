@@ -204,6 +204,8 @@ def register_incoming(
             "document_uid": doc.uid,
             "signed": signed,
             "kancelaria_group": tenant_group(tenant, Role.KANCELARIA.value),
+            # read by the gateway after Task_AssignReferent (ezd.services.redecree sets the others)
+            "assign_action": "assign",
         },
     )
     return Registered(sign, doc.uid, stored.sha256, key)
@@ -281,4 +283,4 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
         document_ref=item.document.uid,
         details={"referent": referent},
     )
-    complete_task(deps.engine, task, actor, {"referent": referent})
+    complete_task(deps.engine, task, actor, {"referent": referent, "assign_action": "assign"})

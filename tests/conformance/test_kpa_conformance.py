@@ -18,7 +18,7 @@ from ezd.demo.driver import Demo, _case_of
 from ezd.demo.seed import TENANTS, login
 from ezd.records.deadlines import next_working_day
 from ezd.records.intake import Channel
-from ezd.services import case_terms, cases, intake
+from ezd.services import case_terms, cases, intake, redecree
 from ezd.services.duplicates import DuplicateSuspected
 from tests.conformance.conftest import Stack
 
@@ -58,8 +58,19 @@ def test_kpa_paths(engine_stack: Stack) -> None:
     with pytest.raises(DuplicateSuspected, match=reg.sign):
         demo.step(lambda d: intake.register_incoming(d, kanc, tenant=t, data=xml, filename="skan.xml"))
     engine_stack.work()
+    # decreed to a unit with no head: the kancelaria re-decrees it; the head of OR returns it as
+    # "niewłaściwa komórka"; the kancelaria decrees it to OR again and the head assigns a referent
+    demo.step(lambda d: intake.decree(d, kanc, tenant=t, rpw=reg.sign, unit="GK"))
+    demo.step(lambda d: redecree.redecree(d, kanc, tenant=t, rpw=reg.sign, unit="OR", reason="właściwy OR"))
+    tasks = [_open_tasks(demo, reg.business_key)]
+    demo.step(lambda d: redecree.return_to_kancelaria(d, boss, tenant=t, rpw=reg.sign))
+    tasks.append(_open_tasks(demo, reg.business_key))
     demo.step(lambda d: intake.decree(d, kanc, tenant=t, rpw=reg.sign, unit="OR"))
     demo.step(lambda d: intake.assign_referent(d, boss, tenant=t, rpw=reg.sign, referent=referent.login))
+    assert tasks == [
+        [("Task_AssignReferent", "sp-swidnik:OR:kierownik")],
+        [("Task_Decree", "sp-swidnik:kancelaria")],
+    ]
     demo.step(
         lambda d: cases.case_decision(d, referent, tenant=t, rpw=reg.sign, jrwa=jrwa, matter_kind="complex")
     )
@@ -83,6 +94,8 @@ def test_kpa_paths(engine_stack: Stack) -> None:
         "suspended": suspended,
         "extended": extended,
         "actions": [a for a in _case_actions(demo, sign)],
+        "item": _item_actions(demo, reg.sign),
+        "tasks": tasks,
     }
 
 
@@ -100,6 +113,27 @@ def _case_actions(demo: Demo, sign: str) -> list[str]:
     return result
 
 
+def _open_tasks(demo: Demo, key: str) -> list[tuple[str, str]]:
+    tasks = demo.step(lambda d: d.engine.user_tasks(business_key=key))
+    return [(task.task_key, ",".join(task.candidate_groups)) for task in tasks]
+
+
+def _item_actions(demo: Demo, rpw: str) -> list[str]:
+    from ezd.db.tables import MetrykaEntry
+    from ezd.services import audit
+
+    def read(d: Any) -> list[str]:
+        rows = d.session.execute(
+            select(MetrykaEntry.action)
+            .where(MetrykaEntry.chain_key == audit.item_chain(TENANT.code, rpw))
+            .order_by(MetrykaEntry.seq)
+        )
+        return list(rows.scalars())
+
+    result: list[str] = demo.step(read)
+    return result
+
+
 def test_kpa_both_engines_agree() -> None:
     if set(_RESULTS) != {"embedded", "operaton"}:
         pytest.skip("needs both parametrizations of test_kpa_paths in this session")
@@ -109,4 +143,11 @@ def test_kpa_both_engines_agree() -> None:
         "zawieszenie_biegu_terminu",
         "podjecie_biegu_terminu",
         "przedluzenie_terminu",
+    ]
+    assert _RESULTS["embedded"]["item"][-5:] == [
+        "dekretacja",
+        "ponowna_dekretacja",
+        "zwrot_do_kancelarii",
+        "dekretacja",
+        "przydzial",
     ]
