@@ -185,6 +185,8 @@ class NoopWorkers:
                                 "referent": "ref",
                                 "head_group": "heads",
                                 "reminder_after": "P23D",
+                                "opinion_groups": [],
+                                "chain_done": True,
                             },
                         )
                     out = {"case_sign": sign}

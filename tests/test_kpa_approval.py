@@ -81,3 +81,110 @@ def test_the_head_who_wrote_the_draft_cannot_approve_it(seeded_app: App) -> None
             d.created_by for d in uow.session.execute(select(Document)).scalars() if d.direction == "outgoing"
         }
     assert authors == {"sw.kierownik"}
+
+
+def _open(app: App, sign: str) -> list[tuple[str, tuple[str, ...]]]:
+    from ezd.services.lookup import business_key
+
+    with app.uow() as uow:
+        tasks = app.engine(uow.session).user_tasks(business_key=business_key(TENANT, sign))
+        return sorted((t.task_key, t.candidate_groups) for t in tasks)
+
+
+def test_parallel_opinions_then_a_sequential_chain(seeded_app: App) -> None:
+    from ezd.records.errors import InvalidState
+    from ezd.records.tenancy import Role
+    from ezd.services import approval
+
+    with seeded_app.uow() as uow:  # heads for two more units, to be asked for opinions
+        admin.grant_role(uow.session, login="sw.referent2", tenant=TENANT, unit="GK", role=Role.KIEROWNIK)
+        admin.grant_role(uow.session, login="sw.archiwista", tenant=TENANT, unit="AZ", role=Role.KIEROWNIK)
+        uow.commit()
+    sign = open_case(seeded_app, 43, received=None)
+    reply = letters.reply_letter(
+        "Starostwo Powiatowe w Świdniku", sign, "Jan Kowalski", "pismo", date.today()
+    )
+    with seeded_app.uow() as uow:
+        cases.submit_draft(
+            seeded_app.deps(uow.session),
+            actor(seeded_app, "sw.referent"),
+            tenant=TENANT,
+            case_sign=sign,
+            content=reply,
+            filename="o.xml",
+            approval_chain=["kierownik", "sekretarz"],
+            opinions=["GK", "AZ"],
+        )
+        uow.commit()
+    # both opinions are asked at once (multi-instance), the chain waits for them
+    assert _open(seeded_app, sign) == [
+        ("Task_Opinion", ("sp-swidnik:AZ:kierownik",)),
+        ("Task_Opinion", ("sp-swidnik:GK:kierownik",)),
+    ]
+    with pytest.raises(InvalidState):
+        _approve(seeded_app, sign, "sw.kierownik")
+    with seeded_app.uow() as uow, pytest.raises(PermissionDenied):  # only the head of GK opines for GK
+        approval.give_opinion(
+            seeded_app.deps(uow.session),
+            actor(seeded_app, "sw.kierownik"),
+            tenant=TENANT,
+            case_sign=sign,
+            unit="GK",
+            positive=True,
+        )
+    with seeded_app.uow() as uow:
+        approval.give_opinion(
+            seeded_app.deps(uow.session),
+            actor(seeded_app, "sw.referent2"),
+            tenant=TENANT,
+            case_sign=sign,
+            unit="GK",
+            positive=True,
+        )
+        uow.commit()
+    assert _open(seeded_app, sign) == [("Task_Opinion", ("sp-swidnik:AZ:kierownik",))]
+    with seeded_app.uow() as uow:
+        approval.give_opinion(
+            seeded_app.deps(uow.session),
+            actor(seeded_app, "sw.archiwista"),
+            tenant=TENANT,
+            case_sign=sign,
+            unit="AZ",
+            positive=False,
+            comment="brak podstawy prawnej",
+        )
+        uow.commit()
+    assert _open(seeded_app, sign) == [("Task_Approve", ("sp-swidnik:OR:kierownik",))]
+    with pytest.raises(PermissionDenied):  # the secretary's step comes second
+        _approve(seeded_app, sign, "sw.sekretarz")
+    _approve(seeded_app, sign, "sw.kierownik")
+    assert _open(seeded_app, sign) == [("Task_Approve", ("sp-swidnik:sekretarz",))]
+    _approve(seeded_app, sign, "sw.sekretarz")
+    run_pending(seeded_app)
+    with seeded_app.uow() as uow:
+        case = uow.session.execute(select(CaseFile).where(CaseFile.sign == sign)).scalar_one()
+        draft = cases.current_draft(uow.session, case)
+        steps = [
+            (s.kind, s.seq, s.role, s.unit_code, s.state, s.decided_by)
+            for s in approval.steps_of(uow.session, draft)
+        ]
+        actions = [
+            m.action
+            for m in uow.session.execute(
+                select(MetrykaEntry).where(MetrykaEntry.case_id == case.id).order_by(MetrykaEntry.seq)
+            ).scalars()
+        ]
+    assert steps == [
+        ("approval", 1, "kierownik", None, "approved", "sw.kierownik"),
+        ("approval", 2, "sekretarz", None, "approved", "sw.sekretarz"),
+        ("opinion", 1, "kierownik", "GK", "positive", "sw.referent2"),
+        ("opinion", 2, "kierownik", "AZ", "negative", "sw.archiwista"),
+    ]
+    assert actions[actions.index("projekt_do_akceptacji") :][:6] == [
+        "projekt_do_akceptacji",
+        "opinia",
+        "opinia",
+        "akceptacja",
+        "akceptacja",
+        "podpis",
+    ]

@@ -1,10 +1,10 @@
-"""Tables of case handling by the law (migration 0005_kpa): suspensions of the term."""
+"""Tables of case handling by the law (migration 0005_kpa): suspensions of the term, approval steps."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ezd.db.base import Base, utcnow
@@ -22,3 +22,23 @@ class CasePause(Base):
     reason: Mapped[str] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ApprovalStep(Base):
+    """One step a draft version must pass: an approval of the chain (in ``seq`` order) or an opinion
+    of another unit (all at once). The records hold who decided; the process only waits."""
+
+    __tablename__ = "approval_step"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # approval | opinion
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,10 +15,10 @@ from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, Document, DocumentVersion, IncomingItem, JrwaClass, Unit, User
 from ezd.records.cases import CaseSign, CaseState, DraftState, transition
-from ezd.records.errors import InvalidInput, PermissionDenied
+from ezd.records.errors import InvalidInput
 from ezd.records.jrwa import NotALeafClass, UnknownJrwaSymbol
 from ezd.records.tenancy import Role
-from ezd.services import audit, case_terms
+from ezd.services import approval, audit, case_terms
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
 from ezd.services.lookup import (
@@ -171,6 +172,9 @@ def open_case_for_item(
             "referent": referent.login if referent else "",
             "head_group": unit_group(tenant, unit.code, Role.KIEROWNIK.value),
             "reminder_after": deps.settings.case_reminder_after or _reminder_after(due),
+            # read by the approval gateways (ezd.services.approval sets them per draft version)
+            "opinion_groups": [],
+            "chain_done": True,
         },
     )
     return OpenedCase(sign, case.id)
@@ -221,8 +225,14 @@ def submit_draft(
     media_type: str = "application/xml",
     addressee: str | None = None,
     channel: str = "epuap",
+    approval_chain: Sequence[str] | None = None,
+    opinions: Sequence[str] = (),
 ) -> str:
-    """The referent uploads (a new version of) the reply and sends it for akceptacja."""
+    """The referent uploads (a new version of) the reply and sends it for akceptacja.
+
+    ``approval_chain`` names the roles that approve in turn (default: the unit head);
+    ``opinions`` the units whose heads give their opinion first, all at once.
+    """
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
@@ -264,6 +274,9 @@ def submit_draft(
     case.state = transition(CaseState(case.state), CaseState.IN_APPROVAL).value
     session.flush()
     session.expire(draft, ["versions"])
+    path = approval.plan(
+        deps, tenant=tenant, case=case, draft=draft, version=version, chain=approval_chain, opinions=opinions
+    )
     audit.record(
         session,
         chain_key=audit.case_chain(case.id),
@@ -279,7 +292,7 @@ def submit_draft(
         deps.engine,
         task,
         actor,
-        {"draft_uid": draft.uid, "channel": channel, "addressee": addressee or ""},
+        {"draft_uid": draft.uid, "channel": channel, "addressee": addressee or "", **path},
     )
     return draft.uid
 
@@ -316,15 +329,17 @@ def decide_approval(
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
-    on_behalf = actor.require(tenant, Role.KIEROWNIK, case.unit.code)
     if not approved and not comment.strip():
         raise InvalidInput("say what to change when returning a draft")
     task = open_task(deps.engine, business_key(tenant, case_sign), "Task_Approve")
     draft = current_draft(session, case)
-    if approved:
-        _four_eyes(draft, actor)
+    decision = approval.decide(
+        deps, actor, tenant=tenant, case=case, draft=draft, approved=approved, comment=comment
+    )
+    on_behalf = decision.on_behalf_of
+    if approved and decision.variables["chain_done"]:
         draft.status = DraftState.APPROVED.value
-    else:
+    elif not approved:
         draft.status = DraftState.RETURNED.value
         case.state = transition(CaseState(case.state), CaseState.OPEN).value
     audit.record(
@@ -336,22 +351,16 @@ def decide_approval(
         action="akceptacja" if approved else "zwrot_do_poprawy",
         case_id=case.id,
         document_ref=draft.uid,
-        details={"comment": comment} if comment else {},
+        details={
+            **({"comment": comment} if comment else {}),
+            **(
+                {"step": decision.step, "role": decision.role}
+                if decision.step > 1 or decision.role != "kierownik"
+                else {}
+            ),
+        },
     )
-    complete_task(deps.engine, task, actor, {"approved": approved, "approval_comment": comment})
-
-
-def _four_eyes(draft: Document, actor: Actor) -> None:
-    """Whoever wrote any version of a draft never approves it: not with their own head role, not
-    as the head's substitute. The system actor (migrations, scripted imports) is not a person."""
-    if actor.system:
-        return
-    authors = {draft.created_by, *(v.created_by for v in draft.versions)}
-    if actor.login in authors:
-        raise PermissionDenied(
-            "autor projektu nie może go zaakceptować (zasada dwóch par oczu), także jako zastępca; "
-            "akceptuje inna osoba uprawniona"
-        )
+    complete_task(deps.engine, task, actor, {**decision.variables, "approval_comment": comment})
 
 
 def close_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from ezd import outgoing_xml
 from ezd.clock import office_today
 from ezd.db.tables import CaseFile
 from ezd.demo import letters
@@ -18,8 +19,10 @@ from ezd.demo.driver import Demo, _case_of
 from ezd.demo.seed import TENANTS, login
 from ezd.records.deadlines import next_working_day
 from ezd.records.intake import Channel
-from ezd.services import case_terms, cases, intake, redecree
+from ezd.records.tenancy import Role
+from ezd.services import admin, approval, case_terms, cases, intake, redecree
 from ezd.services.duplicates import DuplicateSuspected
+from ezd.services.lookup import business_key
 from tests.conformance.conftest import Stack
 
 TENANT = TENANTS[0]
@@ -89,6 +92,43 @@ def test_kpa_paths(engine_stack: Stack) -> None:
     )
     extended = _deadline(demo, sign)[2]
     assert suspended is None and extended == next_working_day(until)
+
+    # approval: the head of GK gives an opinion (multi-instance), then kierownik → sekretarz
+    demo.step(
+        lambda d: admin.grant_role(d.session, login="sw.referent2", tenant=t, unit="GK", role=Role.KIEROWNIK)
+    )
+    reply = outgoing_xml.reply_letter(TENANT.name, sign, "Jan Kowalski", "Państwa pismo", office_today())
+    demo.step(
+        lambda d: cases.submit_draft(
+            d,
+            referent,
+            tenant=t,
+            case_sign=sign,
+            content=reply,
+            filename="odpowiedz.xml",
+            approval_chain=["kierownik", "sekretarz"],
+            opinions=["GK"],
+        )
+    )
+    key = business_key(t, sign)
+    tasks.append(_open_tasks(demo, key))
+    opinion_head = demo.actor("sw.referent2")
+    demo.step(
+        lambda d: approval.give_opinion(d, opinion_head, tenant=t, case_sign=sign, unit="GK", positive=True)
+    )
+    tasks.append(_open_tasks(demo, key))
+    demo.step(lambda d: cases.decide_approval(d, boss, tenant=t, case_sign=sign, approved=True))
+    tasks.append(_open_tasks(demo, key))
+    secretary = demo.actor(login(TENANT, "sekretarz"))
+    demo.step(lambda d: cases.decide_approval(d, secretary, tenant=t, case_sign=sign, approved=True))
+    engine_stack.work()
+    tasks.append([task for task in _open_tasks(demo, key) if task[0] != "Task_Draft"])
+    assert tasks[2:] == [
+        [("Task_Opinion", "sp-swidnik:GK:kierownik")],
+        [("Task_Approve", "sp-swidnik:OR:kierownik")],
+        [("Task_Approve", "sp-swidnik:sekretarz")],
+        [],  # sealed and dispatched: waiting for the delivery receipt
+    ]
     _RESULTS[engine_stack.kind] = {
         "opened": opened,
         "suspended": suspended,
@@ -143,6 +183,12 @@ def test_kpa_both_engines_agree() -> None:
         "zawieszenie_biegu_terminu",
         "podjecie_biegu_terminu",
         "przedluzenie_terminu",
+        "projekt_do_akceptacji",
+        "opinia",
+        "akceptacja",
+        "akceptacja",
+        "podpis",
+        "wysylka",
     ]
     assert _RESULTS["embedded"]["item"][-5:] == [
         "dekretacja",

@@ -1,4 +1,4 @@
-"""case handling by the law: matter kinds, term inputs, suspensions, duplicate registrations
+"""case handling by the law: matter kinds, term inputs, suspensions, duplicates, approval steps
 
 Revision ID: 0005_kpa
 Revises: 0001
@@ -40,9 +40,35 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_pause")),
     )
     op.create_index(op.f("ix_case_pause_case_id"), "case_pause", ["case_id"], unique=False)
+    op.create_table(
+        "approval_step",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("case_id", BigId, nullable=False),
+        sa.Column("document_id", BigId, nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("unit_code", sa.String(length=30), nullable=True),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("decided_by", sa.String(length=64), nullable=True),
+        sa.Column("on_behalf_of", sa.String(length=64), nullable=True),
+        sa.Column("comment", sa.String(length=1000), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_approval_step_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["document_id"], ["document.id"], name=op.f("fk_approval_step_document_id_document")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_step")),
+    )
+    op.create_index(op.f("ix_approval_step_case_id"), "approval_step", ["case_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_approval_step_case_id"), table_name="approval_step")
+    op.drop_table("approval_step")
     op.drop_index(op.f("ix_case_pause_case_id"), table_name="case_pause")
     op.drop_table("case_pause")
     for table, column in (
