@@ -129,7 +129,9 @@ def test_kpa_paths(engine_stack: Stack) -> None:
         [("Task_Approve", "sp-swidnik:sekretarz")],
         [],  # sealed and dispatched: waiting for the delivery receipt
     ]
+    forwarded = _forward(demo, engine_stack, kanc, boss, referent)
     _RESULTS[engine_stack.kind] = {
+        "forwarded": forwarded,
         "opened": opened,
         "suspended": suspended,
         "extended": extended,
@@ -151,6 +153,52 @@ def _case_actions(demo: Demo, sign: str) -> list[str]:
 
     result: list[str] = demo.step(read)
     return result
+
+
+def _forward(demo: Demo, engine_stack: Stack, kanc: Any, boss: Any, referent: Any) -> dict[str, Any]:
+    """Art. 65: a letter for the gmina is forwarded; it gets its own RPW number there, same digest."""
+    from ezd.db.tables import IncomingItem, MetrykaEntry, Tenant
+    from ezd.services import audit, forwarding
+
+    t = TENANT.code
+    xml, _ = letters.incoming_letter(random.Random(32), TENANT.name, 32, office_today())
+    reg = demo.step(lambda d: intake.register_incoming(d, kanc, tenant=t, data=xml, filename="p.xml"))
+    engine_stack.work()
+    demo.step(lambda d: intake.decree(d, kanc, tenant=t, rpw=reg.sign, unit="OR"))
+    demo.step(lambda d: intake.assign_referent(d, boss, tenant=t, rpw=reg.sign, referent=referent.login))
+    demo.step(
+        lambda d: forwarding.decide_forward(
+            d, referent, tenant=t, rpw=reg.sign, to_tenant="ug-melgiew", reason="droga gminna: właściwy wójt"
+        )
+    )
+    engine_stack.work()
+
+    def read(d: Any) -> dict[str, Any]:
+        rows = d.session.execute(
+            select(Tenant.code, IncomingItem).join(Tenant, Tenant.id == IncomingItem.tenant_id)
+        ).all()
+        mine = {code: item for code, item in rows if item.document.versions[0].sha256 == reg.sha256}
+        there = mine["ug-melgiew"]
+
+        def chain(key: str) -> list[str]:
+            q = select(MetrykaEntry.action).where(MetrykaEntry.chain_key == key).order_by(MetrykaEntry.seq)
+            return list(d.session.execute(q).scalars())
+
+        return {
+            "statuses": {code: item.status for code, item in mine.items()},
+            "here": chain(audit.item_chain(t, reg.sign))[-2:],
+            "there": chain(audit.item_chain("ug-melgiew", there.sign)),
+            "sign_there": there.sign,
+        }
+
+    found: dict[str, Any] = demo.step(read)
+    open_there = _open_tasks(demo, business_key("ug-melgiew", found.pop("sign_there")))
+    assert found["statuses"]["sp-swidnik"] == "forwarded"
+    assert found["here"] == ["przydzial", "przekazanie_wg_wlasciwosci"]
+    assert found["there"][0] == "rejestracja" and "przyjecie_z_przekazania" in found["there"]
+    # the gmina's own intake runs: its kancelaria decrees the letter
+    assert open_there == [("Task_Decree", "ug-melgiew:kancelaria")]
+    return {**found, "open_there": open_there}
 
 
 def _open_tasks(demo: Demo, key: str) -> list[tuple[str, str]]:
