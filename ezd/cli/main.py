@@ -19,6 +19,7 @@ from ezd.cli import (
     demo_cmd,
     engine_cmd,
     fixity_cmd,
+    inbox_cmd,
     intake_cmd,
     jrwa_cmd,
     serve_cmd,
@@ -38,6 +39,8 @@ app = typer.Typer(
 app.command("demo")(demo_cmd.demo)
 app.command("register")(intake_cmd.register)
 app.command("deadline")(deadline_cmd.deadline)
+app.command("inbox")(inbox_cmd.inbox)
+app.add_typer(inbox_cmd.notify_app, name="notify")
 app.add_typer(intake_cmd.rpw_app, name="rpw")
 cases_cmd.case_app.command("suspend")(terms_cmd.suspend)
 cases_cmd.case_app.command("resume")(terms_cmd.resume)

@@ -42,3 +42,19 @@ class ApprovalStep(Base):
     on_behalf_of: Mapped[str | None] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(String(1000))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Notification(Base):
+    """One message of a person's in-app inbox; ``dedup_key`` keeps a periodic scan from repeating it."""
+
+    __tablename__ = "notification"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(String(1000))
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

@@ -20,7 +20,7 @@ from ezd.db.tables import CaseFile, Document
 from ezd.db.tables_kpa import ApprovalStep
 from ezd.records.errors import InvalidInput, InvalidState, PermissionDenied
 from ezd.records.tenancy import Role
-from ezd.services import audit
+from ezd.services import audit, notifications
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, case_by_sign, tenant_by_code, tenant_group, unit_group
@@ -112,11 +112,39 @@ def plan(
             )
         )
     deps.session.flush()
+    stamp = f"{case.id}:{draft.uid}:v{version}"
+    if units:
+        for unit in units:
+            notifications.notify_role(
+                deps.session,
+                tenant_id=case.tenant_id,
+                role=Role.KIEROWNIK,
+                unit_code=unit,
+                kind="task",
+                ref=case.sign,
+                text=f"Prośba o opinię do projektu w sprawie {case.sign} „{case.title}”",
+                dedup=f"task:{stamp}:opinion:{unit}",
+            )
+    else:
+        _tell_approvers(deps.session, case, roles[0], f"task:{stamp}:1")
     return {
         "head_group": group_of(tenant, case.unit.code, roles[0]),
         "opinion_groups": [unit_group(tenant, u, Role.KIEROWNIK.value) for u in units],
         "chain_done": len(roles) == 1,
     }
+
+
+def _tell_approvers(session: Session, case: CaseFile, role: Role, dedup: str) -> None:
+    notifications.notify_role(
+        session,
+        tenant_id=case.tenant_id,
+        role=role,
+        unit_code=case.unit.code if role == Role.KIEROWNIK else None,
+        kind="task",
+        ref=case.sign,
+        text=f"Projekt w sprawie {case.sign} „{case.title}” czeka na akceptację",
+        dedup=dedup,
+    )
 
 
 def _pending(session: Session, draft: Document, kind: str) -> list[ApprovalStep]:
@@ -160,7 +188,9 @@ def decide(
     step.decided_by, step.on_behalf_of, step.decided_at = actor.login, on_behalf, utcnow()
     step.comment = comment or None
     rest = steps[1:]
+    stamp = f"{case.id}:{draft.uid}:v{len(draft.versions)}"
     if approved and rest:
+        _tell_approvers(deps.session, case, Role(rest[0].role), f"task:{stamp}:{rest[0].seq}")
         variables: dict[str, object] = {
             "approved": True,
             "chain_done": False,
@@ -169,6 +199,16 @@ def decide(
     else:
         for other in rest:  # a return ends the chain of this version
             other.state = "cancelled"
+        if not approved and case.referent_id is not None:
+            notifications.notify(
+                deps.session,
+                tenant_id=case.tenant_id,
+                user_id=case.referent_id,
+                kind="returned",
+                ref=case.sign,
+                text=f"Projekt w sprawie {case.sign} zwrócony do poprawy: {comment}",
+                dedup=f"returned:{stamp}:{case.referent_id}",
+            )
         variables = {"approved": approved, "chain_done": True}
     return Decision(on_behalf, step.seq, step.role, variables)
 

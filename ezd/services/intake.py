@@ -18,7 +18,7 @@ from ezd.records.errors import InvalidInput, NotFound
 from ezd.records.intake import Channel, IncomingMetadata
 from ezd.records.registers import Register, RegisterNumber
 from ezd.records.tenancy import Role
-from ezd.services import audit, duplicates
+from ezd.services import audit, duplicates, notifications
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.deps import Deps
 from ezd.services.lookup import (
@@ -282,5 +282,14 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
         action="przydzial",
         document_ref=item.document.uid,
         details={"referent": referent},
+    )
+    notifications.notify(
+        session,
+        tenant_id=tenant_row.id,
+        user_id=user.id,
+        kind="task",
+        ref=rpw,
+        text=f"Przydzielono Ci przesyłkę {rpw} „{item.title}”: załóż sprawę albo dołącz ją do sprawy",
+        dedup=f"task:{tenant}:{rpw}:assign:{user.id}",
     )
     complete_task(deps.engine, task, actor, {"referent": referent, "assign_action": "assign"})

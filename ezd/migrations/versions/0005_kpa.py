@@ -1,4 +1,4 @@
-"""case handling by the law: matter kinds, term inputs, suspensions, duplicates, approval steps
+"""case handling by the law: matter kinds, term inputs, suspensions, duplicates, approval steps, notifications
 
 Revision ID: 0005_kpa
 Revises: 0001
@@ -64,9 +64,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_step")),
     )
     op.create_index(op.f("ix_approval_step_case_id"), "approval_step", ["case_id"], unique=False)
+    op.add_column("app_user", sa.Column("email", sa.String(length=200), nullable=True))
+    op.create_table(
+        "notification",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("tenant_id", BigId, nullable=False),
+        sa.Column("user_id", BigId, nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("ref", sa.String(length=80), nullable=False),
+        sa.Column("text", sa.String(length=1000), nullable=False),
+        sa.Column("dedup_key", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("read_at", sa.DateTime(), nullable=True),
+        sa.Column("emailed_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"], name=op.f("fk_notification_tenant_id_tenant")),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_notification_user_id_app_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
+        sa.UniqueConstraint("dedup_key", name=op.f("uq_notification_dedup_key")),
+    )
+    op.create_index(op.f("ix_notification_user_id"), "notification", ["user_id"], unique=False)
+    op.create_index(op.f("ix_notification_emailed_at"), "notification", ["emailed_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_notification_emailed_at"), table_name="notification")
+    op.drop_index(op.f("ix_notification_user_id"), table_name="notification")
+    op.drop_table("notification")
+    with op.batch_alter_table("app_user") as batch:
+        batch.drop_column("email")
     op.drop_index(op.f("ix_approval_step_case_id"), table_name="approval_step")
     op.drop_table("approval_step")
     op.drop_index(op.f("ix_case_pause_case_id"), table_name="case_pause")
