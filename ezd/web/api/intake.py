@@ -7,9 +7,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi.responses import JSONResponse
 
 from ezd.records.intake import Channel
 from ezd.services import cases, intake, queries
+from ezd.services.duplicates import DuplicateSuspected
 from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
 from ezd.web.dependencies import Me, ServiceDeps, UoW
 from ezd.web.forms import register_upload
@@ -25,7 +27,13 @@ def rpw(year: int, number: int) -> str:
     return f"RPW/{number}/{year}"
 
 
-@router.post("/incoming", summary="Register an incoming item (ePUAP XML, PDF or a scan)", status_code=201)
+@router.post(
+    "/incoming",
+    summary="Register an incoming item (ePUAP XML, PDF or a scan)",
+    status_code=201,
+    response_model=None,
+    responses={409: {"description": "Looks registered already: 'earlier' and 'earlier_url' name that item"}},
+)
 async def register(
     tenant: Tenant,
     me: Me,
@@ -40,22 +48,42 @@ async def register(
     sender_reference: Annotated[str, Form(max_length=100)] = "",
     attachments: Annotated[int, Form(ge=0, le=1000)] = 0,
     restricted: Annotated[bool, Form()] = False,
-) -> dict[str, Any]:
-    reg = await register_upload(
-        deps,
-        me.actor,
-        tenant=tenant,
-        file=file,
-        channel=channel,
-        sender=sender,
-        title=title,
-        letter_date=letter_date,
-        kind=kind,
-        sender_address=sender_address,
-        sender_reference=sender_reference,
-        attachments=attachments,
-        restricted=restricted,
-    )
+    received_date: Annotated[
+        date | None, Form(description="Paper letters: the day on the envelope stamp (not in the future)")
+    ] = None,
+    duplicate_reason: Annotated[
+        str, Form(max_length=500, description="Why an item that looks registered already is registered again")
+    ] = "",
+) -> dict[str, Any] | JSONResponse:
+    try:
+        reg = await register_upload(
+            deps,
+            me.actor,
+            tenant=tenant,
+            file=file,
+            channel=channel,
+            sender=sender,
+            title=title,
+            letter_date=letter_date,
+            kind=kind,
+            sender_address=sender_address,
+            sender_reference=sender_reference,
+            attachments=attachments,
+            restricted=restricted,
+            received_date=received_date,
+            duplicate_reason=duplicate_reason,
+        )
+    except DuplicateSuspected as exc:
+        # the earlier item is linked so the clerk can compare before registering with a reason
+        number, year = exc.earlier.sign.split("/")[1:3]
+        return JSONResponse(
+            {
+                "detail": str(exc),
+                "earlier": exc.earlier.sign,
+                "earlier_url": f"/api/v1/tenants/{tenant}/incoming/{year}/{number}",
+            },
+            status_code=409,
+        )
     return {"rpw": reg.sign, "tenant": tenant, "document": reg.document_uid, "sha256": reg.sha256}
 
 
