@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from ezd.archive_ops.fixity import check_object
 from ezd.clock import office_today
 from ezd.db.tables import CaseFile, DocumentVersion
-from ezd.records.cases import CaseState
 from ezd.mailer import send_pending
+from ezd.records.cases import CaseState
 from ezd.services.archive import due_for_transfer
 from ezd.services.notifications import scan_deadlines
 from ezd.workers.beat import FIXITY_PERCENT
