@@ -11,15 +11,18 @@ import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from ezd.bootstrap import App
 from ezd.clock import office_date, polish_date
 from ezd.db.base import utcnow
 from ezd.db.tables import User
 from ezd.db.tables_kpa import Notification
 from ezd.services.notifications import KIND_LABELS
+
+if TYPE_CHECKING:
+    from ezd.bootstrap import App
 
 log = logging.getLogger(__name__)
 
