@@ -1,8 +1,8 @@
 """Printable registers: the RPW and the outgoing register for a period, the spis spraw of a teczka
 (unit, JRWA class, year) -- as CSV (for a spreadsheet) and PDF (WeasyPrint).
 
-A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR as a formula;
-a sender can write such a title, so those cells get a leading apostrophe (OWASP CSV injection).
+Cells a spreadsheet would run as formulas (a sender can write such a title) are neutralised by
+:mod:`ezd.records.csvsafe`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ezd.clock import WARSAW, office_date, polish_date
 from ezd.db.tables import CaseFile, IncomingItem, JrwaClass, OutgoingItem, Unit
+from ezd.records.csvsafe import safe_row
 from ezd.records.errors import InvalidInput, PermissionDenied
 from ezd.records.tenancy import Role
 from ezd.services.actor import Actor, unit_by_code
@@ -39,7 +40,6 @@ CASE_STATES = {
     "closed": "zakończona",
     "archived": "w archiwum",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_DAYS = 366
 
 
@@ -210,17 +210,13 @@ def case_list(session: Session, actor: Actor, *, tenant: str, unit: str, jrwa: s
     )
 
 
-def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def to_csv(printout: Printout) -> bytes:
     """UTF-8 with a BOM and ';' (what a Polish spreadsheet opens as columns)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(printout.headers)
     for row in printout.rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow(safe_row(row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
