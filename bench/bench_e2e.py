@@ -30,7 +30,7 @@ def bare_peer(cases: int) -> float:
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
     from SpiffWorkflow.util.task import TaskState
 
-    from ezd.workflow.spiff.engine import parse_spec
+    from ezd.workflow.spiff.definitions import parse_spec
     from ezd.workflow.spiff.script_engine import JuelScriptEngine
 
     engine = JuelScriptEngine()

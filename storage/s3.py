@@ -26,20 +26,16 @@ new version -- the locked one stays -- and a read of a tampered latest version f
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
-import json
 import logging
 import os
 import re
 import threading
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from minio import Minio
 from minio.commonconfig import COMPLIANCE, GOVERNANCE
@@ -50,157 +46,31 @@ from ezd.storage.errors import IntegrityError, ObjectLocked, ObjectNotFound, Sto
 from ezd.storage.port import (
     RetentionMode,
     StoredObject,
-    check_digest,
     check_tenant_code,
     distinct_digests,
     sha256_hex,
 )
+from ezd.storage.s3_layout import LOCKED as _LOCKED
+from ezd.storage.s3_layout import (
+    MIB,
+    b64,
+    expected_etag,
+    multipart_etag,
+    object_key,
+    prepare_bucket,
+)
+from ezd.storage.s3_layout import NO_LOCK as _NO_LOCK
+from ezd.storage.s3_layout import NOT_FOUND as _NOT_FOUND
+from ezd.storage.s3_pool import DEFAULT_CONCURRENCY, RequestPool
 
 if TYPE_CHECKING:
     from ezd.config import Settings
 
-MIB = 1024 * 1024
 DEFAULT_PART_SIZE = 16 * MIB  # S3 minimum is 5 MiB; 16 MiB keeps part counts low for scans
 MAX_PRESIGN = timedelta(minutes=15)
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 log = logging.getLogger("ezd.storage")
-
-_NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "ResourceNotFound"}
-_LOCKED = {"AccessDenied", "ObjectLocked", "InvalidRequest"}
-_NO_LOCK = {
-    "NoSuchObjectLockConfiguration",
-    "ObjectLockConfigurationNotFoundError",
-    "NoSuchObjectLegalHold",
-    "InvalidRequest",
-}
 _HASH_CHUNK = MIB
-DEFAULT_CONCURRENCY = 4  # requests in flight per store: enough to hide round trips, gentle on the server
-
-_T = TypeVar("_T")
-_R = TypeVar("_R")
-
-
-def _key(digest: str) -> str:
-    return f"sha256/{digest[:2]}/{check_digest(digest)}"
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def multipart_etag(part_md5s: list[bytes]) -> str:
-    """The ETag S3 gives a multipart upload: MD5 of the concatenated part MD5s, dash, part count."""
-    return f"{hashlib.md5(b''.join(part_md5s), usedforsecurity=False).hexdigest()}-{len(part_md5s)}"
-
-
-def _expected_etag(data: bytes, part_size: int) -> str:
-    if len(data) <= part_size:
-        return hashlib.md5(data, usedforsecurity=False).hexdigest()
-    parts = [
-        hashlib.md5(data[i : i + part_size], usedforsecurity=False).digest()
-        for i in range(0, len(data), part_size)
-    ]
-    return multipart_etag(parts)
-
-
-def tenant_bucket_policy(bucket: str) -> dict[str, object]:
-    """Bucket policy of a tenant bucket: nobody may bypass governance retention or drop the lock
-    configuration; only TLS or loopback access is meant to reach it (enforced by deployment)."""
-    arn = f"arn:aws:s3:::{bucket}"
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "NoRetentionBypass",
-                "Effect": "Deny",
-                "Principal": {"AWS": ["*"]},
-                "Action": ["s3:BypassGovernanceRetention", "s3:PutBucketObjectLockConfiguration"],
-                "Resource": [arn, f"{arn}/*"],
-            },
-            {
-                "Sid": "NoBucketDeletion",
-                "Effect": "Deny",
-                "Principal": {"AWS": ["*"]},
-                "Action": ["s3:DeleteBucket", "s3:DeleteBucketPolicy"],
-                "Resource": [arn],
-            },
-        ],
-    }
-
-
-class _Pool:
-    """A bounded thread pool created on first use (and again after a fork: threads do not survive one)."""
-
-    def __init__(self, workers: int) -> None:
-        if workers < 1:
-            raise StorageError("S3 concurrency must be at least 1")
-        self.workers = workers
-        self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
-        self._pid = 0
-
-    def executor(self) -> ThreadPoolExecutor:
-        pid = os.getpid()
-        if self._executor is None or self._pid != pid:
-            with self._lock:
-                if self._executor is None or self._pid != pid:
-                    self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="ezd-s3")
-                    self._pid = pid
-        return self._executor
-
-    def run_all(self, fn: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
-        """``fn`` of every item, concurrently; results in order.  Returns only when nothing runs
-        any more; on failure it starts nothing new and raises the first failure in item order."""
-        if len(items) <= 1 or self.workers == 1:
-            return [fn(item) for item in items]
-        futures = [self.executor().submit(fn, item) for item in items]
-        try:
-            wait(futures, return_when=FIRST_EXCEPTION)
-        finally:
-            if not all(f.done() and f.exception() is None for f in futures):
-                for f in futures:
-                    f.cancel()
-                wait(futures)
-        for f in futures:
-            if not f.cancelled() and f.exception() is not None:
-                f.result()  # re-raises the original exception, whatever its type
-        return [f.result() for f in futures]
-
-    def read_ahead(
-        self, fn: Callable[[str], bytes], digests: list[str], skip_unreadable: bool
-    ) -> Iterator[tuple[str, bytes]]:
-        """``fn`` of each digest, at most ``workers`` ahead of the consumer; the first ones start now."""
-        todo = iter(digests)
-        pending: deque[tuple[str, Future[bytes]]] = deque()
-        for digest in todo:
-            pending.append((digest, self.executor().submit(fn, digest)))
-            if len(pending) >= self.workers:
-                break
-        return self._drain(fn, todo, pending, skip_unreadable)
-
-    def _drain(
-        self,
-        fn: Callable[[str], bytes],
-        todo: Iterator[str],
-        pending: deque[tuple[str, Future[bytes]]],
-        skip_unreadable: bool,
-    ) -> Iterator[tuple[str, bytes]]:
-        try:
-            while pending:
-                digest, future = pending.popleft()
-                following = next(todo, None)
-                if following is not None:
-                    pending.append((following, self.executor().submit(fn, following)))
-                try:
-                    data = future.result()
-                except StorageError:
-                    if skip_unreadable:
-                        continue
-                    raise
-                yield digest, data
-        finally:
-            for _, future in pending:
-                future.cancel()
 
 
 class S3ObjectStore:
@@ -215,7 +85,7 @@ class S3ObjectStore:
         part_size: int = DEFAULT_PART_SIZE,
         apply_policy: bool = True,
         concurrency: int = DEFAULT_CONCURRENCY,
-        pool: _Pool | None = None,
+        pool: RequestPool | None = None,
     ) -> None:
         if not _BUCKET.match(bucket):
             raise StorageError(f"invalid bucket name {bucket!r}")
@@ -228,7 +98,7 @@ class S3ObjectStore:
         self._apply_policy = apply_policy
         self._ready = False
         self._ready_lock = threading.Lock()
-        self._pool = pool or _Pool(concurrency)
+        self._pool = pool or RequestPool(concurrency)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -269,35 +139,9 @@ class S3ObjectStore:
         if self._ready:
             return
         with self._ready_lock:
-            if self._ready:
-                return
-            try:
-                if not self.client.bucket_exists(self.bucket):
-                    self.client.make_bucket(self.bucket, object_lock=True)
-                    if self._apply_policy:
-                        self._set_policy()
-                else:
-                    self._check_lock_enabled()
-            except S3Error as exc:
-                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                    raise StorageError(f"cannot prepare bucket {self.bucket}: {exc.code}") from exc
-            self._ready = True
-
-    def _check_lock_enabled(self) -> None:
-        try:
-            self.client.get_object_lock_config(self.bucket)
-        except S3Error as exc:
-            raise StorageError(
-                f"bucket {self.bucket} exists without object lock; WORM storage needs a lock-enabled bucket"
-            ) from exc
-
-    def _set_policy(self) -> None:
-        try:
-            self.client.set_bucket_policy(self.bucket, json.dumps(tenant_bucket_policy(self.bucket)))
-        except S3Error as exc:
-            # Servers without bucket policies (some SeaweedFS builds) still enforce object lock.
-            if exc.code not in ("NotImplemented", "MalformedPolicy"):
-                raise
+            if not self._ready:
+                prepare_bucket(self.client, self.bucket, apply_policy=self._apply_policy)
+                self._ready = True
 
     # ------------------------------------------------------------------ writes
     def put(self, data: bytes, media_type: str = "application/octet-stream") -> StoredObject:
@@ -309,15 +153,15 @@ class S3ObjectStore:
         sha = hashlib.sha256(data).digest()
         result = self.client.put_object(
             self.bucket,
-            _key(digest),
+            object_key(digest),
             io.BytesIO(data),
             len(data),
             content_type=media_type,
-            metadata={"x-amz-checksum-sha256": _b64(sha)} if len(data) <= self.part_size else None,
+            metadata={"x-amz-checksum-sha256": b64(sha)} if len(data) <= self.part_size else None,
             part_size=self.part_size,
             num_parallel_uploads=2,
         )
-        self._verify_etag(digest, result.etag, _expected_etag(data, self.part_size))
+        self._verify_etag(digest, result.etag, expected_etag(data, self.part_size))
         return StoredObject(digest, len(data), media_type)
 
     def put_file(self, path: Path, media_type: str = "application/octet-stream") -> StoredObject:
@@ -338,7 +182,7 @@ class S3ObjectStore:
         if len(parts) <= 1:
             return self.put(Path(path).read_bytes(), media_type)
         result = self.client.fput_object(
-            self.bucket, _key(digest), str(path), content_type=media_type, part_size=self.part_size
+            self.bucket, object_key(digest), str(path), content_type=media_type, part_size=self.part_size
         )
         self._verify_etag(digest, result.etag, multipart_etag(parts))
         return StoredObject(digest, size, media_type)
@@ -350,7 +194,7 @@ class S3ObjectStore:
     # ------------------------------------------------------------------ reads
     def _stat_or_none(self, digest: str) -> StoredObject | None:
         try:
-            st = self.client.stat_object(self.bucket, _key(digest))
+            st = self.client.stat_object(self.bucket, object_key(digest))
         except S3Error as exc:
             if exc.code in _NOT_FOUND:
                 return None
@@ -382,7 +226,7 @@ class S3ObjectStore:
 
     def _stream(self, digest: str) -> Iterator[bytes]:
         try:
-            resp = self.client.get_object(self.bucket, _key(digest))
+            resp = self.client.get_object(self.bucket, object_key(digest))
         except S3Error as exc:
             if exc.code in _NOT_FOUND:
                 raise ObjectNotFound(digest) from None
@@ -416,7 +260,7 @@ class S3ObjectStore:
         if ttl <= timedelta(0) or ttl > MAX_PRESIGN:
             raise StorageError(f"presigned links live between 1 s and {MAX_PRESIGN}")
         self.stat(sha256)
-        return self.client.presigned_get_object(self.bucket, _key(sha256), expires=ttl)
+        return self.client.presigned_get_object(self.bucket, object_key(sha256), expires=ttl)
 
     def get_many(
         self, digests: Iterable[str], *, skip_unreadable: bool = False
@@ -443,7 +287,7 @@ class S3ObjectStore:
     def retention(self, sha256: str) -> datetime | None:
         """Current retain-until date of the object's latest version (None if unlocked)."""
         try:
-            ret = self.client.get_object_retention(self.bucket, _key(sha256))
+            ret = self.client.get_object_retention(self.bucket, object_key(sha256))
         except S3Error as exc:
             if exc.code in _NOT_FOUND:
                 if not self.exists(sha256):
@@ -499,7 +343,7 @@ class S3ObjectStore:
     def _set_retention(self, sha256: str, until: datetime, mode: RetentionMode) -> None:
         s3_mode = COMPLIANCE if mode == RetentionMode.COMPLIANCE else GOVERNANCE
         try:
-            self.client.set_object_retention(self.bucket, _key(sha256), Retention(s3_mode, until))
+            self.client.set_object_retention(self.bucket, object_key(sha256), Retention(s3_mode, until))
         except S3Error as exc:
             if exc.code in _NOT_FOUND:
                 raise ObjectNotFound(sha256) from None
@@ -522,13 +366,13 @@ class S3ObjectStore:
         if not self.exists(sha256):
             raise ObjectNotFound(sha256)
         if on:
-            self.client.enable_object_legal_hold(self.bucket, _key(sha256))
+            self.client.enable_object_legal_hold(self.bucket, object_key(sha256))
         else:
-            self.client.disable_object_legal_hold(self.bucket, _key(sha256))
+            self.client.disable_object_legal_hold(self.bucket, object_key(sha256))
 
     def legal_hold(self, sha256: str) -> bool:
         try:
-            return bool(self.client.is_object_legal_hold_enabled(self.bucket, _key(sha256)))
+            return bool(self.client.is_object_legal_hold_enabled(self.bucket, object_key(sha256)))
         except S3Error as exc:
             if exc.code in _NO_LOCK or exc.code in _NOT_FOUND:
                 return False
@@ -537,7 +381,7 @@ class S3ObjectStore:
     def delete(self, sha256: str) -> None:
         """Destroy every version of the object; refused while a retention lock or legal hold holds."""
         self.ensure_bucket()
-        key = _key(sha256)
+        key = object_key(sha256)
         versions = [
             o.version_id
             for o in self.client.list_objects(self.bucket, prefix=key, include_version=True)

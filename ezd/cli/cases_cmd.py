@@ -84,25 +84,19 @@ def case_show(
         data = case_view(uow.session, app.engine(uow.session), actor, tenant=codes[0], sign=sign)
         uow.commit()
     if as_json:
-        print_json(data)
+        print_json(data.model_dump(mode="json"))
         return
-    console.print(f"[bold]{data['sign']}[/] — {data['title']}  ({data['state']}, kat. {data['category']})")
+    console.print(f"[bold]{data.sign}[/] — {data.title}  ({data.state}, kat. {data.category})")
     docs = Table(title="Dokumenty")
     for col in ("direction", "title", "status", "versions", "signature"):
         docs.add_column(col)
-    for d in data["documents"]:
-        docs.add_row(
-            d["direction"],
-            d["title"],
-            d["status"],
-            str(len(d["versions"])),
-            str(d["signature_verdict"] or ""),
-        )
+    for d in data.documents:
+        docs.add_row(d.direction, d.title, d.status, str(len(d.versions)), str(d.signature_verdict or ""))
     console.print(docs)
     met = Table(title="Metryka sprawy")
     for col in ("at", "actor", "action", "document"):
         met.add_column(col)
-    for e in data["metryka"]:
-        who = e["actor"] + (f" (za {e['on_behalf_of']})" if e["on_behalf_of"] else "")
-        met.add_row(e["at"], who, e["action"], (e["document"] or "")[:8])
+    for e in data.metryka:
+        who = e.actor + (f" (za {e.on_behalf_of})" if e.on_behalf_of else "")
+        met.add_row(e.at or "", who, e.action, (e.document or "")[:8])
     console.print(met)

@@ -14,6 +14,7 @@ import typer
 from ezd.cli import (
     archive_cmd,
     audit_cmd,
+    backup_cmd,
     cases_cmd,
     deadline_cmd,
     demo_cmd,
@@ -53,6 +54,7 @@ app.add_typer(audit_cmd.audit_app, name="audit")
 app.add_typer(jrwa_cmd.jrwa_app, name="jrwa")
 app.add_typer(archive_cmd.archive_app, name="archive")
 app.add_typer(fixity_cmd.fixity_app, name="fixity")
+app.add_typer(backup_cmd.backup_app, name="backup")
 app.add_typer(system_cmd.db_app, name="db")
 app.command("work")(system_cmd.work)
 app.command("serve")(serve_cmd.serve)

@@ -125,13 +125,11 @@ def prepare_transfer(deps: Deps, *, tenant: str, case_sign: str, actor_login: st
         pass
     checked = len(versions)
     *doc_meta, case_meta = deps.store.put_many([(xml, "application/xml") for xml in xmls])
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="przygotowanie_do_archiwum",
-        case_id=case.id,
         details={"objects_checked": checked, "case_metadata": case_meta.sha256},
     )
     return {
@@ -152,14 +150,12 @@ def decide_transfer(
     case = case_by_sign(session, tenant_row.id, case_sign)
     on_behalf = actor.require(tenant, Role.ARCHIWISTA)
     task = open_task(deps.engine, business_key(tenant, case_sign), "Task_AcceptTransfer")
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="przyjecie_do_archiwum" if accepted else "zwrot_akt_do_uzupelnienia",
-        case_id=case.id,
         details={"note": note} if note else {},
     )
     complete_task(deps.engine, task, actor, {"accepted": accepted, "archive_note": note})
@@ -207,13 +203,11 @@ def archive_case(
         documents=content,
         contents=texts,
     )
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="archiwizacja",
-        case_id=case.id,
         details={
             "locked_objects": len(digests),
             "retention_until": until_day.isoformat(),

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
-from ezd.db.tables import AccessLog, MetrykaChain, MetrykaEntry
+from ezd.db.tables import AccessLog, CaseFile, MetrykaChain, MetrykaEntry, Tenant
 from ezd.records.metryka import GENESIS, ChainBreak, Entry, seal, verify_chain
 
 
@@ -133,6 +133,51 @@ def record(
         session.execute(_INSERT_ENTRY, row)
         session.execute(_SET_HEAD_HASH, {"key": chain_key, "hash": entry.hash})
     return entry
+
+
+def on_case(
+    session: Session,
+    case: CaseFile,
+    *,
+    actor: str,
+    action: str,
+    on_behalf_of: str | None = None,
+    document_ref: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Entry:
+    """An entry in the case's metryka (the shape every case action writes)."""
+    return record(
+        session,
+        chain_key=case_chain(case.id),
+        tenant_id=case.tenant_id,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        action=action,
+        case_id=case.id,
+        document_ref=document_ref,
+        details=details,
+    )
+
+
+def on_office(
+    session: Session,
+    tenant: Tenant,
+    *,
+    actor: str,
+    action: str,
+    on_behalf_of: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Entry:
+    """An entry in the office's own chain (user admin, JRWA imports, fixity audits)."""
+    return record(
+        session,
+        chain_key=tenant_chain(tenant.code),
+        tenant_id=tenant.id,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        action=action,
+        details=details,
+    )
 
 
 def _as_entry(r: MetrykaEntry) -> Entry:

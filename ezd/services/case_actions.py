@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import secrets
 from datetime import date
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +25,8 @@ from ezd.services import archive, audit, outgoing
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
 from ezd.services.lookup import case_by_sign, tenant_by_code, tenant_by_id
+from ezd.services.queries.models import PublicStatus
+from ezd.services.scope import acting_in
 
 # no 0/O/1/I/L: the code is read off paper and typed by residents
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -58,15 +59,7 @@ def issue_access_code(session: Session, actor: Actor, *, tenant: str, case_sign:
         )
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
     case.access_code_hash = _CODE_HASHER.hash(code)
-    audit.record(
-        session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=case.tenant_id,
-        actor=actor.login,
-        on_behalf_of=on_behalf,
-        action="wydanie_kodu_dostepu",
-        case_id=case.id,
-    )
+    audit.on_case(session, case, actor=actor.login, on_behalf_of=on_behalf, action="wydanie_kodu_dostepu")
     return code
 
 
@@ -74,7 +67,7 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -> dict[str, Any]:
+def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -> PublicStatus:
     """Status and deadline of a case for a resident holding its access code; no personal data.
 
     Every failure gives the same answer so the page cannot be used to probe which signs exist.
@@ -102,19 +95,19 @@ def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -
     if not ok or case is None or t is None:
         raise failure
     audit.log_read(session, actor="resident", tenant_id=t.id, object_type="case-status", object_ref=case.sign)
-    return {
-        "office": t.name,
-        "sign": case.sign,
-        "state": case.state,
-        "opened_on": case.opened_at.date().isoformat(),
-        "deadline": case.deadline.isoformat() if case.deadline else None,
-        "closed_on": case.closed_at.date().isoformat() if case.closed_at else None,
-        "overdue": bool(
+    return PublicStatus(
+        office=t.name,
+        sign=case.sign,
+        state=case.state,
+        opened_on=case.opened_at.date().isoformat(),
+        deadline=case.deadline.isoformat() if case.deadline else None,
+        closed_on=case.closed_at.date().isoformat() if case.closed_at else None,
+        overdue=bool(
             case.deadline
             and case.state in (CaseState.OPEN.value, CaseState.IN_APPROVAL.value)
             and case.deadline < date.today()
         ),
-    }
+    )
 
 
 @functools.cache
@@ -136,14 +129,12 @@ def share_case(session: Session, actor: Actor, *, tenant: str, case_sign: str, w
     if exists is not None:
         return
     session.add(CaseShare(case_id=case.id, tenant_id=partner.id, shared_by=actor.login))
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=case.tenant_id,
+        case,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="udostepnienie_sprawy",
-        case_id=case.id,
         details={"tenant": with_tenant},
     )
 
@@ -165,8 +156,7 @@ def confirm_delivery(deps: Deps, actor: Actor, *, tenant: str, case_sign: str, r
 
 def start_due_transfers(deps: Deps, actor: Actor, *, tenant: str, as_of: date) -> list[str]:
     """The archivist starts the transfer of every case of the office due on ``as_of``."""
-    actor.require(tenant, Role.ARCHIWISTA)
-    t = tenant_by_code(deps.session, tenant)
+    t = acting_in(deps.session, actor, tenant, Role.ARCHIWISTA).tenant
     due = archive.due_for_transfer(deps.session, as_of, t.id)
     for case in due:
         archive.start_transfer(

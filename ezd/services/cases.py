@@ -145,13 +145,11 @@ def open_case_for_item(
     due = case_terms.recompute(session, case)
     _attach(session, item, case)
     referent = session.get(User, item.referent_id) if item.referent_id else None
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="zalozenie_sprawy",
-        case_id=case.id,
         document_ref=item.document.uid,
         details={
             "sign": sign,
@@ -202,13 +200,11 @@ def attach_item(deps: Deps, *, tenant: str, rpw: str, case_sign: str, actor_logi
     if item.case_id == case.id:
         return
     _attach(session, item, case)
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="dolaczenie_dokumentu",
-        case_id=case.id,
         document_ref=item.document.uid,
         details={"rpw": rpw},
     )
@@ -277,14 +273,12 @@ def submit_draft(
     path = approval.plan(
         deps, tenant=tenant, case=case, draft=draft, version=version, chain=approval_chain, opinions=opinions
     )
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="projekt_do_akceptacji",
-        case_id=case.id,
         document_ref=draft.uid,
         details={"version": version, "sha256": stored.sha256},
     )
@@ -342,14 +336,12 @@ def decide_approval(
     elif not approved:
         draft.status = DraftState.RETURNED.value
         case.state = transition(CaseState(case.state), CaseState.OPEN).value
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="akceptacja" if approved else "zwrot_do_poprawy",
-        case_id=case.id,
         document_ref=draft.uid,
         details={
             **({"comment": comment} if comment else {}),
@@ -371,14 +363,7 @@ def close_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
         return
     case.state = transition(CaseState(case.state), CaseState.CLOSED).value
     case.closed_at = utcnow()
-    audit.record(
-        session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
-        actor=actor_login,
-        action="zakonczenie_sprawy",
-        case_id=case.id,
-    )
+    audit.on_case(session, case, actor=actor_login, action="zakonczenie_sprawy")
 
 
 def referent_login(session: Session, case: CaseFile) -> str:

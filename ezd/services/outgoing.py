@@ -54,13 +54,11 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
     draft.status = DraftState.SIGNED.value
     session.flush()
     session.expire(draft, ["versions"])
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="podpis",
-        case_id=case.id,
         document_ref=draft.uid,
         details={"sha256": stored.sha256, "signer": deps.signer.subject},
     )
@@ -131,13 +129,11 @@ def dispatch_reply(
         )
     )
     draft.status = DraftState.DISPATCHED.value
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="wysylka",
-        case_id=case.id,
         document_ref=draft.uid,
         details={"outgoing": sign, "channel": channel, "message_id": receipt.message_id},
     )
@@ -185,13 +181,11 @@ def confirm_delivery(deps: Deps, *, tenant: str, case_sign: str, receipt_ref: st
     out.delivered_at = utcnow()
     draft = current_draft(session, case)
     draft.status = DraftState.DELIVERED.value
-    audit.record(
+    audit.on_case(
         session,
-        chain_key=audit.case_chain(case.id),
-        tenant_id=tenant_row.id,
+        case,
         actor=actor_login,
         action="potwierdzenie_doreczenia",
-        case_id=case.id,
         document_ref=draft.uid,
         details={"outgoing": out.sign, "receipt": receipt_ref},
     )

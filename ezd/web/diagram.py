@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ezd import xmlsafe
+from ezd.services.queries.models import ProcessView
+
+if TYPE_CHECKING:
+    from ezd.bootstrap import App
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NODE_TAGS = {
@@ -207,20 +211,19 @@ def render_process(p: Process, visited: Iterable[str], active: Iterable[str], y0
     return "".join(parts), height
 
 
-def render_svg(library: Mapping[str, Process], processes: Sequence[Mapping[str, Any]]) -> str:
+def render_svg(library: Mapping[str, Process], processes: Sequence[ProcessView]) -> str:
     body, y, width = [], 0, 400
     for info in processes:
-        proc = library.get(str(info["process_key"]))
+        proc = library.get(info.process_key)
         if proc is None:
             continue
-        part, height = render_process(proc, info.get("visited", []), info.get("active", []), y)
+        part, height = render_process(proc, info.visited, info.active, y)
         body.append(part)
         cols = max((c for c, _ in layout(proc).values()), default=0) + 1
         width = max(width, cols * COL_W + 16)
         y += height + 12
     desc = "; ".join(
-        f"{i['process_key']}: {', '.join(i.get('active', [])) or ('zakończony' if i.get('ended') else '—')}"
-        for i in processes
+        f"{i.process_key}: {', '.join(i.active) or ('zakończony' if i.ended else '—')}" for i in processes
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{max(y, 40)}" '
@@ -231,5 +234,5 @@ def render_svg(library: Mapping[str, Process], processes: Sequence[Mapping[str, 
     )
 
 
-def render_case_diagram(app: Any, processes: Sequence[Mapping[str, Any]]) -> str:
+def render_case_diagram(app: App, processes: Sequence[ProcessView]) -> str:
     return render_svg(_library(tuple(app.bpmn_files)), processes)

@@ -15,7 +15,8 @@ from minio.error import S3Error
 from minio.retention import Retention
 
 from ezd.storage import IntegrityError, ObjectLocked
-from ezd.storage.s3 import S3ObjectStore, _key
+from ezd.storage.s3 import S3ObjectStore
+from ezd.storage.s3_layout import object_key as _key
 
 
 def test_deleting_a_locked_version_is_refused_by_the_server(

@@ -26,7 +26,9 @@ from ezd.storage import (
     ObjectStore,
 )
 from ezd.storage.port import sha256_hex
-from ezd.storage.s3 import DEFAULT_CONCURRENCY, S3ObjectStore, _key
+from ezd.storage.s3 import S3ObjectStore
+from ezd.storage.s3_layout import object_key as _key
+from ezd.storage.s3_pool import DEFAULT_CONCURRENCY
 
 Corrupt = Callable[[str], None]
 

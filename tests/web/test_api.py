@@ -186,7 +186,8 @@ def test_repeated_failures_lock_the_account_until_an_admin_unlocks_it(site) -> N
         )
     right = {"login": "sw.referent", "password": site.creds["sw.referent"]}
     locked = client.post("/api/v1/auth/login", json=right)
-    assert locked.status_code == 401 and "locked" in locked.json()["detail"]
+    assert locked.status_code == 401 and "zablokowane" in locked.json()["detail"]
+    assert locked.json()["code"] == "not_authenticated"
     users = {u["login"]: u for u in site.client("sw.admin").get(f"/api/v1/tenants/{T}/users").json()}
     assert users["sw.referent"]["locked_until"] is not None
     assert site.client("sw.admin").post(f"/api/v1/tenants/{T}/users/sw.referent/unlock").status_code == 200

@@ -13,32 +13,25 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
-from ezd.workflow import juel
-from ezd.workflow.lint import check_definitions
 from ezd.workflow.port import (
     DeferredCall,
     Deployment,
-    DeploymentRejected,
     ExternalTask,
     HistoryEntry,
     InstanceState,
@@ -50,129 +43,30 @@ from ezd.workflow.port import (
     WorkflowError,
 )
 from ezd.workflow.spiff.cache import InstanceCache, Loaded, session_loaded
+from ezd.workflow.spiff.definitions import SPECS, SpecCache, definition_bpmn, deploy_files, latest_version
+from ezd.workflow.spiff.rows import (
+    DUE_TIMERS,
+    FETCH,
+    INSTANCE,
+    LOCK_HEAD,
+    LOCK_TASKS,
+    STATE,
+    TASK,
+    TASK_IDS,
+    TASK_OWNER,
+    USER_TASKS,
+    Head,
+    merged_data,
+    record_history,
+    save_instance,
+)
 from ezd.workflow.spiff.script_engine import JuelScriptEngine
-from ezd.workflow.spiff.specs import ExternalServiceTask, EzdParser, EzdUserTask
+from ezd.workflow.spiff.specs import ExternalServiceTask, EzdUserTask
 from ezd.workflow.spiff.state import STATE_FORMAT, StateCodec
-from ezd.workflow.tables import WorkflowDefinition, WorkflowHistory, WorkflowInstance, WorkflowTask
+from ezd.workflow.tables import WorkflowHistory, WorkflowInstance, WorkflowTask
 
 _SCRIPT_ENGINE = JuelScriptEngine()
 _CODEC = StateCodec()
-
-
-class SpecCache:
-    """Parsed specs per (process key, version); parsing BPMN is the slow part, so do it once."""
-
-    def __init__(self) -> None:
-        self._specs: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str, version: int, load_bpmn: Callable[[], str]) -> tuple[Any, dict[str, Any]]:
-        cached = self._specs.get((key, version))
-        if cached is None:
-            with self._lock:
-                cached = self._specs.get((key, version))
-                if cached is None:
-                    cached = parse_spec(load_bpmn().encode(), key, source=f"{key} v{version}")
-                    self._specs[(key, version)] = cached
-        return cached
-
-
-def parse_spec(data: bytes, key: str, source: str) -> tuple[Any, dict[str, Any]]:
-    parser = EzdParser()
-    try:
-        from ezd import xmlsafe
-
-        parser.add_bpmn_xml(xmlsafe.parse(data), filename=source)
-        return parser.get_spec(key), parser.get_subprocess_specs(key)
-    except ValidationException as exc:
-        raise DeploymentRejected(f"{source}: {exc}") from None
-
-
-SPECS = SpecCache()
-
-
-@dataclass(frozen=True)
-class _Head:
-    """The small columns of a ``wf_instance`` row (the state is read only when not cached)."""
-
-    id: str
-    process_key: str
-    version: int
-    business_key: str
-    revision: int
-    state_format: int
-
-
-_INSTANCE = cast(Table, WorkflowInstance.__table__)
-_TASK = cast(Table, WorkflowTask.__table__)
-_HEAD_COLUMNS = (
-    _INSTANCE.c.id,
-    _INSTANCE.c.process_key,
-    _INSTANCE.c.version,
-    _INSTANCE.c.business_key,
-    _INSTANCE.c.revision,
-    _INSTANCE.c.state_format,
-)
-# Statements built once: the hot path of every step then skips SQL construction and cache keys.
-_LOCK_HEAD = select(*_HEAD_COLUMNS).where(_INSTANCE.c.id == bindparam("iid")).with_for_update()
-_STATE = select(_INSTANCE.c.state).where(_INSTANCE.c.id == bindparam("iid"))
-_TASK_IDS = select(_TASK.c.id).where(_TASK.c.instance_id == bindparam("iid"))
-_TASK_OWNER = select(_TASK.c.instance_id).where(_TASK.c.id == bindparam("tid"))
-_SAVE = (
-    update(_INSTANCE)
-    .where(_INSTANCE.c.id == bindparam("iid"), _INSTANCE.c.revision == bindparam("expected"))
-    .values(
-        state=bindparam("state"),
-        ended=bindparam("ended"),
-        next_timer_at=bindparam("next_timer_at"),
-        updated_at=bindparam("now"),
-        revision=bindparam("new_revision"),
-    )
-)
-_FETCH = (
-    select(
-        _TASK.c.id,
-        _TASK.c.topic,
-        _TASK.c.task_key,
-        _TASK.c.retries,
-        _TASK.c.instance_id,
-        _INSTANCE.c.process_key,
-        _INSTANCE.c.business_key,
-    )
-    .join(_INSTANCE, _INSTANCE.c.id == _TASK.c.instance_id)
-    .where(_TASK.c.kind == "external", _TASK.c.topic.in_(bindparam("topics", expanding=True)))
-    .where(_TASK.c.retries.is_(None) | (_TASK.c.retries > 0))
-    .where(_TASK.c.locked_until.is_(None) | (_TASK.c.locked_until < bindparam("now")))
-    .order_by(_TASK.c.created_at)
-    .limit(bindparam("max_tasks"))
-)
-_USER_TASKS = (
-    select(
-        _TASK.c.id,
-        _TASK.c.name,
-        _TASK.c.task_key,
-        _TASK.c.assignee,
-        _TASK.c.candidate_groups,
-        _TASK.c.instance_id,
-        _INSTANCE.c.process_key,
-        _INSTANCE.c.business_key,
-    )
-    .join(_INSTANCE, _INSTANCE.c.id == _TASK.c.instance_id)
-    .where(_TASK.c.kind == "user")
-)
-_LOCK_TASKS = (
-    update(_TASK)
-    .where(_TASK.c.id.in_(bindparam("ids", expanding=True)))
-    .values(locked_until=bindparam("until"))
-)
-_DUE_TIMERS = (
-    select(_INSTANCE.c.id)
-    .where(_INSTANCE.c.ended.is_(False), _INSTANCE.c.next_timer_at <= bindparam("now"))
-    .limit(bindparam("limit"))
-)
-_INSERT_TASK = insert(_TASK)
-_INSERT_HISTORY = insert(cast(Table, WorkflowHistory.__table__))
-_INSERT_INSTANCE = insert(_INSTANCE)
 
 
 class SpiffEngine:
@@ -194,58 +88,13 @@ class SpiffEngine:
 
     # -- deployment -----------------------------------------------------------------------------
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
-        result: list[Deployment] = []
-        for path in paths:
-            data = Path(path).read_bytes()
-            infos = check_definitions(data, Path(path).name)
-            checksum = hashlib.sha256(data).hexdigest()
-            for info in infos:
-                parse_spec(data, info.key, Path(path).name)  # SpiffWorkflow must accept it too
-                latest = self.session.execute(
-                    select(WorkflowDefinition)
-                    .where(WorkflowDefinition.process_key == info.key)
-                    .order_by(WorkflowDefinition.version.desc())
-                    .limit(1)
-                ).scalar_one_or_none()
-                if latest is not None and latest.checksum == checksum:
-                    result.append(Deployment(info.key, latest.version, f"{info.key}:{latest.version}"))
-                    continue
-                version = (latest.version + 1) if latest else 1
-                self.session.add(
-                    WorkflowDefinition(
-                        process_key=info.key,
-                        version=version,
-                        checksum=checksum,
-                        source_name=Path(path).name,
-                        bpmn=data.decode("utf-8"),
-                    )
-                )
-                self.session.flush()
-                result.append(Deployment(info.key, version, f"{info.key}:{version}"))
-        return result
+        return deploy_files(self.session, paths)
 
     def _latest_version(self, key: str) -> int:
-        version = self.session.execute(
-            select(WorkflowDefinition.version)
-            .where(WorkflowDefinition.process_key == key)
-            .order_by(WorkflowDefinition.version.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if version is None:
-            raise WorkflowError(f"process {key!r} is not deployed")
-        return int(version)
+        return latest_version(self.session, key)
 
     def _spec(self, key: str, version: int) -> tuple[Any, dict[str, Any]]:
-        def load() -> str:
-            return str(
-                self.session.execute(
-                    select(WorkflowDefinition.bpmn).where(
-                        WorkflowDefinition.process_key == key, WorkflowDefinition.version == version
-                    )
-                ).scalar_one()
-            )
-
-        return self._specs.get(key, version, load)
+        return self._specs.get(key, version, lambda: definition_bpmn(self.session, key, version))
 
     # -- instances ------------------------------------------------------------------------------
     def start(
@@ -256,11 +105,11 @@ class SpiffEngine:
         wf = BpmnWorkflow(spec, subs, script_engine=_SCRIPT_ENGINE)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(dict(variables or {}))
-        head = _Head(str(uuid.uuid4()), process_key, version, business_key, 0, STATE_FORMAT)
+        head = Head(str(uuid.uuid4()), process_key, version, business_key, 0, STATE_FORMAT)
         self._advance(head, wf, frozenset(), [])
         return ProcessInstance(head.id, process_key, business_key, version)
 
-    def _load(self, instance_id: str, *, for_change: bool) -> tuple[_Head, BpmnWorkflow, frozenset[str]]:
+    def _load(self, instance_id: str, *, for_change: bool) -> tuple[Head, BpmnWorkflow, frozenset[str]]:
         """Lock the row and return the workflow at its current revision.
 
         ``for_change``: the caller will change the workflow, so its cache entry is taken out
@@ -268,17 +117,17 @@ class SpiffEngine:
         """
         item = self._loaded.get(instance_id)
         if item is None:  # not yet locked in this transaction
-            found = self.session.execute(_LOCK_HEAD, {"iid": instance_id}).first()
+            found = self.session.execute(LOCK_HEAD, {"iid": instance_id}).first()
             if found is None:
                 raise WorkflowError(f"no process instance {instance_id}")
-            head = _Head(*found)
+            head = Head(*found)
             item = self._shared.take(instance_id, head.revision)
             if item is None:
                 spec, subs = self._spec(head.process_key, head.version)
-                state = self.session.execute(_STATE, {"iid": instance_id}).scalar_one()
+                state = self.session.execute(STATE, {"iid": instance_id}).scalar_one()
                 wf = _CODEC.loads(state, spec, subs, head.state_format)
                 wf.script_engine = _SCRIPT_ENGINE
-                ids = frozenset(self.session.execute(_TASK_IDS, {"iid": instance_id}).scalars())
+                ids = frozenset(self.session.execute(TASK_IDS, {"iid": instance_id}).scalars())
                 item = Loaded(head.revision, wf, ids)
             item.head = head
             self._loaded[instance_id] = item
@@ -286,113 +135,16 @@ class SpiffEngine:
             self._loaded.pop(instance_id, None)
         return item.head, item.workflow, item.task_ids
 
-    def _advance(self, head: _Head, wf: BpmnWorkflow, task_ids: frozenset[str], completed: list[Any]) -> None:
+    def _advance(self, head: Head, wf: BpmnWorkflow, task_ids: frozenset[str], completed: list[Any]) -> None:
         """Run the engine to the next wait states, then save state, history and task mirror."""
         wf.do_engine_steps(did_complete_task=completed.append)
-        self._record_history(head.id, completed)
+        record_history(self.session, head.id, completed)
         self._save(head, wf, task_ids)
 
-    def _record_history(self, instance_id: str, tasks: list[Any]) -> None:
-        now = utcnow()
-        rows = [
-            {
-                "instance_id": instance_id,
-                "activity_id": t.task_spec.bpmn_id,
-                "activity_type": type(t.task_spec).__name__,
-                "name": t.task_spec.bpmn_name,
-                "ended_at": now,
-            }
-            for t in tasks
-            if getattr(t.task_spec, "bpmn_id", None)
-        ]
-        if rows:  # one executemany instead of an ORM insert per activity
-            self.session.execute(_INSERT_HISTORY, rows)
-
-    def _save(self, head: _Head, wf: BpmnWorkflow, task_ids: frozenset[str]) -> None:
-        now = utcnow()
-        state = _CODEC.dumps(wf)
-        ended = bool(wf.is_completed())
-        timer = _next_timer(wf)
-        revision = head.revision + 1
-        if head.revision == 0:
-            self.session.execute(
-                _INSERT_INSTANCE,
-                {
-                    "id": head.id,
-                    "process_key": head.process_key,
-                    "version": head.version,
-                    "business_key": head.business_key,
-                    "state_format": STATE_FORMAT,
-                    "state": state,
-                    "ended": ended,
-                    "next_timer_at": timer,
-                    "revision": revision,
-                    "started_at": now,
-                    "updated_at": now,
-                },
-            )
-        else:
-            # optimistic check on top of the row lock: a concurrent save would have bumped revision
-            res = self.session.execute(
-                _SAVE,
-                {
-                    "iid": head.id,
-                    "expected": head.revision,
-                    "state": state,
-                    "ended": ended,
-                    "next_timer_at": timer,
-                    "now": now,
-                    "new_revision": revision,
-                },
-            )
-            if res.rowcount != 1:  # type: ignore[attr-defined]
-                raise WorkflowError(f"process instance {head.id} was changed concurrently; retry")
-        open_ids = self._sync_tasks(head.id, wf, task_ids, now)
+    def _save(self, head: Head, wf: BpmnWorkflow, task_ids: frozenset[str]) -> None:
+        revision, ended, open_ids = save_instance(self.session, head, wf, task_ids, _CODEC)
         if not ended:  # an ended instance is not touched again
             self._loaded[head.id] = Loaded(revision, wf, open_ids, replace(head, revision=revision))
-
-    def _sync_tasks(
-        self, instance_id: str, wf: BpmnWorkflow, existing: frozenset[str], now: datetime
-    ) -> frozenset[str]:
-        """Mirror the open user/external tasks into ``wf_task``; return their ids."""
-        wanted: set[str] = set()
-        new_rows: list[dict[str, Any]] = []
-        for task in wf.get_tasks(state=TaskState.READY):
-            spec = task.task_spec
-            if isinstance(spec, ExternalServiceTask):
-                kind, topic, assignee, groups = "external", spec.topic, None, None
-            elif isinstance(spec, EzdUserTask):
-                kind, topic = "user", None
-                assignee = _resolve(spec.assignee, task.data)
-                groups = _resolve(spec.candidate_groups, task.data)
-            else:
-                continue
-            tid = str(task.id)
-            wanted.add(tid)
-            if tid in existing:
-                continue
-            new_rows.append(
-                {
-                    "id": tid,
-                    "instance_id": instance_id,
-                    "kind": kind,
-                    "task_key": spec.bpmn_id,
-                    "name": spec.bpmn_name,
-                    "topic": topic,
-                    "assignee": assignee,
-                    "candidate_groups": groups,
-                    "retries": None,
-                    "error": None,
-                    "locked_until": None,
-                    "created_at": now,
-                }
-            )
-        stale = [tid for tid in existing if tid not in wanted]
-        if stale:
-            self.session.execute(delete(WorkflowTask).where(WorkflowTask.id.in_(stale)))
-        if new_rows:
-            self.session.execute(_INSERT_TASK, new_rows)
-        return frozenset(wanted)
 
     def _task(self, task_id: str) -> WorkflowTask:
         row = self.session.get(WorkflowTask, task_id)
@@ -402,10 +154,10 @@ class SpiffEngine:
 
     def _load_task(
         self, task_id: str, *, for_change: bool = True
-    ) -> tuple[_Head, BpmnWorkflow, frozenset[str], Any]:
+    ) -> tuple[Head, BpmnWorkflow, frozenset[str], Any]:
         instance_id = next((i for i, item in self._loaded.items() if task_id in item.task_ids), None)
         if instance_id is None:
-            instance_id = self.session.execute(_TASK_OWNER, {"tid": task_id}).scalar_one_or_none()
+            instance_id = self.session.execute(TASK_OWNER, {"tid": task_id}).scalar_one_or_none()
             if instance_id is None:
                 raise TaskNotFound(f"no open task {task_id}")
         head, wf, ids = self._load(instance_id, for_change=for_change)
@@ -423,16 +175,16 @@ class SpiffEngine:
         business_key: str | None = None,
         process_instance_id: str | None = None,
     ) -> list[UserTask]:
-        q = _USER_TASKS
+        q = USER_TASKS
         if assignee is not None and candidate_groups is None:
-            q = q.where(_TASK.c.assignee == assignee)
+            q = q.where(TASK.c.assignee == assignee)
         if business_key is not None:
-            q = q.where(_INSTANCE.c.business_key == business_key)
+            q = q.where(INSTANCE.c.business_key == business_key)
         if process_instance_id is not None:
-            q = q.where(_INSTANCE.c.id == process_instance_id)
+            q = q.where(INSTANCE.c.id == process_instance_id)
         out: list[UserTask] = []
         groups = set(candidate_groups or ())
-        for t in self.session.execute(q.order_by(_TASK.c.created_at)).all():
+        for t in self.session.execute(q.order_by(TASK.c.created_at)).all():
             task_groups = tuple(g.strip() for g in (t.candidate_groups or "").split(",") if g.strip())
             if candidate_groups is not None:
                 mine = assignee is not None and t.assignee == assignee
@@ -478,12 +230,12 @@ class SpiffEngine:
     def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
         now = utcnow()
         found = self.session.execute(
-            _FETCH, {"topics": list(topics), "now": now, "max_tasks": max_tasks}
+            FETCH, {"topics": list(topics), "now": now, "max_tasks": max_tasks}
         ).all()
         if not found:
             return []
         self.session.execute(
-            _LOCK_TASKS,
+            LOCK_TASKS,
             {"ids": [t.id for t in found], "until": now + timedelta(milliseconds=self._lock_ms)},
         )
         out: list[ExternalTask] = []
@@ -569,7 +321,7 @@ class SpiffEngine:
     def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
         """Advance instances whose next timer is due; returns how many were advanced."""
         now = now or utcnow()
-        ids = self.session.execute(_DUE_TIMERS, {"now": now, "limit": limit}).scalars()
+        ids = self.session.execute(DUE_TIMERS, {"now": now, "limit": limit}).scalars()
         count = 0
         for instance_id in list(ids):
             head, wf, task_ids = self._load(instance_id, for_change=True)
@@ -602,7 +354,7 @@ class SpiffEngine:
                 select(WorkflowTask).where(WorkflowTask.instance_id == row.id, WorkflowTask.retries == 0)
             ).scalars()
         )
-        data = dict(wf.last_task.data) if wf.is_completed() and wf.last_task else _merged_data(wf)
+        data = dict(wf.last_task.data) if wf.is_completed() and wf.last_task else merged_data(wf)
         return InstanceState(row.id, row.process_key, row.business_key, row.ended, active, data, incidents)
 
     def find_instances(self, business_key: str, process_key: str | None = None) -> list[InstanceState]:
@@ -620,32 +372,3 @@ class SpiffEngine:
             .order_by(WorkflowHistory.id)
         ).scalars()
         return [HistoryEntry(r.activity_id, r.activity_type, r.name, None, r.ended_at) for r in rows]
-
-
-def _resolve(value: str | None, data: dict[str, Any]) -> str | None:
-    if not value:
-        return None
-    if juel.is_expression(value):
-        result = juel.evaluate(value, data)
-        return None if result is None else str(result)
-    return value
-
-
-def _merged_data(wf: BpmnWorkflow) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for task in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED):
-        data.update(task.data)
-    return data
-
-
-def _next_timer(wf: BpmnWorkflow) -> datetime | None:
-    due: list[datetime] = []
-    for task in wf.get_tasks(state=TaskState.WAITING):
-        defn = getattr(task.task_spec, "event_definition", None)
-        if isinstance(defn, TimerEventDefinition):
-            value = task._get_internal_data("event_value")
-            if isinstance(value, str):
-                due.append(datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None))
-            elif isinstance(value, dict) and "next" in value:
-                due.append(datetime.fromisoformat(value["next"]).astimezone(UTC).replace(tzinfo=None))
-    return min(due) if due else None

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from ezd.records.errors import NotFound
 from ezd.services import audit, queries
 from ezd.services.actor import load_actor
+from ezd.web.api.responses import errors
 from ezd.web.dependencies import UoW, core
 from ezd.web.links import read_link
 
@@ -21,7 +22,7 @@ router = APIRouter(tags=["files"])
     "/files/{token}",
     summary="Download through a signed link from .../link",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}, 404: {}},
+    responses={200: {"content": {"application/octet-stream": {}}}, **errors(403, 404, 422, 503)},
 )
 def download(token: Annotated[str, Path(max_length=2000)], request: Request, uow: UoW) -> Response:
     data = read_link(request, token)

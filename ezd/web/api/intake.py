@@ -4,7 +4,7 @@ and the outgoing register."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import JSONResponse
@@ -12,7 +12,10 @@ from fastapi.responses import JSONResponse
 from ezd.records.intake import Channel
 from ezd.services import cases, intake, queries
 from ezd.services.duplicates import DuplicateSuspected
+from ezd.services.queries.models import ItemView, OutgoingRow
 from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
+from ezd.web.api.responses import READ, WRITE, DuplicateBody, ErrorCode, errors
+from ezd.web.api.views import Assigned, CaseDecided, Decreed, Registered
 from ezd.web.dependencies import Me, ServiceDeps, UoW
 from ezd.web.forms import register_upload
 
@@ -31,8 +34,15 @@ def rpw(year: int, number: int) -> str:
     "/incoming",
     summary="Register an incoming item (ePUAP XML, PDF or a scan)",
     status_code=201,
-    response_model=None,
-    responses={409: {"description": "Looks registered already: 'earlier' and 'earlier_url' name that item"}},
+    response_model=Registered,
+    responses={
+        **errors(*WRITE),
+        409: {
+            "model": DuplicateBody,
+            "description": "Wygląda na już zarejestrowane (earlier, earlier_url)"
+            " albo niedozwolone w obecnym stanie",
+        },
+    },
 )
 async def register(
     tenant: Tenant,
@@ -54,7 +64,7 @@ async def register(
     duplicate_reason: Annotated[
         str, Form(max_length=500, description="Why an item that looks registered already is registered again")
     ] = "",
-) -> dict[str, Any] | JSONResponse:
+) -> Registered | JSONResponse:
     try:
         reg = await register_upload(
             deps,
@@ -76,58 +86,66 @@ async def register(
     except DuplicateSuspected as exc:
         # the earlier item is linked so the clerk can compare before registering with a reason
         number, year = exc.earlier.sign.split("/")[1:3]
-        return JSONResponse(
-            {
-                "detail": str(exc),
-                "earlier": exc.earlier.sign,
-                "earlier_url": f"/api/v1/tenants/{tenant}/incoming/{year}/{number}",
-            },
-            status_code=409,
+        body = DuplicateBody(
+            detail=str(exc),
+            code=ErrorCode.duplicate,
+            earlier=exc.earlier.sign,
+            earlier_url=f"/api/v1/tenants/{tenant}/incoming/{year}/{number}",
         )
-    return {"rpw": reg.sign, "tenant": tenant, "document": reg.document_uid, "sha256": reg.sha256}
+        return JSONResponse(body.model_dump(mode="json"), status_code=409)
+    return Registered(rpw=reg.sign, tenant=tenant, document=reg.document_uid, sha256=reg.sha256)
 
 
-@router.get("/incoming", summary="The RPW of a year")
+@router.get("/incoming", summary="The RPW of a year", responses=errors(*READ))
 def rpw_list(
     tenant: Tenant,
     me: Me,
     uow: UoW,
     year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ItemView]:
     return queries.rpw_list(
         uow.session, me.actor, tenant=tenant, year=year or date.today().year, status=status
     )
 
 
-@router.get("/incoming/{year}/{number}", summary="One incoming item")
-def item(tenant: Tenant, year: Year, number: Number, me: Me, uow: UoW) -> dict[str, Any]:
+@router.get("/incoming/{year}/{number}", summary="One incoming item", responses=errors(*READ))
+def item(tenant: Tenant, year: Year, number: Number, me: Me, uow: UoW) -> ItemView:
     return queries.item_view(uow.session, me.actor, tenant=tenant, rpw=rpw(year, number))
 
 
-@router.post("/incoming/{year}/{number}/decree", summary="Dekretacja: send the item to a unit")
+@router.post(
+    "/incoming/{year}/{number}/decree",
+    summary="Dekretacja: send the item to a unit",
+    responses=errors(*WRITE),
+)
 def decree(
     tenant: Tenant, year: Year, number: Number, body: DecreeBody, me: Me, deps: ServiceDeps
-) -> dict[str, str]:
+) -> Decreed:
     intake.decree(deps, me.actor, tenant=tenant, rpw=rpw(year, number), unit=body.unit)
-    return {"rpw": rpw(year, number), "unit": body.unit}
+    return Decreed(rpw=rpw(year, number), unit=body.unit)
 
 
-@router.post("/incoming/{year}/{number}/assign", summary="The unit head assigns a referent")
+@router.post(
+    "/incoming/{year}/{number}/assign",
+    summary="The unit head assigns a referent",
+    responses=errors(*WRITE),
+)
 def assign(
     tenant: Tenant, year: Year, number: Number, body: AssignBody, me: Me, deps: ServiceDeps
-) -> dict[str, str]:
+) -> Assigned:
     intake.assign_referent(deps, me.actor, tenant=tenant, rpw=rpw(year, number), referent=body.referent)
-    return {"rpw": rpw(year, number), "referent": body.referent}
+    return Assigned(rpw=rpw(year, number), referent=body.referent)
 
 
 @router.post(
     "/incoming/{year}/{number}/case-decision",
     summary="Open a new case in a JRWA class, or attach the item to an existing case",
+    responses=errors(*WRITE),
 )
 def case_decision(
     tenant: Tenant, year: Year, number: Number, body: CaseDecisionBody, me: Me, deps: ServiceDeps
-) -> dict[str, str | None]:
+) -> CaseDecided:
     cases.case_decision(
         deps,
         me.actor,
@@ -137,11 +155,11 @@ def case_decision(
         title=body.title,
         attach_to=body.attach_to,
     )
-    return {"rpw": rpw(year, number), "jrwa": body.jrwa, "attach_to": body.attach_to}
+    return CaseDecided(rpw=rpw(year, number), jrwa=body.jrwa, attach_to=body.attach_to)
 
 
-@router.get("/outgoing", summary="The outgoing register of a year")
+@router.get("/outgoing", summary="The outgoing register of a year", responses=errors(*READ))
 def outgoing_register(
     tenant: Tenant, me: Me, uow: UoW, year: Annotated[int | None, Query(ge=2000, le=2999)] = None
-) -> list[dict[str, Any]]:
+) -> list[OutgoingRow]:
     return queries.outgoing_register(uow.session, me.actor, tenant=tenant, year=year or date.today().year)

@@ -48,18 +48,16 @@ def _case_url(tenant: str, sign: str) -> str:
 def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDeps) -> Response:
     view = queries.case_view(deps.session, deps.engine, me.actor, tenant=tenant, sign=sign)
     late = bool(
-        view["deadline"]
-        and view["state"] in ("open", "in_approval")
-        and view["deadline"] < date.today().isoformat()
+        view.deadline and view.state in ("open", "in_approval") and view.deadline < date.today().isoformat()
     )
     partners = (
         sorted(c for c in deps.session.execute(select(Tenant.code)).scalars() if c != tenant)
-        if view["can"]["share"]
+        if view.can.share
         else []
     )
     steps = []
-    for p in view["processes"]:
-        steps.extend(p["active"])
+    for p in view.processes:
+        steps.extend(p.active)
     return render(
         request,
         "case.html",
@@ -67,10 +65,10 @@ def case_page(request: Request, tenant: str, sign: str, me: Me, deps: ServiceDep
         late=late,
         partners=partners,
         steps_text=", ".join(steps) or "—",
-        can_start_transfer=view["access"] == "full"
-        and view["state"] == CaseState.CLOSED.value
+        can_start_transfer=view.access == "full"
+        and view.state == CaseState.CLOSED.value
         and me.actor.can(tenant, Role.ARCHIWISTA)
-        and not view["can"]["accept_transfer"],
+        and not view.can.accept_transfer,
     )
 
 
@@ -187,9 +185,7 @@ def unit_page(request: Request, me: Me, uow: UoW) -> Response:
     late = queries.overdue(uow.session, me.actor, tenant=tenant, today=date.today())
     units = queries.units_with(me.actor, tenant, (Role.KIEROWNIK,))
     rows = [
-        c
-        for c in queries.case_list(uow.session, me.actor, tenant=tenant)
-        if units is None or c["unit"] in units
+        c for c in queries.case_list(uow.session, me.actor, tenant=tenant) if units is None or c.unit in units
     ]
     return render(request, "unit.html", late=late, cases=rows)
 
@@ -199,12 +195,10 @@ def dashboard_page(request: Request, me: Me, uow: UoW) -> Response:
     tenant = tenant_of(me, request)
     data = queries.dashboard(uow.session, me.actor, tenant=tenant, today=date.today())
     t = translator(language(request))
-    intake = bar_chart(t("Wpływ tygodniowo"), [(w["week"][5:], w["count"]) for w in data["intake_per_week"]])
-    states = bar_chart(
-        t("Otwarte i zakończone"), [(t("Otwarte"), data["open"]), (t("Zakończone"), data["closed"])]
-    )
+    intake = bar_chart(t("Wpływ tygodniowo"), [(w.week[5:], w.count) for w in data.intake_per_week])
+    states = bar_chart(t("Otwarte i zakończone"), [(t("Otwarte"), data.open), (t("Zakończone"), data.closed)])
     late = bar_chart(
-        t("Po terminie wg referenta"), [(r["referent"], r["count"]) for r in data["overdue_per_referent"]]
+        t("Po terminie wg referenta"), [(r.referent, r.count) for r in data.overdue_per_referent]
     )
     return render(
         request,

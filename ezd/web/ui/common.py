@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
 from ezd.records.errors import PermissionDenied
-from ezd.services.queries import TaskRow
+from ezd.services.queries.models import TaskRow
 from ezd.web.dependencies import Principal
 
 
@@ -32,9 +31,8 @@ def rpw_parts(sign: str) -> tuple[int, int]:
     return int(year), int(number)
 
 
-def task_link(task: TaskRow | dict[str, Any]) -> str:
-    ref = task.ref if isinstance(task, TaskRow) else task["ref"]
-    tenant = task.tenant if isinstance(task, TaskRow) else task["tenant"]
+def task_link(task: TaskRow) -> str:
+    ref, tenant = task.ref, task.tenant
     if ref.startswith("RPW/"):
         year, number = rpw_parts(ref)
         return f"/rpw/{tenant}/{year}/{number}"

@@ -117,7 +117,7 @@ def item_page(
     sign = f"RPW/{number}/{year}"
     item = queries.item_view(deps.session, me.actor, tenant=tenant, rpw=sign)
     open_tasks = {t.task_key: t for t in deps.engine.user_tasks(business_key=business_key(tenant, sign))}
-    unit = item["unit"]
+    unit = item.unit
     decide = open_tasks.get("Task_CaseDecision")
     return render(
         request,
