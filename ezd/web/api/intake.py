@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import JSONResponse
 
+from ezd.records.errors import InvalidInput
 from ezd.records.intake import Channel
 from ezd.services import cases, intake, queries
 from ezd.services.duplicates import DuplicateSuspected
@@ -24,6 +25,20 @@ router = APIRouter(prefix="/api/v1/tenants/{tenant}", tags=["kancelaria"])
 Tenant = Annotated[str, Path(pattern=TENANT, description="Office code, e.g. ug-melgiew")]
 Year = Annotated[int, Path(ge=2000, le=2999)]
 Number = Annotated[int, Path(ge=1, le=10_000_000)]
+
+
+# A multipart form has no null: an optional date is a string, empty when not given (a nullable
+# field would be sent as the text "null" by a client following the schema).
+DATE_OR_EMPTY = r"^(\d{4}-\d{2}-\d{2})?$"
+
+
+def form_date(value: str, what: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{what}: nie ma takiego dnia ({value})") from None
 
 
 def rpw(year: int, number: int) -> str:
@@ -51,7 +66,7 @@ async def register(
     file: Annotated[UploadFile, File(description="The item as received")],
     sender: Annotated[str, Form(max_length=300)] = "",
     title: Annotated[str, Form(max_length=500)] = "",
-    letter_date: Annotated[date | None, Form()] = None,
+    letter_date: Annotated[str, Form(pattern=DATE_OR_EMPTY, description="rrrr-mm-dd, or empty")] = "",
     channel: Annotated[Channel, Form()] = Channel.EPUAP,
     kind: Annotated[str, Form(max_length=40)] = "pismo",
     sender_address: Annotated[str, Form(max_length=500)] = "",
@@ -59,8 +74,12 @@ async def register(
     attachments: Annotated[int, Form(ge=0, le=1000)] = 0,
     restricted: Annotated[bool, Form()] = False,
     received_date: Annotated[
-        date | None, Form(description="Paper letters: the day on the envelope stamp (not in the future)")
-    ] = None,
+        str,
+        Form(
+            pattern=DATE_OR_EMPTY,
+            description="Paper letters: the envelope stamp day (not in the future); rrrr-mm-dd or empty",
+        ),
+    ] = "",
     duplicate_reason: Annotated[
         str, Form(max_length=500, description="Why an item that looks registered already is registered again")
     ] = "",
@@ -74,13 +93,13 @@ async def register(
             channel=channel,
             sender=sender,
             title=title,
-            letter_date=letter_date,
+            letter_date=form_date(letter_date, "data pisma"),
             kind=kind,
             sender_address=sender_address,
             sender_reference=sender_reference,
             attachments=attachments,
             restricted=restricted,
-            received_date=received_date,
+            received_date=form_date(received_date, "data wpływu"),
             duplicate_reason=duplicate_reason,
         )
     except DuplicateSuspected as exc:
