@@ -21,6 +21,7 @@ from ezd.db.uow import UnitOfWork, commit_hooks
 from ezd.jobs.handlers import HANDLERS, Handler
 from ezd.jobs.periodic import PeriodicJobs
 from ezd.services.deps import Deps
+from ezd.services.processes import DeployedProcess, ProcessVersion
 from ezd.signatures.port import Signer, Verifier
 from ezd.storage.port import ObjectStore
 from ezd.workflow.port import WorkflowEngine
@@ -40,6 +41,8 @@ class App:
     remote_engine: WorkflowEngine | None = field(default=None)
     _signer: Signer | None = field(default=None)
     _verifier: Verifier | None = field(default=None)
+    # office seals opened so far, by (office, seal row id, import time): a re-import opens the new one
+    _office_signers: dict[tuple[str, int, object], Signer] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
@@ -60,6 +63,27 @@ class App:
             self._verifier = _load_verifier(self.settings)
         return self._verifier
 
+    def office_signer(self, session: Session, office: str) -> Signer:
+        from ezd.services.seals import office_seal_key, open_signer
+
+        key = office_seal_key(session, office)  # one small read per step: expiry and re-imports count
+        cache_key = (office, key.row_id, key.imported_at)
+        signer = self._office_signers.get(cache_key)
+        if signer is None:
+            signer = self._office_signers[cache_key] = open_signer(self.settings, key)
+        return signer
+
+    def resume_sealing(self, office: str) -> int:
+        """After a seal import: the office's held sealing steps get their retries back."""
+        from ezd.services.seals import SEALING_TOPICS
+        from ezd.workers.execute import DEFAULT_RETRIES
+
+        with self.uow() as uow:
+            engine = self.remote_engine or self.engine(uow.session)
+            resumed = engine.retry_exhausted_tasks(SEALING_TOPICS, f"{office}/", DEFAULT_RETRIES)
+            uow.commit()
+        return resumed
+
     def deps(self, session: Session, engine: WorkflowEngine | None = None) -> Deps:
         """What services and handlers get in ``session``'s transaction (``engine``: instead of
         the app's, e.g. a worker's deferring engine)."""
@@ -71,6 +95,7 @@ class App:
             channels=self.channels,
             get_signer=lambda: self.signer,
             get_verifier=lambda: self.verifier,
+            get_office_signer=self.office_signer,
         )
 
     @property
@@ -85,6 +110,35 @@ class App:
     @cached_property
     def bpmn_files(self) -> list[Path]:
         return sorted(Path(self.settings.bpmn_dir).glob("*.bpmn"))
+
+    @property
+    def engine_id(self) -> str:
+        """Which engine the deployment ledger speaks of: one database may serve several in tests."""
+        if self.settings.engine_url is None:
+            return "embedded"
+        return f"{self.settings.engine_url}#{self.settings.engine_tenant or ''}"
+
+    def deploy_processes(self, folder: Path | None = None) -> list[DeployedProcess]:
+        """Deploy the changed BPMN files of ``folder`` (default: EZD_BPMN_DIR); see services.processes."""
+        from ezd.services.processes import bpmn_files, deploy_changed
+
+        paths = bpmn_files(folder or Path(self.settings.bpmn_dir))
+        with self.uow() as uow:
+            result = deploy_changed(
+                uow.session,
+                self.engine(uow.session),
+                engine_id=self.engine_id,
+                paths=paths,
+                known_topics=self.handlers,
+            )
+            uow.commit()
+        return result
+
+    def process_versions(self) -> list[ProcessVersion]:
+        from ezd.services.processes import list_versions
+
+        with self.uow() as uow:
+            return list_versions(uow.session, self.engine(uow.session), engine_id=self.engine_id)
 
 
 def _load_signer(settings: Settings) -> Signer:

@@ -37,6 +37,27 @@ def check_tenant_code(code: str) -> str:
     return code
 
 
+# Kinds of office (``ezd office create --kind``) and how a person reads them; "gmina" is the
+# older spelling of "urzad-gminy" kept for installations seeded before the kinds were named.
+OFFICE_KINDS: dict[str, str] = {
+    "starostwo": "starostwo powiatowe",
+    "urzad-gminy": "urząd gminy",
+    "urzad-miasta": "urząd miasta",
+    "urzad-miasta-i-gminy": "urząd miasta i gminy",
+    "urzad-marszalkowski": "urząd marszałkowski",
+    "urzad-wojewodzki": "urząd wojewódzki",
+    "jednostka": "jednostka organizacyjna",
+    "gmina": "urząd gminy",
+}
+
+
+def check_office_kind(kind: str) -> str:
+    if kind not in OFFICE_KINDS:
+        names = ", ".join(k for k in OFFICE_KINDS if k != "gmina")
+        raise InvalidInput(f"nieznany rodzaj urzędu {kind!r}; dozwolone: {names}")
+    return kind
+
+
 def candidate_group(tenant: str, unit: str, role: Role | str) -> str:
     """Name of the engine candidate group for a role in a unit, e.g. ``ug-melgiew:OR:kierownik``."""
     return f"{tenant}:{unit}:{Role(role).value}"

@@ -23,6 +23,9 @@
 # (PostgreSQL and RabbitMQ keep their Debian log locations, printed by "status").
 #
 # Dev defaults only: production sets its own passwords (EZD_ENGINE_PASSWORD, S3 keys, ...).
+#
+# For developers, the demo and the benchmarks. The test suite does NOT use these services: each
+# pytest session starts its own instances on free ports (tests/infra/, docs/operations.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -111,7 +114,7 @@ start_postgres() {
   if [[ "$(pg_psql -c "SELECT 1 FROM pg_roles WHERE rolname = 'ezd'")" != "1" ]]; then
     pg_psql -c "CREATE ROLE ezd LOGIN PASSWORD 'ezd'" >&2
   fi
-  # the test suite creates a fresh database per test
+  # benchmarks (and tests pointed here with EZD_TEST_POSTGRES_URL) create scratch databases
   pg_psql -c "ALTER ROLE ezd CREATEDB" >&2
   local db
   for db in ezd ezd_engine; do

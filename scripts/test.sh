@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need (Debian packages,
-# Python packages in ./.venv, the Operaton engine jar), starts PostgreSQL, RabbitMQ, SeaweedFS
-# and the engine locally (scripts/services.sh), then runs pytest with every service required.
+# Python packages in ./.venv, the Operaton engine jar), then runs pytest with every service
+# required. The test session starts its own PostgreSQL, RabbitMQ, SeaweedFS and Operaton on
+# free ports (tests/infra/) and stops them at its end; nothing needs to run beforehand, and what
+# runs on the standard ports (scripts/services.sh, other sessions) is never used.
 #   scripts/test.sh [pytest args...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,11 +51,14 @@ if [[ ! -f "$DSS_JAR" ]] || [[ -n "$(find tools/dss-cli/pom.xml tools/dss-cli/sr
   mvn -q -B -f tools/dss-cli/pom.xml package >&2
 fi
 
-log "starting local services"
-# The exports services.sh prints are not taken over: tests choose their stack themselves (the
-# embedded default unless a fixture asks for PostgreSQL, RabbitMQ, S3 or Operaton on the
-# standard local ports that services.sh uses).
-bash scripts/services.sh start all >/dev/null
+# --- services for the tests (tests/infra/): binaries only, each session starts its own
+if [[ ! -f engine/target/ezd-engine.jar ]]; then
+  log "building the Operaton engine jar"
+  mvn -q -B -f engine/pom.xml package -DskipTests
+fi
+# Service URLs of the developer's shell (eval "$(scripts/services.sh env)") must not leak into
+# the tests: they would point subprocesses at a shared stack.
+unset EZD_DATABASE_URL EZD_ENGINE_URL EZD_BROKER_URL EZD_S3_ENDPOINT
 
 export EZD_REQUIRE_SERVICES=1
 log "running the test suite"

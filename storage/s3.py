@@ -100,6 +100,14 @@ class S3ObjectStore:
         self._ready_lock = threading.Lock()
         self._pool = pool or RequestPool(concurrency)
 
+    def close(self) -> None:
+        """Stop the transfer threads (shared with the tenant stores of :meth:`for_tenant`).
+
+        Idle threads would otherwise live as long as the process; a store used again after
+        ``close`` starts new ones.
+        """
+        self._pool.close()
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_settings(cls, settings: Settings) -> S3ObjectStore:

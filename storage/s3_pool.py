@@ -41,6 +41,13 @@ class RequestPool:
                     self._pid = pid
         return self._executor
 
+    def close(self) -> None:
+        """End the pool's threads (after what they are doing); the next use starts new ones."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
+
     def run_all(self, fn: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
         """``fn`` of every item, concurrently; results in order.  Returns only when nothing runs
         any more; on failure it starts nothing new and raises the first failure in item order."""

@@ -2,11 +2,22 @@
 
 * ``settings`` / ``app``: a fresh embedded installation (SQLite + local object store) in tmp.
 * ``seeded_app``: the demo partnership seeded, keys created, BPMN deployed.
-* ``pg_url`` / ``pg_app``: a fresh PostgreSQL database per test on the server named by
-  ``EZD_TEST_POSTGRES_URL`` (default: the local cluster started by ``scripts/services.sh``).
-  With ``EZD_REQUIRE_SERVICES=1`` (set by ``scripts/test.sh`` and CI) a missing server fails
-  the test instead of skipping it.
+* ``pg_url`` / ``pg_app``: a fresh PostgreSQL database per test, on the session's own cluster
+  (tests/infra/postgres.py: initdb in tmp, a free port), or on the server named by
+  ``EZD_TEST_POSTGRES_URL`` when that is set (the per-test databases are the namespace there).
+* ``broker_url`` / ``rabbit``: the session's own RabbitMQ node (tests/infra/rabbitmq.py).
+* ``engine_url`` / ``operaton``: the session's own Operaton engine on a free port, its database
+  in the session's PostgreSQL (tests/infra/engine.py).
 * ``stack``: parametrizes a test over both stacks (sqlite, postgres).
+
+The services are started once per session, lazily (only when a test asks for them), and
+stopped at its end; nothing attaches to what answers on the standard ports (5432, 5672, 8080,
+8333), which other sessions and the developer's own stack use. With ``EZD_REQUIRE_SERVICES=1``
+(set by ``scripts/test.sh`` and CI) a service that cannot be started fails the tests that need
+it instead of skipping them.
+
+Every test must stop the threads and processes it starts: tests/infra/leaks.py fails a test
+(in its teardown) that leaves any running, and the session if anything is left at its end.
 """
 
 from __future__ import annotations
@@ -20,14 +31,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from pydantic import SecretStr
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from ezd.bootstrap import App, bootstrap
 from ezd.config import Settings
 from ezd.db.migrate import upgrade
+from tests.infra import engine as infra_engine
+from tests.infra import leaks
+from tests.infra.engine import EngineProcess, start_engine
+from tests.infra.postgres import start_postgres
+from tests.infra.procs import ServiceStartError
+from tests.infra.rabbitmq import RabbitNode, start_rabbitmq
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-DEFAULT_PG = "postgresql+psycopg://ezd:ezd@127.0.0.1:5432/postgres"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.has_plugin("tests.infra.leaks"):
+        config.pluginmanager.register(leaks, "tests.infra.leaks")
 
 
 def embedded_env(home: Path, **extra: str) -> dict[str, str]:
@@ -57,6 +79,9 @@ def make_settings(home: Path, **overrides: object) -> Settings:
         "object_fsync": False,
         "sqlite_synchronous": "NORMAL",
     }
+    if overrides.get("engine_url") and "engine_password" not in overrides:
+        # the session's own engine (tests/infra/engine.py) has a password of this session
+        values["engine_password"] = SecretStr(infra_engine.PASSWORD)
     values.update(overrides)
     return Settings(home=home, **values)  # type: ignore[arg-type]
 
@@ -106,16 +131,69 @@ def seeded_app(seeded_template: Path, tmp_path: Path) -> Iterator[App]:
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url() -> str:
-    url = os.environ.get("EZD_TEST_POSTGRES_URL", DEFAULT_PG)
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Admin URL (a role that may create databases) of the session's PostgreSQL."""
+    url = os.environ.get("EZD_TEST_POSTGRES_URL")
+    if url:
+        try:
+            eng = create_engine(url, isolation_level="AUTOCOMMIT")
+            with eng.connect() as conn:
+                conn.execute(text("select 1"))
+            eng.dispose()
+        except Exception as exc:
+            need_service(f"PostgreSQL not reachable at {url.split('@')[-1]}: {type(exc).__name__}")
+        yield url
+        return
     try:
-        eng = create_engine(url, isolation_level="AUTOCOMMIT")
-        with eng.connect() as conn:
-            conn.execute(text("select 1"))
-        eng.dispose()
-    except Exception as exc:
-        need_service(f"PostgreSQL not reachable at {url.split('@')[-1]}: {type(exc).__name__}")
-    return url
+        cluster = start_postgres(tmp_path_factory.mktemp("postgres"))
+    except (ServiceStartError, RuntimeError) as exc:
+        need_service(f"cannot start a private PostgreSQL: {exc}")
+        raise
+    yield cluster.admin_url
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def rabbit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitNode]:
+    """The session's own RabbitMQ node (the fault test restarts it)."""
+    try:
+        node = start_rabbitmq(tmp_path_factory.mktemp("rabbitmq"))
+    except ServiceStartError as exc:
+        need_service(f"cannot start a private RabbitMQ: {exc}")
+        raise
+    yield node
+    node.stop()
+
+
+@pytest.fixture(scope="session")
+def broker_url(rabbit: RabbitNode) -> str:
+    return rabbit.url
+
+
+@pytest.fixture(scope="session")
+def operaton(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
+    """The session's own Operaton engine, on a fresh database of the session's PostgreSQL."""
+    name = f"ezd_engine_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_admin_url)
+    jdbc = f"jdbc:postgresql://{url.host or '127.0.0.1'}:{url.port or 5432}/{name}"
+    try:
+        engine = start_engine(jdbc, url.username or "", url.password or "", tmp_path_factory.mktemp("engine"))
+    except ServiceStartError as exc:
+        drop_scratch_database(admin, name)
+        need_service(f"cannot start a private Operaton engine: {exc}")
+        raise
+    yield engine
+    engine.stop()
+    drop_scratch_database(admin, name)
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine_url(operaton: EngineProcess) -> str:
+    return operaton.url
 
 
 @pytest.fixture

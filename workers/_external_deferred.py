@@ -19,6 +19,7 @@ from typing import Any
 
 from ezd.workflow.port import (
     DeferredCall,
+    DefinitionInfo,
     Deployment,
     ExternalTask,
     HistoryEntry,
@@ -57,6 +58,16 @@ class DeferringEngine:
     # -- passed through as they are -------------------------------------------------------------
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
         return self._engine.deploy(paths)
+
+    def definitions(self) -> list[DefinitionInfo]:
+        return self._engine.definitions()
+
+    def task_definition_xml(self, task_id: str) -> bytes:
+        return self._engine.task_definition_xml(task_id)
+
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        # not a step's change of a process: asked after the seal import has committed
+        return self._engine.retry_exhausted_tasks(topics, business_key_prefix, retries)
 
     def user_tasks(
         self,

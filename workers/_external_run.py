@@ -53,6 +53,11 @@ def _run(app: WorkerApp[D], engine: WorkflowEngine, task: ExternalTask) -> Outco
             outcome = run_handler(deps, task, app.handlers, savepoint=False)
             if outcome.kind == "completed":  # anything else: the unit of work rolls back
                 uow.commit()
+            elif outcome.held is not None:
+                # only the note of a held step is kept: it tells the case why the step stopped
+                uow.rollback()  # drops the step's effects and its commit hooks (engine calls)
+                outcome.held(uow.session)
+                uow.commit()
     except Exception as exc:
         log.warning("task %s (%s): transaction failed: %s", task.id, task.topic, exc)
         return Outcome("failed", {}, f"{type(exc).__name__}: {exc}")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
 from ezd.records.errors import InvalidState, NotFound
-from ezd.workers.errors import BusinessError
+from ezd.workers.errors import BusinessError, StepHeld
 from ezd.workers.ledger import run_once
 from ezd.workers.runtime import D, Handler
 from ezd.workers.task import TaskInput
@@ -53,6 +55,8 @@ class Outcome:
     # failed because a record was missing or in another state: on the remote engine this is
     # also what a handler sees when the step that created its task has not committed yet
     state_mismatch: bool = False
+    # the step is held for a person (errors.StepHeld): write this note, then stop with no retries
+    held: Callable[[Session], None] | None = None
 
 
 def backoff_ms(retries_left: int, total: int = DEFAULT_RETRIES) -> int:
@@ -87,6 +91,9 @@ def run_handler(
     except BusinessError as exc:
         log.info("task %s (%s): business error %s: %s", task.id, task.topic, exc.code, exc.message)
         return Outcome("bpmn_error", {}, f"{exc.code}:{exc.message}")
+    except StepHeld as exc:
+        log.warning("task %s (%s) held: %s", task.id, task.topic, exc.message)
+        return Outcome("failed", {}, exc.message, held=exc.note)
     except (NotFound, InvalidState) as exc:
         log.info("task %s (%s): %s: %s", task.id, task.topic, type(exc).__name__, exc)
         return Outcome("failed", {}, f"{type(exc).__name__}: {exc}", state_mismatch=True)
@@ -106,6 +113,9 @@ def report_to(engine: Reporter, task: ExternalTask, outcome: Outcome) -> None:
     elif outcome.kind == "bpmn_error":
         code, _, message = (outcome.error or "").partition(":")
         engine.bpmn_error(task.id, code, message)
+    elif outcome.held is not None:
+        # retrying cannot help until a person acts; 'ezd seal import' gives the retries back
+        engine.fail_external_task(task.id, outcome.error or "held", 0, 0)
     else:
         retries = failure_retries(task)
         engine.fail_external_task(task.id, outcome.error or "failed", retries, backoff_ms(retries))
@@ -113,5 +123,7 @@ def report_to(engine: Reporter, task: ExternalTask, outcome: Outcome) -> None:
 
 def execute(deps: D, task: ExternalTask, handlers: Mapping[str, Handler[D]]) -> Outcome:
     outcome = run_handler(deps, task, handlers)
+    if outcome.held is not None:
+        outcome.held(deps.session)  # outside the rolled-back savepoint: committed with the failure
     report_to(deps.engine, task, outcome)
     return outcome

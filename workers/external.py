@@ -159,7 +159,12 @@ class ExternalWorker:
         finally:
             self._drain()
             self.heartbeat.stop()
+            # Tasks still running after the drain were unlocked; their threads end with their
+            # handler (no wait here). The sweeper ends at its next wake-up, i.e. at once unless
+            # it is inside a relay: waited for, so no sweep runs after run() returned.
             self._pool.shutdown(wait=False)
+            if self._sweeper.is_alive():
+                self._sweeper.join(timeout=30)
             log.info("worker %s stopped: %s", self.worker_id, dict(self.stats))
 
     def install_signal_handlers(self) -> None:

@@ -128,7 +128,7 @@ def _run_external_task(
     finally:
         heartbeat.stop()
     try:
-        if outcome.kind == "failed":
+        if outcome.kind == "failed" and outcome.held is None:  # a held step waits for a person
             retries = int(self.request.retries or 0)
             if retries < int(self.max_retries if self.max_retries is not None else MAX_RETRIES):
                 countdown = _countdown(retries, float(self.app.conf.get("ezd_retry_base_s") or RETRY_BASE_S))

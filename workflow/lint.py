@@ -7,6 +7,7 @@ rejected with one clear error instead of behaving differently on SpiffWorkflow a
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from lxml import etree
@@ -135,3 +136,32 @@ def check_definitions(data: bytes, source: str = "<bpmn>") -> list[ProcessInfo]:
     if not processes:
         raise DeploymentRejected(f"{source}: no process definitions found")
     return processes
+
+
+def check_deployable(data: bytes, source: str, known_topics: Collection[str]) -> list[ProcessInfo]:
+    """:func:`check_definitions` plus what only the installation knows, before ``ezd bpmn deploy``.
+
+    A service task whose topic no worker handles would wait forever, and a user task nobody may
+    claim would never appear in any task list: both are refused here, at deploy time, instead of
+    surfacing as a stuck case weeks later.
+    """
+    from ezd.workflow.forms import task_forms
+
+    infos = check_definitions(data, source)
+    task_forms(data, source)  # a form ezd could not render or validate is refused now
+    root = xmlsafe.parse(data)
+    for task in root.iter(f"{{{BPMN}}}serviceTask"):
+        topic = task.get(f"{{{CAMUNDA}}}topic") or ""
+        if topic not in known_topics:
+            raise DeploymentRejected(
+                f"{source}: {_where(task)}: temat {topic!r} nie jest obsługiwany przez żaden worker "
+                f"(obsługiwane: {', '.join(sorted(known_topics))})"
+            )
+    for task in root.iter(f"{{{BPMN}}}userTask"):
+        owners = [task.get(f"{{{CAMUNDA}}}{a}") for a in ("assignee", "candidateGroups", "candidateUsers")]
+        if not any((o or "").strip() for o in owners):
+            raise DeploymentRejected(
+                f"{source}: {_where(task)}: zadanie użytkownika nie ma wykonawcy "
+                "(camunda:assignee) ani grupy kandydatów (camunda:candidateGroups)"
+            )
+    return infos

@@ -39,6 +39,7 @@ from ezd.workflow.operaton_rest import (
 from ezd.workflow.operaton_user import OperatonUserTasks
 from ezd.workflow.port import (
     DeferredCall,
+    DefinitionInfo,
     Deployment,
     DeploymentRejected,
     HistoryEntry,
@@ -157,6 +158,19 @@ class OperatonEngine(OperatonUserTasks, OperatonExternalTasks):
             result.append(Deployment(key, int(definition["version"]), str(definition["id"])))
         log.info("deployed %s", ", ".join(f"{d.process_key} v{d.version}" for d in result))
         return result
+
+    def definitions(self) -> list[DefinitionInfo]:
+        op = "process definitions"
+        params = {"sortBy": "version", "sortOrder": "asc", **self._tenant_params()}
+        found = self._call("GET", "process-definition", op, params=params) or []
+        # the statistics resource counts running instances per definition, for every tenant
+        stats = self._call("GET", "process-definition/statistics", op) or []
+        running = {str(s["id"]): int(s.get("instances") or 0) for s in stats}
+        rows = [
+            DefinitionInfo(str(d["key"]), int(d["version"]), str(d["id"]), running.get(str(d["id"]), 0))
+            for d in found
+        ]
+        return sorted(rows, key=lambda d: (d.process_key, d.version))
 
     # ------------------------------------------------------------------ instances
 

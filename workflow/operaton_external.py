@@ -195,3 +195,20 @@ class OperatonExternalTasks(OperatonRest):
             f"unlock {task_id}",
             not_found=TaskNotFound,
         )
+
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        ids: list[str] = []
+        for topic in topics:
+            params = {"topicName": topic, "noRetriesLeft": "true", **self._tenant_params()}
+            found = self._call("GET", "external-task", f"exhausted tasks {topic}", params=params) or []
+            ids.extend(
+                str(t["id"]) for t in found if str(t.get("businessKey") or "").startswith(business_key_prefix)
+            )
+        if ids:
+            self._call(
+                "PUT",
+                "external-task/retries",
+                "retry exhausted tasks",
+                json={"externalTaskIds": ids, "retries": retries},
+            )
+        return len(ids)

@@ -145,3 +145,9 @@ class OperatonUserTasks(OperatonRest):
             json={"variables": to_typed_map(variables)},
             not_found=TaskNotFound,
         )
+
+    def task_definition_xml(self, task_id: str) -> bytes:
+        op = f"form of task {task_id}"
+        task = self._call("GET", f"task/{quote(task_id, safe='')}", op, not_found=TaskNotFound)
+        definition = quote(str(task["processDefinitionId"]), safe="")
+        return str(self._call("GET", f"process-definition/{definition}/xml", op)["bpmn20Xml"]).encode("utf-8")

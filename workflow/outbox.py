@@ -43,6 +43,7 @@ from ezd.records.errors import ConflictError
 from ezd.workflow.port import (
     CommitHooks,
     DeferredCall,
+    DefinitionInfo,
     Deployment,
     DeploymentRejected,
     ExternalTask,
@@ -94,6 +95,16 @@ class OutboxEngine:
     # -- calls that change nothing in the engine's process state, or are the worker's ---------
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]:
         return self._engine.deploy(paths)
+
+    def definitions(self) -> list[DefinitionInfo]:
+        return self._engine.definitions()
+
+    def task_definition_xml(self, task_id: str) -> bytes:
+        return self._engine.task_definition_xml(task_id)
+
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        # not a step's change of a process: asked after the seal import has committed
+        return self._engine.retry_exhausted_tasks(topics, business_key_prefix, retries)
 
     def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
         return self._engine.fetch_external_tasks(topics, max_tasks)

@@ -30,6 +30,16 @@ class Deployment:
 
 
 @dataclass(frozen=True)
+class DefinitionInfo:
+    """A deployed process version and how many of its instances are still running."""
+
+    process_key: str
+    version: int
+    definition_id: str
+    running: int
+
+
+@dataclass(frozen=True)
 class ProcessInstance:
     id: str
     process_key: str
@@ -103,6 +113,10 @@ class NoMatchingInstance(WorkflowError):
 class WorkflowEngine(Protocol):
     def deploy(self, paths: Sequence[Path]) -> list[Deployment]: ...
 
+    def definitions(self) -> list[DefinitionInfo]:
+        """Every deployed version of every process, oldest first per key."""
+        ...
+
     def start(
         self, process_key: str, business_key: str, variables: Variables | None = None
     ) -> ProcessInstance: ...
@@ -116,6 +130,10 @@ class WorkflowEngine(Protocol):
         process_instance_id: str | None = None,
     ) -> list[UserTask]: ...
 
+    def task_definition_xml(self, task_id: str) -> bytes:
+        """The BPMN of the process version a user task belongs to (for its form fields)."""
+        ...
+
     def claim(self, task_id: str, user: str) -> None: ...
 
     def complete_user_task(self, task_id: str, variables: Variables | None = None) -> None: ...
@@ -127,6 +145,11 @@ class WorkflowEngine(Protocol):
     def fail_external_task(
         self, task_id: str, message: str, retries: int, retry_timeout_ms: int = 0
     ) -> None: ...
+
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        """Give external tasks of ``topics`` that ran out of retries (incidents), in instances whose
+        business key starts with ``business_key_prefix``, ``retries`` again; returns how many."""
+        ...
 
     def bpmn_error(
         self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None

@@ -37,8 +37,36 @@ def jrwa_import(
         if not codes:
             from ezd.records.errors import InvalidState
 
-            raise InvalidState("no offices are set up yet; run 'ezd demo' first")
+            raise InvalidState("nie ma jeszcze żadnego urzędu; utwórz go: ezd office create albo ezd init")
         for code in codes:
             count = import_jrwa(uow.session, actor, tenant=code, entries=entries)
         uow.commit()
     console.print(f"JRWA imported: {count} classes into {', '.join(codes)}")
+
+
+@jrwa_app.command("show")
+def jrwa_show(
+    office: Annotated[str, typer.Argument(help="Office code")],
+    symbol: Annotated[
+        str | None, typer.Argument(help="A class symbol: show it and the classes below it")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show an office's JRWA (uniform file list) or one class of it."""
+    from rich.table import Table
+
+    from ezd.cli.common import as_plain, print_json
+    from ezd.services.jrwa_view import show_jrwa
+
+    app = make_app()
+    with app.uow() as uow:
+        classes = show_jrwa(uow.session, resolve_actor(app, None), office=office, symbol=symbol)
+    if as_json:
+        print_json(as_plain(classes))
+        return
+    table = Table(title=f"Jednolity rzeczowy wykaz akt — {office}")
+    for col in ("symbol", "hasło", "kategoria", "teczka spraw", "sprawy"):
+        table.add_column(col)
+    for c in classes:
+        table.add_row(c.symbol, c.title, c.category or "", "tak" if c.is_leaf else "", str(c.cases))
+    console.print(table)

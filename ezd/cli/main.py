@@ -15,18 +15,24 @@ from ezd.cli import (
     archive_cmd,
     audit_cmd,
     backup_cmd,
+    bpmn_cmd,
     cases_cmd,
     deadline_cmd,
     demo_cmd,
     engine_cmd,
     fixity_cmd,
     inbox_cmd,
+    init_cmd,
     intake_cmd,
     jrwa_cmd,
+    office_cmd,
     print_cmd,
+    seal_cmd,
     serve_cmd,
     system_cmd,
+    task_cmd,
     terms_cmd,
+    user_cmd,
     worker_cmd,
 )
 from ezd.cli.errors import user_error_line
@@ -39,6 +45,13 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("demo")(demo_cmd.demo)
+app.command("init")(init_cmd.init)
+app.add_typer(office_cmd.office_app, name="office")
+app.add_typer(office_cmd.unit_app, name="unit")
+app.add_typer(user_cmd.user_app, name="user")
+app.add_typer(seal_cmd.seal_app, name="seal")
+app.add_typer(task_cmd.task_app, name="task")
+app.add_typer(bpmn_cmd.bpmn_app, name="bpmn")
 app.command("register")(intake_cmd.register)
 app.command("deadline")(deadline_cmd.deadline)
 app.command("inbox")(inbox_cmd.inbox)

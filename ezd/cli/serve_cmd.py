@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ezd.cli.common import console, make_app
+from ezd.cli.common import console, started_app
 
 
 def serve(
@@ -22,7 +22,7 @@ def serve(
     from ezd.web.app import create_app
     from ezd.web.worker import InProcessWorker
 
-    app = make_app()
+    app = started_app()
     background = InProcessWorker(app) if worker and app.settings.broker_url is None else None
     web = create_app(app, worker=background)
     if background is not None:

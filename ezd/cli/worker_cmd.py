@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ezd.cli.common import make_app, print_json
+from ezd.cli.common import print_json, started_app
 
 worker_app = typer.Typer(
     help="Worker processes: Operaton external tasks, Celery, periodic jobs.", no_args_is_help=True
@@ -42,7 +42,7 @@ def external(
     from ezd.workers.external import ExternalWorker, remote_engine
 
     _logging(log_level)
-    app = make_app()
+    app = started_app()
     if not app.settings.engine_url:
         raise InvalidInput("EZD_ENGINE_URL is not set: 'ezd worker external' works for the Operaton engine")
     unknown = sorted(set(topic or ()) - set(app.handlers))
@@ -84,7 +84,7 @@ def celery_worker(
     from ezd.workers import tasks_celery
     from ezd.workers.celery_app import celery_app
 
-    app = make_app()  # migrates the database once, before the worker processes fork
+    app = started_app()  # migrates the database once, before the worker processes fork
     if not app.settings.broker_url:
         raise InvalidInput("EZD_BROKER_URL is not set: without a broker tasks run in-process")
     app.db.dispose()
@@ -119,7 +119,7 @@ def beat(
     from ezd.records.errors import InvalidInput
 
     _logging(log_level)
-    app = make_app()
+    app = started_app()
     if once:
         print_json(
             {

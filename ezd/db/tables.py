@@ -31,9 +31,10 @@ class Tenant(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))  # starostwo | gmina
+    kind: Mapped[str] = mapped_column(String(20))  # see ezd.services.office_setup.OFFICE_KINDS
     regon: Mapped[str | None] = mapped_column(String(14))
     epuap_box: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(500))
 
 
 class Unit(Base):
@@ -43,6 +44,9 @@ class Unit(Base):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id"))
     code: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))
+    # units form a tree; a closed unit keeps its row (its cases' signs name it) but takes no new work
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    closed_on: Mapped[date | None] = mapped_column(Date)
     tenant: Mapped[Tenant] = relationship(lazy="joined")
 
 
@@ -51,11 +55,13 @@ class User(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))  # set-up commands; notifications (EZD_SMTP_*)
+    # the office that created the account (set-up commands); older accounts belong via grants only
+    home_tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id"))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    email: Mapped[str | None] = mapped_column(String(200))  # for notifications (EZD_SMTP_*)
 
 
 class RoleGrant(Base):

@@ -74,8 +74,8 @@ class Demo:
             if not is_seeded(uow.session):
                 result.credentials_file = str(seed(uow.session, self.app.settings))
                 result.seeded = True
-            self.app.engine(uow.session).deploy(self.app.bpmn_files)
             uow.commit()
+        self.app.deploy_processes()
         return result
 
     def actor(self, name: str) -> Actor:

@@ -19,7 +19,7 @@ from ezd.config import Settings
 from ezd.db.tables import Tenant
 from ezd.jrwa_io import load_jrwa_file
 from ezd.records.tenancy import Role
-from ezd.services import admin
+from ezd.services import admin, seals
 from ezd.services.actor import system_actor
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -95,6 +95,15 @@ def seed(session: Session, settings: Settings) -> Path:
             admin.grant_role(session, login=login(t, suffix), tenant=t.code, unit=unit, role=role)
             creds.append(f"{login(t, suffix)}\t{password}\t{role.value}@{t.code}/{unit}")
         admin.import_jrwa(session, system_actor("seed"), tenant=t.code, entries=entries)
+        # each office seals with its own e-seal (issued by the demo CA in ensure_keys)
+        seals.import_p12(
+            session,
+            settings,
+            system_actor("seed"),
+            office=t.code,
+            data=office_p12(settings, t.code).read_bytes(),
+            password=(settings.keys_dir / "eseal.password").read_text(),
+        )
     home = settings.resolved_home
     path = home / "demo-credentials.txt"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -109,11 +118,15 @@ ESEAL_CA_CRL = "eseal-ca.crl"
 ROOT_CA_CRL = "root-ca.crl"
 
 
+def office_p12(settings: Settings, code: str) -> Path:
+    return settings.keys_dir / f"eseal-{code}.p12"
+
+
 def ensure_keys(settings: Settings) -> None:
-    """Demo PKI: a test CA, the office e-seal (eseal.p12) and a resident's signing key."""
+    """Demo PKI: a test CA, an e-seal per demo office (eseal-<code>.p12) and a resident's key."""
     keys = settings.keys_dir
     if (keys / "eseal.p12").exists() and (keys / "resident.p12").exists():
-        return
+        return  # an existing demo PKI is kept: documents already sealed verify against its CA
     from ezd.signatures.pki import create_demo_pki
 
     keys.mkdir(parents=True, exist_ok=True)
@@ -135,6 +148,9 @@ def ensure_keys(settings: Settings) -> None:
         "Mieszkaniec Demo", org_identifier="VATPL-0000000002", crl_url=DEMO_CRL_URL.format(name=ESEAL_CA_CRL)
     )
     (keys / "resident.p12").write_bytes(pki.pkcs12_bytes(cert, key, None))
+    for n, t in enumerate(TENANTS, start=3):
+        cert, key = pki.issue_eseal(t.name, org_identifier=f"VATPL-{n:010d}")
+        office_p12(settings, t.code).write_bytes(pki.pkcs12_bytes(cert, key, password.encode()))
     trust = keys / "trust"
     trust.mkdir(exist_ok=True)
     shutil.copy(pki.ca_pem, trust / "ca.pem")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ezd import epuap, xmlsafe
@@ -11,8 +12,9 @@ from ezd.db.tables import Attachment, IncomingItem
 from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_with_content, tenant_by_code
+from ezd.services.seals import SealUnavailable
 from ezd.signatures.attachments import verify_attachments
-from ezd.workers.errors import BusinessError
+from ezd.workers.errors import BusinessError, StepHeld
 from ezd.workers.task import TaskInput
 
 Handler = Callable[[TaskInput, Deps], dict[str, Any]]
@@ -135,7 +137,12 @@ def issue_upp(task: TaskInput, deps: Deps) -> dict[str, Any]:
     _, item = _item(task, deps)
     if item.channel not in receipts.ELECTRONIC_CHANNELS:
         return {"upp_sha256": None}
-    return {"upp_sha256": receipts.issue_upp(deps, task.require("tenant"), item.sign, actor_login=task.actor)}
+    tenant, rpw = task.require("tenant"), item.sign
+    try:
+        return {"upp_sha256": receipts.issue_upp(deps, tenant, rpw, actor_login=task.actor)}
+    except SealUnavailable as exc:
+        held = str(exc)
+        raise StepHeld(held, partial(receipts.note_upp_held, tenant=tenant, rpw=rpw, message=held)) from None
 
 
 def create_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
@@ -197,9 +204,14 @@ def deadline_reminder(task: TaskInput, deps: Deps) -> dict[str, Any]:
 
 
 def sign(task: TaskInput, deps: Deps) -> dict[str, Any]:
-    digest = outgoing.sign_draft(
-        deps, tenant=task.require("tenant"), case_sign=task.require("case_sign"), actor_login=task.actor
-    )
+    tenant, case_sign = task.require("tenant"), task.require("case_sign")
+    try:
+        digest = outgoing.sign_draft(deps, tenant=tenant, case_sign=case_sign, actor_login=task.actor)
+    except SealUnavailable as exc:
+        held = str(exc)
+        raise StepHeld(
+            held, partial(outgoing.note_sign_held, tenant=tenant, case_sign=case_sign, message=held)
+        ) from None
     return {"signed_sha256": digest}
 
 

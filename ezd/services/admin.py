@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from ezd.db.tables import JrwaClass, RoleGrant, Substitution, Tenant, Unit, User
 from ezd.records.errors import InvalidInput
 from ezd.records.jrwa import JrwaEntry, JrwaTree
-from ezd.records.tenancy import Role, SubstitutionPeriod, check_tenant_code, check_unit_code
+from ezd.records.tenancy import (
+    Role,
+    SubstitutionPeriod,
+    check_office_kind,
+    check_tenant_code,
+    check_unit_code,
+)
 from ezd.services import audit
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.lookup import tenant_by_code
@@ -27,8 +33,7 @@ def hash_password(password: str) -> str:
 
 def create_tenant(session: Session, *, code: str, name: str, kind: str, regon: str | None = None) -> Tenant:
     check_tenant_code(code)
-    if kind not in ("starostwo", "gmina"):
-        raise InvalidInput("tenant kind is 'starostwo' or 'gmina'")
+    check_office_kind(kind)
     tenant = Tenant(code=code, name=name, kind=kind, regon=regon)
     session.add(tenant)
     session.flush()

@@ -23,10 +23,16 @@ class Deps:
     channels: dict[str, DispatchChannel]
     get_signer: Callable[[], Signer]  # resolved lazily: loading a key is slow and not always needed
     get_verifier: Callable[[], Verifier]
+    # (session, office code) -> that office's own e-seal; raises services.seals.SealUnavailable
+    get_office_signer: Callable[[Session, str], Signer]
 
     @property
     def signer(self) -> Signer:
         return self.get_signer()
+
+    def office_signer(self, office: str) -> Signer:
+        """The e-seal of ``office``: UPP receipts and replies are sealed by the office that owns them."""
+        return self.get_office_signer(self.session, office)
 
     @property
     def verifier(self) -> Verifier:

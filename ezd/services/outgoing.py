@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ezd.channels.port import Envelope
 from ezd.db.base import utcnow
@@ -36,7 +37,8 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
     content = deps.store.get(last.sha256)
     if last.media_type != "application/xml":
         raise InvalidInput("only XML replies can be sealed with XAdES here")
-    signed = deps.signer.sign_enveloped(content)
+    signer = deps.office_signer(tenant)
+    signed = signer.sign_enveloped(content)
     stored = deps.store.put(signed, "application/xml")
     session.add(
         DocumentVersion(
@@ -60,9 +62,24 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
         actor=actor_login,
         action="podpis",
         document_ref=draft.uid,
-        details={"sha256": stored.sha256, "signer": deps.signer.subject},
+        details={"sha256": stored.sha256, "signer": signer.subject},
     )
     return stored.sha256
+
+
+def note_sign_held(session: Session, *, tenant: str, case_sign: str, message: str) -> None:
+    """The case's metryka says why its reply was not sealed (no or expired office e-seal)."""
+    tenant_row = tenant_by_code(session, tenant)
+    case = case_by_sign(session, tenant_row.id, case_sign)
+    audit.record(
+        session,
+        chain_key=audit.case_chain(case.id),
+        tenant_id=tenant_row.id,
+        actor="system:podpis",
+        action="podpis_wstrzymany",
+        case_id=case.id,
+        details={"powod": message},
+    )
 
 
 def dispatch_reply(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from ezd import upo
 from ezd.db.base import utcnow
 from ezd.db.tables import Attachment, CaseFile
@@ -63,7 +65,8 @@ def issue_upp(deps: Deps, tenant: str, rpw: str, *, actor_login: str = "system:u
         case_id=case.sign if case else None,
         extra={"IdentyfikatorDokumentuEZD": doc.uid, "SHA-256": original.sha256},
     )
-    signed = deps.signer.sign_enveloped(unsigned)
+    signer = deps.office_signer(tenant)
+    signed = signer.sign_enveloped(unsigned)
     stored = deps.store.put(signed, UPP_MEDIA_TYPE)
     session.add(
         Attachment(
@@ -83,9 +86,24 @@ def issue_upp(deps: Deps, tenant: str, rpw: str, *, actor_login: str = "system:u
         actor=actor_login,
         action="upp",
         document_ref=doc.uid,
-        details={"upp_sha256": stored.sha256, "item_sha256": original.sha256, "signer": deps.signer.subject},
+        details={"upp_sha256": stored.sha256, "item_sha256": original.sha256, "signer": signer.subject},
     )
     return stored.sha256
 
 
-__all__ = ["ELECTRONIC_CHANNELS", "issue_upp", "upp_filename"]
+def note_upp_held(session: Session, *, tenant: str, rpw: str, message: str) -> None:
+    """The item's metryka says why its UPP was not issued yet (no or expired office e-seal)."""
+    tenant_row = tenant_by_code(session, tenant)
+    item = item_by_sign(session, tenant_row.id, rpw)
+    audit.record(
+        session,
+        chain_key=audit.item_chain(tenant, item.sign),
+        tenant_id=tenant_row.id,
+        actor="system:upp",
+        action="upp_wstrzymane",
+        document_ref=item.document.uid,
+        details={"powod": message},
+    )
+
+
+__all__ = ["ELECTRONIC_CHANNELS", "issue_upp", "note_upp_held", "upp_filename"]

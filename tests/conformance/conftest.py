@@ -12,7 +12,6 @@ import pytest
 from ezd.bootstrap import App
 from ezd.workers.inprocess import run_pending
 from tests.conftest import _ready_app, make_settings
-from tests.distributed.conftest import engine_url  # noqa: F401 - fixture
 from tests.distributed.stack import distributed_app, running_worker
 
 REMINDER_AFTER = "PT1S"

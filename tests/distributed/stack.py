@@ -35,13 +35,28 @@ def running_worker(app: App, **options: Any) -> Iterator[ExternalWorker]:
     options.setdefault("long_poll_ms", 5_000)
     options.setdefault("drain_timeout_s", 10.0)
     worker = ExternalWorker(app, remote_engine(app), **options)
-    thread = threading.Thread(target=worker.run, name="ezd-test-worker", daemon=True)
+    with worker_thread(worker):
+        yield worker
+
+
+@contextmanager
+def worker_thread(worker: ExternalWorker) -> Iterator[threading.Thread]:
+    """Run ``worker`` in a thread for the block; stop it and wait until it has really ended.
+
+    A worker left running after its test keeps fetching (and locking) the next tests' tasks
+    and sweeping the outbox of a dropped database, so a worker that does not end within its
+    drain timeout plus one long poll (and a margin for a busy machine) fails the test here.
+    """
+    thread = threading.Thread(target=worker.run, name=f"ezd-test-{worker.worker_id}", daemon=True)
     thread.start()
     try:
-        yield worker
+        yield thread
     finally:
         worker.stop()
-        thread.join(timeout=30)
+        limit = worker.drain_timeout_s + int(worker.client.config["asyncResponseTimeout"]) / 1000 + 60
+        thread.join(timeout=limit)
+        if thread.is_alive():
+            raise AssertionError(f"worker {worker.worker_id} still running {limit:.0f}s after stop()")
 
 
 def stack_env(app: App, **extra: str) -> dict[str, str]:

@@ -11,22 +11,8 @@ from pathlib import Path
 import pytest
 
 from ezd.bootstrap import App
-from tests.conftest import need_service
 from tests.distributed import checks
 from tests.distributed.stack import Proc, distributed_app, stack_env
-
-BROKER = "amqp://guest:guest@127.0.0.1:5672//"
-
-
-def broker_url() -> str:
-    from kombu import Connection
-
-    try:
-        with Connection(BROKER, connect_timeout=3) as conn:
-            conn.ensure_connection(max_retries=1)
-    except Exception as exc:
-        need_service(f"RabbitMQ not reachable: {type(exc).__name__}")
-    return BROKER
 
 
 @pytest.fixture
@@ -34,9 +20,9 @@ def dist_app(tmp_path: Path, pg_url: str, engine_url: str) -> App:
     return distributed_app(tmp_path / "ezd", pg_url, engine_url)
 
 
-def test_demo_completes_through_operaton_and_workers(dist_app: App, tmp_path: Path) -> None:
+def test_demo_completes_through_operaton_and_workers(dist_app: App, tmp_path: Path, broker_url: str) -> None:
     env = stack_env(
-        dist_app, EZD_BROKER_URL=broker_url(), EZD_CELERY_QUEUE_PREFIX=f"ezd-test-{uuid.uuid4().hex[:8]}"
+        dist_app, EZD_BROKER_URL=broker_url, EZD_CELERY_QUEUE_PREFIX=f"ezd-test-{uuid.uuid4().hex[:8]}"
     )
     celery = Proc(
         ["worker", "celery", "--concurrency", "1", "--log-level", "INFO"], env, tmp_path / "celery.log"

@@ -17,6 +17,7 @@ from ezd.workers.errors import BusinessError
 from ezd.workers.external import ExternalWorker
 from ezd.workflow.operaton import OperatonEngine
 from ezd.workflow.port import ExternalTask, InstanceState
+from tests.distributed.stack import worker_thread
 from tests.distributed.test_operaton_engine import Proc, start_approved, wait_until
 from tests.distributed.test_operaton_engine import proc as proc
 
@@ -24,14 +25,8 @@ from tests.distributed.test_operaton_engine import proc as proc
 @contextmanager
 def worker(app: App, engine: OperatonEngine, topics: list[str], **options: Any) -> Iterator[ExternalWorker]:
     w = ExternalWorker(app, engine, topics=topics, long_poll_ms=1000, **options)
-    thread = threading.Thread(target=w.run, daemon=True)
-    thread.start()
-    try:
+    with worker_thread(w):
         yield w
-    finally:
-        w.stop()
-        thread.join(30)
-        assert not thread.is_alive()
 
 
 def _with_incident(engine: OperatonEngine, instance_id: str) -> InstanceState | None:
@@ -127,8 +122,10 @@ def test_stop_unlocks_a_task_still_running(
     pg_app: App, engine: OperatonEngine, proc: Proc, business_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started, release = threading.Event(), threading.Event()
+    running: list[str] = []
 
     def blocking(task: Any, deps: Any) -> dict[str, Any]:
+        running.append(task.task_id)
         started.set()
         release.wait(30)
         return {}
@@ -136,17 +133,17 @@ def test_stop_unlocks_a_task_still_running(
     monkeypatch.setitem(handlers.HANDLERS, proc.register, blocking)
     start_approved(engine, proc, business_key)
     w = ExternalWorker(pg_app, engine, topics=[proc.register], long_poll_ms=1000, drain_timeout_s=0.5)
-    thread = threading.Thread(target=w.run, daemon=True)
-    thread.start()
-    assert started.wait(20)
-    [task_id] = list(w._inflight)
-    assert engine.external_task_owner(task_id) == w.worker_id
-    w.stop()
-    thread.join(15)
-    assert not thread.is_alive()
-    assert w.stats["unlocked"] == 1
-    assert engine.external_task_owner(task_id) is None  # free for another worker at once
-    release.set()
+    try:
+        with worker_thread(w):
+            assert started.wait(20)
+            # the handler's own task id: the worker's in-flight table may not have it yet (the
+            # pool thread can start before submit() returns, seen on a busy machine)
+            [task_id] = running
+            assert engine.external_task_owner(task_id) == w.worker_id
+        assert w.stats["unlocked"] == 1
+        assert engine.external_task_owner(task_id) is None  # free for another worker at once
+    finally:
+        release.set()  # the handler's thread ends with it (the leak check waits for it)
 
 
 def test_fetch_asks_for_free_slots_only(pg_app: App, engine: OperatonEngine) -> None:

@@ -9,7 +9,6 @@ unique key and topic prefix so data left by earlier runs cannot interfere.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -36,9 +35,8 @@ from ezd.workflow.port import (
     WorkflowEngine,
     WorkflowError,
 )
+from tests.distributed.conftest import ENGINE_PASSWORD, ENGINE_USER
 
-ENGINE_USER = os.environ.get("EZD_ENGINE_USER", "ezd")
-ENGINE_PASSWORD = os.environ.get("EZD_ENGINE_PASSWORD", "ezd-dev")
 SOURCE = Path(__file__).resolve().parent / "bpmn" / "ezd_test_review.bpmn"
 T = TypeVar("T")
 

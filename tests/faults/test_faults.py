@@ -2,7 +2,8 @@
 
 While the demo driver pushes letters through Operaton, external-worker processes and a Celery
 worker on RabbitMQ, this test kills one external worker with SIGKILL while it holds a task,
-restarts RabbitMQ, then restarts the Operaton engine. Required outcome: no lost item, no
+restarts RabbitMQ, then restarts the Operaton engine -- the session's own broker and engine
+(tests/conftest.py), never ones another process uses. Required outcome: no lost item, no
 duplicate effect, RPW (and RPWYCH) gapless, every case archived and every process ended, every
 metryka chain verifies.
 """
@@ -10,7 +11,6 @@ metryka chain verifies.
 from __future__ import annotations
 
 import re
-import subprocess
 import threading
 import time
 import uuid
@@ -25,9 +25,9 @@ from ezd.workflow.operaton import EngineUnavailable
 from tests.distributed import checks
 from tests.distributed.conftest import ENGINE_PASSWORD, ENGINE_USER
 from tests.distributed.stack import Proc, distributed_app, stack_env
-from tests.distributed.test_demo_distributed import broker_url
+from tests.infra.engine import EngineProcess
+from tests.infra.rabbitmq import RabbitNode
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = 10
 LOCK_MS = 5000  # short engine locks: a killed worker's task is free again within seconds
 
@@ -64,16 +64,13 @@ def _locked_by(engine_url: str, worker_id: str) -> int:
         return 0
 
 
-def _services(*args: str) -> None:
-    subprocess.run(
-        ["bash", str(ROOT / "scripts" / "services.sh"), *args], check=True, capture_output=True, timeout=300
-    )
-
-
-def test_worker_kill_broker_restart_engine_restart(tmp_path: Path, pg_url: str, engine_url: str) -> None:
+def test_worker_kill_broker_restart_engine_restart(
+    tmp_path: Path, pg_url: str, operaton: EngineProcess, rabbit: RabbitNode
+) -> None:
+    engine_url = operaton.url
     app: App = distributed_app(tmp_path / "ezd", pg_url, engine_url)
     env = stack_env(
-        app, EZD_BROKER_URL=broker_url(), EZD_CELERY_QUEUE_PREFIX=f"ezd-fault-{uuid.uuid4().hex[:8]}"
+        app, EZD_BROKER_URL=rabbit.url, EZD_CELERY_QUEUE_PREFIX=f"ezd-fault-{uuid.uuid4().hex[:8]}"
     )
     args = ["--slots", "2", "--long-poll-ms", "3000", "--lock-ms", str(LOCK_MS), "--drain-s", "5"]
     celery = Proc(["worker", "celery", "--concurrency", "1"], env, tmp_path / "celery.log")
@@ -107,16 +104,11 @@ def test_worker_kill_broker_restart_engine_restart(tmp_path: Path, pg_url: str, 
         time.sleep(3)
 
         # 2. RabbitMQ restart (the broker application; durable queues survive)
-        subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, timeout=120)
-        time.sleep(2)
-        subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, timeout=120)
-        subprocess.run(["rabbitmqctl", "-q", "await_startup"], check=True, timeout=120)
+        rabbit.restart_app()
         time.sleep(3)
 
         # 3. Operaton engine restart
-        _services("stop", "engine")
-        time.sleep(1)
-        _services("start", "engine")
+        operaton.restart()
 
         driver.join(timeout=420)
         assert not driver.is_alive(), "the demo did not finish"

@@ -232,6 +232,15 @@ ENDPOINTS = [
         frozenset({"admin"}),
         body=js({"absent": "sw.referent2", "substitute": "sw.referent", "start": TODAY, "end": TODAY}),
     ),
+    Endpoint("form-tasks", "GET", lambda w: "/api/v1/form-tasks", EVERYONE, tenant_scoped=False),
+    Endpoint("form-task", "GET", lambda w: f"/api/v1/form-tasks/{w['form_task']}", frozenset({"kancelaria"})),
+    Endpoint(
+        "form-task-complete",
+        "POST",
+        lambda w: f"/api/v1/form-tasks/{w['form_task']}/complete",
+        frozenset({"kancelaria"}),
+        body=js({"values": {"wynik": "tak"}}),
+    ),
     Endpoint("jrwa", "GET", lambda w: f"/api/v1/tenants/{T}/jrwa", EVERYONE),
     Endpoint("jrwa-import", "POST", lambda w: f"/api/v1/tenants/{T}/jrwa", frozenset({"admin"}), body=_jrwa),
 ]
@@ -256,7 +265,9 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
     )
     assert r.status_code == 201, r.text
     doc = shared_site.client("sw.referent").get(case(approval)).json()["documents"][0]["uid"]
+    form_task = _form_task(shared_site, registered)
     return dict(
+        form_task=form_task,
         registered=registered,
         decreed=decreed,
         assigned=assigned,
@@ -270,6 +281,42 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
         lent=lent,
         doc=doc,
     )
+
+
+FORM_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs_form" targetNamespace="https://ezd.example/bpmn">
+  <bpmn:process id="ezd_test_form" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="Start_Form"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Task_Check" name="Sprawdzenie" camunda:candidateGroups="sp-swidnik:kancelaria">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="wynik" label="Wynik" type="enum">
+          <camunda:value id="tak" name="Tak"/><camunda:value id="nie" name="Nie"/>
+        </camunda:formField>
+      </camunda:formData></bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="End_Form"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start_Form" targetRef="Task_Check"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Check" targetRef="End_Form"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def _form_task(site, registered: str) -> str:  # type: ignore[no-untyped-def]
+    """A task with a generated form on the registered item (a process deployed for the matrix)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "form.bpmn").write_text(FORM_PROCESS, encoding="utf-8")
+        site.app.deploy_processes(Path(folder))
+    with site.app.uow() as uow:
+        instance = site.app.engine(uow.session).start("ezd_test_form", f"{T}/{registered}")
+        (task,) = site.app.engine(uow.session).user_tasks(process_instance_id=instance.id)
+        uow.commit()
+    return str(task.id)
 
 
 def _call(client, ep: Endpoint, w: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -327,6 +374,7 @@ def test_the_matrix_covers_every_api_operation(shared_site) -> None:  # type: ig
             "archived",
             "lent",
             "doc",
+            "form_task",
         )
     }
     sample.update(registered="RPW/1/2026", decreed="RPW/1/2026", assigned="RPW/1/2026")

@@ -68,9 +68,14 @@ def st_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def api_schema(st_site: Site) -> Any:
+def api_schema(st_site: Site) -> Iterator[Any]:
     config = SchemathesisConfig.from_str(CONFIG)
-    return schemathesis.openapi.from_asgi("/api/openapi.json", st_site.web, config=config)
+    yield schemathesis.openapi.from_asgi("/api/openapi.json", st_site.web, config=config)
+    # Schemathesis runs ASGI calls on one event-loop thread per process that it ends only at
+    # exit; end it with this module so no thread outlives the tests that use it.
+    from schemathesis.python import asgi
+
+    asgi._shutdown()
 
 
 def all_checks() -> list[Callable[..., Any]]:

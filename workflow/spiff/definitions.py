@@ -12,30 +12,36 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ezd.workflow.lint import check_definitions
-from ezd.workflow.port import Deployment, DeploymentRejected, WorkflowError
+from ezd.workflow.port import DefinitionInfo, Deployment, DeploymentRejected, TaskNotFound, WorkflowError
 from ezd.workflow.spiff.specs import EzdParser
-from ezd.workflow.tables import WorkflowDefinition
+from ezd.workflow.tables import WorkflowDefinition, WorkflowInstance, WorkflowTask
 
 
 class SpecCache:
-    """Parsed specs per (process key, version); parsing BPMN is the slow part, so do it once."""
+    """Parsed specs per (database, process key, version); parsing BPMN is the slow part.
+
+    The database is part of the key: "ezd_incoming v2" of one installation is not that of
+    another one the same process opens (tests, tools working on several homes).
+    """
 
     def __init__(self) -> None:
-        self._specs: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
+        self._specs: dict[tuple[str, str, int], tuple[Any, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str, version: int, load_bpmn: Callable[[], str]) -> tuple[Any, dict[str, Any]]:
-        cached = self._specs.get((key, version))
+    def get(
+        self, key: str, version: int, load_bpmn: Callable[[], str], database: str = ""
+    ) -> tuple[Any, dict[str, Any]]:
+        cached = self._specs.get((database, key, version))
         if cached is None:
             with self._lock:
-                cached = self._specs.get((key, version))
+                cached = self._specs.get((database, key, version))
                 if cached is None:
                     cached = parse_spec(load_bpmn().encode(), key, source=f"{key} v{version}")
-                    self._specs[(key, version)] = cached
+                    self._specs[(database, key, version)] = cached
         return cached
 
 
@@ -106,3 +112,41 @@ def definition_bpmn(session: Session, key: str, version: int) -> str:
             )
         ).scalar_one()
     )
+
+
+def definition_infos(session: Session) -> list[DefinitionInfo]:
+    """Every deployed version with its count of running instances (``ezd bpmn list``)."""
+    running = {
+        (key, version): int(count)
+        for key, version, count in session.execute(
+            select(WorkflowInstance.process_key, WorkflowInstance.version, func.count())
+            .where(WorkflowInstance.ended.is_(False))
+            .group_by(WorkflowInstance.process_key, WorkflowInstance.version)
+        ).all()
+    }
+    rows = session.execute(
+        select(WorkflowDefinition.process_key, WorkflowDefinition.version).order_by(
+            WorkflowDefinition.process_key, WorkflowDefinition.version
+        )
+    ).all()
+    return [
+        DefinitionInfo(key, version, f"{key}:{version}", running.get((key, version), 0))
+        for key, version in rows
+    ]
+
+
+def task_bpmn(session: Session, task_id: str) -> bytes:
+    """The BPMN of the process version a task belongs to (its form is read from there)."""
+    bpmn = session.execute(
+        select(WorkflowDefinition.bpmn)
+        .join(
+            WorkflowInstance,
+            (WorkflowInstance.process_key == WorkflowDefinition.process_key)
+            & (WorkflowInstance.version == WorkflowDefinition.version),
+        )
+        .join(WorkflowTask, WorkflowTask.instance_id == WorkflowInstance.id)
+        .where(WorkflowTask.id == task_id)
+    ).scalar_one_or_none()
+    if bpmn is None:
+        raise TaskNotFound(f"user task {task_id} not found")
+    return str(bpmn).encode("utf-8")

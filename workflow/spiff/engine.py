@@ -25,12 +25,13 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ezd.db.base import utcnow
 from ezd.workflow.port import (
     DeferredCall,
+    DefinitionInfo,
     Deployment,
     ExternalTask,
     HistoryEntry,
@@ -43,7 +44,15 @@ from ezd.workflow.port import (
     WorkflowError,
 )
 from ezd.workflow.spiff.cache import InstanceCache, Loaded, session_loaded
-from ezd.workflow.spiff.definitions import SPECS, SpecCache, definition_bpmn, deploy_files, latest_version
+from ezd.workflow.spiff.definitions import (
+    SPECS,
+    SpecCache,
+    definition_bpmn,
+    definition_infos,
+    deploy_files,
+    latest_version,
+    task_bpmn,
+)
 from ezd.workflow.spiff.rows import (
     DUE_TIMERS,
     FETCH,
@@ -94,7 +103,8 @@ class SpiffEngine:
         return latest_version(self.session, key)
 
     def _spec(self, key: str, version: int) -> tuple[Any, dict[str, Any]]:
-        return self._specs.get(key, version, lambda: definition_bpmn(self.session, key, version))
+        database = self.session.get_bind().engine.url.render_as_string(hide_password=True)
+        return self._specs.get(key, version, lambda: definition_bpmn(self.session, key, version), database)
 
     # -- instances ------------------------------------------------------------------------------
     def start(
@@ -317,6 +327,32 @@ class SpiffEngine:
         raise NoMatchingInstance(
             f"no instance with business key {business_key!r} waits for message {message_name!r}"
         )
+
+    def definitions(self) -> list[DefinitionInfo]:
+        return definition_infos(self.session)
+
+    def task_definition_xml(self, task_id: str) -> bytes:
+        return task_bpmn(self.session, task_id)
+
+    def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
+        exhausted = (
+            select(WorkflowTask.id)
+            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
+            .where(
+                WorkflowTask.kind == "external",
+                WorkflowTask.topic.in_(list(topics)),
+                WorkflowTask.retries == 0,
+            )
+            .where(WorkflowInstance.business_key.startswith(business_key_prefix, autoescape=True))
+        )
+        ids = list(self.session.execute(exhausted).scalars())
+        if ids:
+            self.session.execute(
+                update(WorkflowTask)
+                .where(WorkflowTask.id.in_(ids))
+                .values(retries=retries, error=None, locked_until=None)
+            )
+        return len(ids)
 
     def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
         """Advance instances whose next timer is due; returns how many were advanced."""

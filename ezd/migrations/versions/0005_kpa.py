@@ -1,7 +1,7 @@
 """case handling by the law: matter kinds, term inputs, suspensions, duplicates, approval steps, notifications
 
 Revision ID: 0005_kpa
-Revises: 0001
+Revises: 0005_office_setup
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_kpa"
-down_revision = "0001"
+down_revision = "0005_office_setup"
 branch_labels = None
 depends_on = None
 
@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approval_step")),
     )
     op.create_index(op.f("ix_approval_step_case_id"), "approval_step", ["case_id"], unique=False)
-    op.add_column("app_user", sa.Column("email", sa.String(length=200), nullable=True))
+    # app_user.email comes with 0005_office_setup, which this revision follows
     op.create_table(
         "notification",
         sa.Column("id", BigId, nullable=False),
@@ -90,8 +90,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_notification_emailed_at"), table_name="notification")
     op.drop_index(op.f("ix_notification_user_id"), table_name="notification")
     op.drop_table("notification")
-    with op.batch_alter_table("app_user") as batch:
-        batch.drop_column("email")
     op.drop_index(op.f("ix_approval_step_case_id"), table_name="approval_step")
     op.drop_table("approval_step")
     op.drop_index(op.f("ix_case_pause_case_id"), table_name="case_pause")

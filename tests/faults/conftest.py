@@ -1,1 +1,0 @@
-from tests.distributed.conftest import engine_url  # noqa: F401 - fixture
