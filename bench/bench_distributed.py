@@ -185,6 +185,8 @@ class NoopWorkers:
                                 "referent": "ref",
                                 "head_group": "heads",
                                 "reminder_after": "P23D",
+                                "opinion_groups": [],
+                                "chain_done": True,
                             },
                         )
                     out = {"case_sign": sign}
@@ -273,7 +275,7 @@ def bare(documents: int, threads: int, warmup: int = 0, clerks: int = 1, slots: 
             )
             work(item)
             complete(item, "Task_Decree", {"unit": "OR", "head_group": "heads"})
-            complete(item, "Task_AssignReferent", {"referent": "ref"})
+            complete(item, "Task_AssignReferent", {"referent": "ref", "assign_action": "assign"})
             if t in waiting and n % 10 in (8, 9):
                 target, target_n = waiting.pop(t)
                 complete(item, "Task_CaseDecision", {"case_action": "attach", "case_sign": target})

@@ -75,7 +75,7 @@ def bare_peer(cases: int) -> float:
             base,
             {
                 "Task_Decree": [{"unit": "OR", "head_group": "h"}],
-                "Task_AssignReferent": [{"referent": "r"}],
+                "Task_AssignReferent": [{"referent": "r", "assign_action": "assign"}],
                 "Task_CaseDecision": [{"case_action": "new", "jrwa": "0122"}],
             },
             set(),
@@ -83,7 +83,14 @@ def bare_peer(cases: int) -> float:
         approvals = [{"approved": False}, {"approved": True}] if n % 5 == 0 else [{"approved": True}]
         run(
             "ezd_case",
-            {**base, "referent": "r", "head_group": "h", "reminder_after": "P23D"},
+            {
+                **base,
+                "referent": "r",
+                "head_group": "h",
+                "reminder_after": "P23D",
+                "opinion_groups": [],
+                "chain_done": True,
+            },
             {"Task_Approve": approvals},
             {"ezd.delivery-confirmed"},
         )

@@ -95,6 +95,17 @@ class Settings(BaseSettings):
     edoreczenia_sender: str | None = Field(default=None, description="our ADE address AE:PL-…")
     post_dir: Path | None = Field(default=None, description="folder for envelopes + książka nadawcza")
 
+    # notifications by e-mail (ezd/mailer.py); unset host = in-app inbox only
+    smtp_host: str | None = Field(default=None, description="SMTP server for notification e-mails")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = Field(default="ezd@localhost", description="From address of notification e-mails")
+    smtp_starttls: bool = Field(default=False, description="STARTTLS before authenticating")
+    smtp_digest: bool = Field(
+        default=False, description="one daily digest per person instead of an e-mail per notification"
+    )
+
     secret_key: SecretStr | None = Field(
         default=None, description="Web session secret; default generated in $EZD_HOME"
     )

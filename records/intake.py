@@ -18,6 +18,14 @@ class Channel(StrEnum):
     COURIER = "kurier"
 
 
+def parse_channel(text: str) -> Channel:
+    try:
+        return Channel(text.strip().lower())
+    except ValueError:
+        names = ", ".join(c.value for c in Channel)
+        raise InvalidInput(f"nieznany sposób doręczenia {text!r}; dozwolone: {names}") from None
+
+
 class Access(StrEnum):
     PUBLIC = "jawny"
     RESTRICTED = "ograniczony"  # personal data, tax secret, etc.

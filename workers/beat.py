@@ -16,6 +16,7 @@ FIXITY_PERCENT = 1.0
 def beat_schedule() -> dict[str, dict[str, Any]]:
     return {
         "deadline-reminders": {"task": "ezd.periodic.deadline_reminders", "schedule": 300.0},
+        "mail-digest": {"task": "ezd.periodic.mail_digest", "schedule": crontab(hour=7, minute=0)},
         "retention-check": {"task": "ezd.periodic.retention_check", "schedule": crontab(hour=2, minute=15)},
         "fixity-sample": {
             "task": "ezd.periodic.fixity_sample",

@@ -213,6 +213,17 @@ def deadline_reminders() -> dict[str, Any]:
 
 
 @celery_app.task(
+    name="ezd.periodic.mail_digest",
+    acks_late=True,
+    max_retries=3,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+)
+def mail_digest() -> dict[str, Any]:
+    return ezd_app().jobs.mail_digest()
+
+
+@celery_app.task(
     name="ezd.periodic.retention_check",
     acks_late=True,
     max_retries=3,

@@ -30,6 +30,9 @@ _ALLOWED = {
     "timerEventDefinition", "timeDuration", "timeDate",
     "messageEventDefinition", "errorEventDefinition", "terminateEventDefinition",
     "extensionElements",
+    # parallel or sequential instances over a collection variable (camunda:collection +
+    # camunda:elementVariable): both engines run them; cardinality and completion conditions differ
+    "multiInstanceLoopCharacteristics",
 }  # fmt: skip
 _CAMUNDA_FORBIDDEN = (
     "class",
@@ -39,6 +42,7 @@ _CAMUNDA_FORBIDDEN = (
     "asyncBefore",
     "asyncAfter",
 )
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
@@ -103,6 +107,15 @@ def check_definitions(data: bytes, source: str = "<bpmn>") -> list[ProcessInfo]:
                 value = task.get(f"{{{CAMUNDA}}}{attr}")
                 if value and ("${" in value or "#{" in value):
                     _check_expr(value, task, source)
+        for loop in proc.iter(f"{{{BPMN}}}multiInstanceLoopCharacteristics"):
+            # SpiffWorkflow's camunda parser reads the collection as a variable name only
+            collection = loop.get(f"{{{CAMUNDA}}}collection") or ""
+            element = loop.get(f"{{{CAMUNDA}}}elementVariable") or ""
+            if not _NAME.match(collection) or not _NAME.match(element):
+                raise DeploymentRejected(
+                    f"{source}: {_where(loop)} needs camunda:collection (a variable name, not an "
+                    "expression) and camunda:elementVariable"
+                )
         for cond in proc.iter(f"{{{BPMN}}}conditionExpression"):
             if cond.get("language"):
                 raise DeploymentRejected(

@@ -34,9 +34,21 @@ def register(
     file: Annotated[Path, typer.Argument(help="The incoming item: an ePUAP XML letter")],
     tenant: Annotated[str | None, typer.Option("--tenant", "-t", help="Office code, e.g. ug-melgiew")] = None,
     as_login: Annotated[str | None, typer.Option("--as", help="Register as this kancelaria user")] = None,
+    received: Annotated[
+        str | None, typer.Option("--received", help="Data wpływu przesyłki papierowej (dd.mm.rrrr)")
+    ] = None,
+    channel: Annotated[
+        str, typer.Option("--channel", help="epuap | e-doreczenia | poczta | osobiscie | email | kurier")
+    ] = "epuap",
+    duplicate_reason: Annotated[
+        str | None,
+        typer.Option("--duplicate-reason", help="Powód ponownej rejestracji podobnej przesyłki"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register an incoming item in the RPW and start its workflow."""
+    from ezd.records.deadlines import parse_day
+    from ezd.records.intake import parse_channel
     from ezd.services.intake import register_incoming
     from ezd.workers.inprocess import run_pending
 
@@ -46,11 +58,22 @@ def register(
         from ezd.records.errors import InvalidInput
 
         raise InvalidInput(f"{file} is {file.stat().st_size} bytes; the limit is {limit} bytes")
+    day = parse_day(received) if received else None
+    via = parse_channel(channel)
     data = file.read_bytes()
     actor = resolve_actor(app, as_login)
     with app.uow() as uow:
         code = _default_tenant(uow.session, tenant)
-        reg = register_incoming(app.deps(uow.session), actor, tenant=code, data=data, filename=file.name)
+        reg = register_incoming(
+            app.deps(uow.session),
+            actor,
+            tenant=code,
+            data=data,
+            filename=file.name,
+            channel=via,
+            received=day,
+            duplicate_reason=duplicate_reason,
+        )
         uow.commit()
     if app.settings.is_embedded:
         run_pending(app)

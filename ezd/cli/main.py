@@ -17,17 +17,21 @@ from ezd.cli import (
     backup_cmd,
     bpmn_cmd,
     cases_cmd,
+    deadline_cmd,
     demo_cmd,
     engine_cmd,
     fixity_cmd,
+    inbox_cmd,
     init_cmd,
     intake_cmd,
     jrwa_cmd,
     office_cmd,
+    print_cmd,
     seal_cmd,
     serve_cmd,
     system_cmd,
     task_cmd,
+    terms_cmd,
     user_cmd,
     worker_cmd,
 )
@@ -49,7 +53,15 @@ app.add_typer(seal_cmd.seal_app, name="seal")
 app.add_typer(task_cmd.task_app, name="task")
 app.add_typer(bpmn_cmd.bpmn_app, name="bpmn")
 app.command("register")(intake_cmd.register)
+app.command("deadline")(deadline_cmd.deadline)
+app.command("inbox")(inbox_cmd.inbox)
+app.add_typer(inbox_cmd.notify_app, name="notify")
+intake_cmd.rpw_app.command("print")(print_cmd.rpw_print)
 app.add_typer(intake_cmd.rpw_app, name="rpw")
+cases_cmd.case_app.command("suspend")(terms_cmd.suspend)
+cases_cmd.case_app.command("resume")(terms_cmd.resume)
+cases_cmd.case_app.command("extend")(terms_cmd.extend)
+cases_cmd.case_app.command("spis")(print_cmd.case_spis)
 app.add_typer(cases_cmd.case_app, name="case")
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.add_typer(jrwa_cmd.jrwa_app, name="jrwa")

@@ -55,7 +55,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))  # set-up commands; notifications (EZD_SMTP_*)
     # the office that created the account (set-up commands); older accounts belong via grants only
     home_tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id"))
     password_hash: Mapped[str | None] = mapped_column(String(200))
@@ -93,6 +93,8 @@ class JrwaClass(Base):
     title: Mapped[str] = mapped_column(String(500))
     category: Mapped[str | None] = mapped_column(String(8))
     is_leaf: Mapped[bool] = mapped_column(Boolean)
+    # records.deadlines.MatterKind of the matters this class holds; None = administrative
+    matter_kind: Mapped[str | None] = mapped_column(String(20))
 
 
 class Counter(Base):
@@ -184,6 +186,9 @@ class IncomingItem(Base):
     referent_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     status: Mapped[str] = mapped_column(String(20), default="registered")
+    # registered although it looked like a duplicate of the item with this RPW sign, for a reason
+    duplicate_of: Mapped[str | None] = mapped_column(String(30))
+    duplicate_reason: Mapped[str | None] = mapped_column(String(500))
     document: Mapped[Document] = relationship(lazy="joined")
 
 
@@ -211,6 +216,12 @@ class CaseFile(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime)
     access_code_hash: Mapped[str | None] = mapped_column(String(200))
+    # the deadline's inputs (records.deadlines.case_deadline): kind, the day the term starts
+    # (the received date of the letter that started the case) and an art. 36 extension
+    matter_kind: Mapped[str | None] = mapped_column(String(20))
+    term_start: Mapped[date | None] = mapped_column(Date)
+    extension_notified: Mapped[date | None] = mapped_column(Date)
+    extension_until: Mapped[date | None] = mapped_column(Date)
     unit: Mapped[Unit] = relationship(lazy="joined")
     jrwa: Mapped[JrwaClass] = relationship(lazy="joined")
 

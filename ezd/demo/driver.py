@@ -59,6 +59,8 @@ class Demo:
     def __init__(self, app: App, seed_value: int = 2026, *, shared: bool = False) -> None:
         self.app = app
         self.rng = random.Random(seed_value)
+        self.seed_value = seed_value
+        self._letter_base = 0
         self._actors: dict[str, Actor] = {}
         # shared: other drivers work on the same installation at the same time (the benchmark's
         # concurrent clerks), so waiting for the workers means waiting for our own processes
@@ -118,6 +120,9 @@ class Demo:
     ) -> DemoResult:
         result = self.prepare() if prepare else DemoResult()
         self._opened = []
+        # every run writes new letters: the same letter twice would be (rightly) stopped as a
+        # duplicate registration; drivers sharing an installation differ by their seed
+        self._letter_base = self.step(_registered_count) + (self.seed_value * 100_000 if self.shared else 0)
         started = time.perf_counter()
         # Letters 6/7 of every ten open a case that waits; letters 8/9 (the next letter of the same
         # office) are attached to it before it is handled -- the "attach to an existing case" path.
@@ -139,7 +144,7 @@ class Demo:
         self, t: DemoTenant, n: int, result: DemoResult, waiting: dict[str, tuple[str, Actor, Actor, int]]
     ) -> None:
         today = date.today()
-        xml, jrwa = letters.incoming_letter(self.rng, t.name, n, today)
+        xml, jrwa = letters.incoming_letter(self.rng, t.name, self._letter_base + n, today)
         if n % 2 == 1:
             xml = self._resident_signer().sign_enveloped(xml)
             result.signed_incoming += 1
@@ -276,3 +281,11 @@ def _sender_of(deps: Deps, tenant: str, case_sign: str) -> str:
 
 
 __all__ = ["Demo", "DemoResult", "system_actor"]
+
+
+def _registered_count(deps: Deps) -> int:
+    from sqlalchemy import func, select
+
+    from ezd.db.tables import IncomingItem
+
+    return int(deps.session.scalar(select(func.count()).select_from(IncomingItem)) or 0)

@@ -153,6 +153,7 @@ def create_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
         jrwa=task.require("jrwa"),
         title=task.var("case_title") or "",
         actor_login=task.actor,
+        matter_kind=task.var("matter_kind") or None,
     )
     return {"case_sign": opened.sign}
 
@@ -166,6 +167,20 @@ def attach_to_case(task: TaskInput, deps: Deps) -> dict[str, Any]:
         actor_login=task.actor,
     )
     return {}
+
+
+def forward_to_office(task: TaskInput, deps: Deps) -> dict[str, Any]:
+    from ezd.services import forwarding
+
+    done = forwarding.forward_item(
+        deps,
+        tenant=task.require("tenant"),
+        rpw=task.require("rpw"),
+        to_tenant=task.require("forward_to"),
+        reason=task.var("forward_reason") or "",
+        actor_login=task.actor,
+    )
+    return {"forwarded_rpw": done.rpw_there}
 
 
 def deadline_reminder(task: TaskInput, deps: Deps) -> dict[str, Any]:
@@ -265,6 +280,7 @@ HANDLERS: dict[str, Handler] = {
     "ezd.issue-upp": issue_upp,
     "ezd.create-case": create_case,
     "ezd.attach-to-case": attach_to_case,
+    "ezd.forward-to-office": forward_to_office,
     "ezd.deadline-reminder": deadline_reminder,
     "ezd.sign": sign,
     "ezd.dispatch": dispatch,

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from ezd.archive_ops.fixity import check_object
+from ezd.clock import office_today
 from ezd.db.tables import CaseFile, DocumentVersion
+from ezd.mailer import send_pending
 from ezd.records.cases import CaseState
 from ezd.services.archive import due_for_transfer
+from ezd.services.notifications import scan_deadlines
 from ezd.workers.beat import FIXITY_PERCENT
 from ezd.workers.inprocess import run_pending
 
@@ -37,7 +40,7 @@ class PeriodicJobs:
         cases past their deadline that are still open."""
         app = self.app
         fired = run_pending(app, topics=["ezd.deadline-reminder"]) if app.settings.is_embedded else 0
-        today = as_of or date.today()
+        today = as_of or office_today()
         with app.uow() as uow:
             overdue = list(
                 uow.session.execute(
@@ -51,7 +54,22 @@ class PeriodicJobs:
             )
         if overdue:
             log.warning("%d case(s) past their deadline: %s", len(overdue), ", ".join(overdue[:20]))
-        return {"tasks_run": fired, "overdue": overdue}
+        notified = self.notify_deadlines(today)
+        return {"tasks_run": fired, "overdue": overdue, "notified": notified}
+
+    def notify_deadlines(self, today: date) -> int:
+        """Inbox messages for deadlines in 3 days and overdue cases (escalated to the heads), then
+        the e-mails of messages not sent yet (none here with the daily digest)."""
+        with self.app.uow() as uow:
+            added = scan_deadlines(uow.session, today)
+            uow.commit()
+        send_pending(self.app)
+        return added
+
+    def mail_digest(self) -> dict[str, Any]:
+        """The daily digest e-mail of every person (EZD_SMTP_DIGEST=true)."""
+        run = send_pending(self.app, digest_run=True)
+        return {"emails": run.emails, "messages": run.messages, "failed": run.failed}
 
     def retention_check(self, as_of: date | None = None) -> dict[str, Any]:
         """Closed cases due for the archiwum zakładowe on ``as_of``."""

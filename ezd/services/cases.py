@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ezd.clock import office_today
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, Document, DocumentVersion, IncomingItem, JrwaClass, Unit, User
@@ -16,7 +18,7 @@ from ezd.records.cases import CaseSign, CaseState, DraftState, transition
 from ezd.records.errors import InvalidInput
 from ezd.records.jrwa import NotALeafClass, UnknownJrwaSymbol
 from ezd.records.tenancy import Role
-from ezd.services import audit
+from ezd.services import approval, audit, case_terms
 from ezd.services.actor import Actor
 from ezd.services.deps import Deps
 from ezd.services.lookup import (
@@ -30,7 +32,7 @@ from ezd.services.lookup import (
 from ezd.services.tasks import complete_task, open_task
 
 CASE_PROCESS = "ezd_case"
-DEFAULT_DEADLINE_DAYS = 30  # KPA art. 35: a month for a case needing explanatory proceedings
+REMIND_DAYS_BEFORE = 3  # the referent is reminded 3 days before the deadline the law sets
 
 
 def jrwa_leaf(session: Session, tenant_id: int, symbol: str) -> JrwaClass:
@@ -55,8 +57,12 @@ def case_decision(
     jrwa: str | None = None,
     title: str | None = None,
     attach_to: str | None = None,
+    matter_kind: str | None = None,
 ) -> None:
-    """The referent opens a new case in a JRWA leaf class, or attaches the item to an existing case."""
+    """The referent opens a new case in a JRWA leaf class, or attaches the item to an existing case.
+
+    ``matter_kind`` (records.deadlines.MatterKind) overrides the kind configured on the class.
+    """
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     item = item_by_sign(session, tenant_row.id, rpw)
@@ -71,9 +77,13 @@ def case_decision(
         return
     if not jrwa:
         raise InvalidInput("choose a JRWA class for the new case, or a case to attach to")
-    jrwa_leaf(session, tenant_row.id, jrwa)
+    leaf = jrwa_leaf(session, tenant_row.id, jrwa)
+    kind = case_terms.kind_of_class(leaf, matter_kind)  # a bad kind is refused before the step
     complete_task(
-        deps.engine, task, actor, {"case_action": "new", "jrwa": jrwa, "case_title": title or item.title}
+        deps.engine,
+        task,
+        actor,
+        {"case_action": "new", "jrwa": jrwa, "case_title": title or item.title, "matter_kind": kind.value},
     )
 
 
@@ -84,7 +94,14 @@ class OpenedCase:
 
 
 def open_case_for_item(
-    deps: Deps, *, tenant: str, rpw: str, jrwa: str, title: str, actor_login: str
+    deps: Deps,
+    *,
+    tenant: str,
+    rpw: str,
+    jrwa: str,
+    title: str,
+    actor_login: str,
+    matter_kind: str | None = None,
 ) -> OpenedCase:
     """Create the case (gapless seq per unit/JRWA/year), put the item in it, start case handling.
 
@@ -120,10 +137,12 @@ def open_case_for_item(
         category=leaf.category,
         referent_id=item.referent_id,
         opened_at=now,
-        deadline=(now + timedelta(days=DEFAULT_DEADLINE_DAYS)).date(),
+        matter_kind=case_terms.kind_of_class(leaf, matter_kind).value,
+        term_start=case_terms.term_start_of(item),
     )
     session.add(case)
     session.flush()
+    due = case_terms.recompute(session, case)
     _attach(session, item, case)
     referent = session.get(User, item.referent_id) if item.referent_id else None
     audit.on_case(
@@ -132,7 +151,14 @@ def open_case_for_item(
         actor=actor_login,
         action="zalozenie_sprawy",
         document_ref=item.document.uid,
-        details={"sign": sign, "jrwa": jrwa, "category": leaf.category, "rpw": rpw},
+        details={
+            "sign": sign,
+            "jrwa": jrwa,
+            "category": leaf.category,
+            "rpw": rpw,
+            "matter_kind": case.matter_kind,
+            "deadline": due.isoformat() if due else None,
+        },
     )
     deps.engine.start(
         CASE_PROCESS,
@@ -143,10 +169,21 @@ def open_case_for_item(
             "unit": unit.code,
             "referent": referent.login if referent else "",
             "head_group": unit_group(tenant, unit.code, Role.KIEROWNIK.value),
-            "reminder_after": deps.settings.case_reminder_after or f"P{DEFAULT_DEADLINE_DAYS - 7}D",
+            "reminder_after": deps.settings.case_reminder_after or _reminder_after(due),
+            # read by the approval gateways (ezd.services.approval sets them per draft version)
+            "opinion_groups": [],
+            "chain_done": True,
         },
     )
     return OpenedCase(sign, case.id)
+
+
+def _reminder_after(due: date | None) -> str:
+    """The reminder fires REMIND_DAYS_BEFORE the deadline (at least a day after opening)."""
+    if due is None:
+        return "P1D"
+    days = (due - timedelta(days=REMIND_DAYS_BEFORE) - office_today()).days
+    return f"P{max(days, 1)}D"
 
 
 def _attach(session: Session, item: IncomingItem, case: CaseFile) -> None:
@@ -184,8 +221,14 @@ def submit_draft(
     media_type: str = "application/xml",
     addressee: str | None = None,
     channel: str = "epuap",
+    approval_chain: Sequence[str] | None = None,
+    opinions: Sequence[str] = (),
 ) -> str:
-    """The referent uploads (a new version of) the reply and sends it for akceptacja."""
+    """The referent uploads (a new version of) the reply and sends it for akceptacja.
+
+    ``approval_chain`` names the roles that approve in turn (default: the unit head);
+    ``opinions`` the units whose heads give their opinion first, all at once.
+    """
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
@@ -227,6 +270,9 @@ def submit_draft(
     case.state = transition(CaseState(case.state), CaseState.IN_APPROVAL).value
     session.flush()
     session.expire(draft, ["versions"])
+    path = approval.plan(
+        deps, tenant=tenant, case=case, draft=draft, version=version, chain=approval_chain, opinions=opinions
+    )
     audit.on_case(
         session,
         case,
@@ -240,7 +286,7 @@ def submit_draft(
         deps.engine,
         task,
         actor,
-        {"draft_uid": draft.uid, "channel": channel, "addressee": addressee or ""},
+        {"draft_uid": draft.uid, "channel": channel, "addressee": addressee or "", **path},
     )
     return draft.uid
 
@@ -277,14 +323,17 @@ def decide_approval(
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
-    on_behalf = actor.require(tenant, Role.KIEROWNIK, case.unit.code)
     if not approved and not comment.strip():
         raise InvalidInput("say what to change when returning a draft")
     task = open_task(deps.engine, business_key(tenant, case_sign), "Task_Approve")
     draft = current_draft(session, case)
-    if approved:
+    decision = approval.decide(
+        deps, actor, tenant=tenant, case=case, draft=draft, approved=approved, comment=comment
+    )
+    on_behalf = decision.on_behalf_of
+    if approved and decision.variables["chain_done"]:
         draft.status = DraftState.APPROVED.value
-    else:
+    elif not approved:
         draft.status = DraftState.RETURNED.value
         case.state = transition(CaseState(case.state), CaseState.OPEN).value
     audit.on_case(
@@ -294,9 +343,16 @@ def decide_approval(
         on_behalf_of=on_behalf,
         action="akceptacja" if approved else "zwrot_do_poprawy",
         document_ref=draft.uid,
-        details={"comment": comment} if comment else {},
+        details={
+            **({"comment": comment} if comment else {}),
+            **(
+                {"step": decision.step, "role": decision.role}
+                if decision.step > 1 or decision.role != "kierownik"
+                else {}
+            ),
+        },
     )
-    complete_task(deps.engine, task, actor, {"approved": approved, "approval_comment": comment})
+    complete_task(deps.engine, task, actor, {**decision.variables, "approval_comment": comment})
 
 
 def close_case(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> None:

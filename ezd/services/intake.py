@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
 
 from ezd import epuap, xmlsafe
+from ezd.clock import office_date, office_today, polish_date
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import Document, DocumentVersion, IncomingItem, User
@@ -16,7 +18,7 @@ from ezd.records.errors import InvalidInput, NotFound
 from ezd.records.intake import Channel, IncomingMetadata
 from ezd.records.registers import Register, RegisterNumber
 from ezd.records.tenancy import Role
-from ezd.services import audit
+from ezd.services import audit, duplicates, notifications
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.deps import Deps
 from ezd.services.lookup import (
@@ -71,10 +73,15 @@ def register_incoming(
     media_type: str = "application/octet-stream",
     metadata: IncomingMetadata | None = None,
     channel: Channel = Channel.EPUAP,
+    received: date | None = None,
+    duplicate_reason: str | None = None,
 ) -> Registered:
     """Register one incoming item: RPW number, the original bytes as the record, metryka, process.
 
-    Hostile or malformed input is rejected before anything is stored or numbered.
+    Hostile or malformed input is rejected before anything is stored or numbered. ``received``
+    is the day a paper letter came in (the envelope stamp), entered by the clerk; an item that
+    looks like one registered in the last 30 days is refused with ``DuplicateSuspected`` unless
+    ``duplicate_reason`` says why it is registered again.
     """
     session = deps.session
     limit = deps.settings.max_upload_bytes
@@ -85,7 +92,7 @@ def register_incoming(
     tenant_row = tenant_by_code(session, tenant)
     on_behalf = actor.require(tenant, Role.KANCELARIA)
     signed = False
-    received = utcnow().date()
+    received = _received_day(received, channel, metadata)
     if _looks_like_xml(data, media_type, filename):
         try:
             root = xmlsafe.parse(data, max_bytes=limit)
@@ -101,9 +108,25 @@ def register_incoming(
             )
     if metadata is None:
         raise InvalidInput("a non-XML item needs its metadata (sender, title, dates)")
+    if metadata.received_date != received:
+        metadata = replace(metadata, received_date=received)
 
+    now = utcnow()
+    earlier = duplicates.find_earlier(
+        session,
+        tenant_id=tenant_row.id,
+        sha256=hashlib.sha256(data).hexdigest(),
+        sender=metadata.sender,
+        sender_reference=metadata.sender_reference,
+        now=now,
+    )
+    reason = " ".join((duplicate_reason or "").split())[:500] or None
+    if earlier is not None and reason is None:
+        raise duplicates.DuplicateSuspected(earlier)
     stored = deps.store.put(data, media_type)
-    year = received.year
+    # the register is kept per year of registration: a letter stamped 31.12 and registered on
+    # 2.01 is the new year's item
+    year = office_date(now).year
     number = next_value(session, tenant_id=tenant_row.id, kind=Register.RPW.value, scope="", year=year)
     sign = str(RegisterNumber(Register.RPW, year, number))
     doc = Document(
@@ -134,7 +157,7 @@ def register_incoming(
         year=year,
         number=number,
         sign=sign,
-        registered_at=utcnow(),
+        registered_at=now,
         registered_by=actor.login,
         sender=metadata.sender,
         sender_address=metadata.sender_address,
@@ -149,6 +172,8 @@ def register_incoming(
         format=metadata.format,
         sender_reference=metadata.sender_reference,
         document_id=doc.id,
+        duplicate_of=earlier.sign if earlier is not None and reason else None,
+        duplicate_reason=reason if earlier is not None else None,
     )
     session.add(item)
     session.flush()
@@ -160,7 +185,14 @@ def register_incoming(
         on_behalf_of=on_behalf,
         action="rejestracja",
         document_ref=doc.uid,
-        details={"rpw": sign, "sha256": stored.sha256, "channel": metadata.channel.value, "signed": signed},
+        details={
+            "rpw": sign,
+            "sha256": stored.sha256,
+            "channel": metadata.channel.value,
+            "signed": signed,
+            "received": metadata.received_date.isoformat(),
+            **({"duplicate_of": earlier.sign, "duplicate_reason": reason} if earlier and reason else {}),
+        },
     )
     key = business_key(tenant, sign)
     deps.engine.start(
@@ -172,9 +204,30 @@ def register_incoming(
             "document_uid": doc.uid,
             "signed": signed,
             "kancelaria_group": tenant_group(tenant, Role.KANCELARIA.value),
+            # read by the gateway after Task_AssignReferent (ezd.services.redecree sets the others)
+            "assign_action": "assign",
         },
     )
     return Registered(sign, doc.uid, stored.sha256, key)
+
+
+PAPER_CHANNELS = frozenset({Channel.POST, Channel.IN_PERSON, Channel.COURIER})
+
+
+def _received_day(entered: date | None, channel: Channel, metadata: IncomingMetadata | None) -> date:
+    """Today in Warsaw, or the day the clerk entered for a paper letter (never in the future)."""
+    today = office_today()
+    day = entered if entered is not None else (metadata.received_date if metadata else today)
+    if day > today:
+        raise InvalidInput(
+            f"data wpływu {polish_date(day)} jest późniejsza niż dzisiejsza ({polish_date(today)})"
+        )
+    if entered is not None and entered != today and channel not in PAPER_CHANNELS:
+        raise InvalidInput(
+            "datę wpływu wpisuje się tylko dla przesyłek papierowych (poczta, osobiście, kurier); "
+            "przesyłka elektroniczna wpływa w chwili odbioru przez system"
+        )
+    return day
 
 
 def decree(deps: Deps, actor: Actor, *, tenant: str, rpw: str, unit: str) -> None:
@@ -230,4 +283,13 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
         document_ref=item.document.uid,
         details={"referent": referent},
     )
-    complete_task(deps.engine, task, actor, {"referent": referent})
+    notifications.notify(
+        session,
+        tenant_id=tenant_row.id,
+        user_id=user.id,
+        kind="task",
+        ref=rpw,
+        text=f"Przydzielono Ci przesyłkę {rpw} „{item.title}”: załóż sprawę albo dołącz ją do sprawy",
+        dedup=f"task:{tenant}:{rpw}:assign:{user.id}",
+    )
+    complete_task(deps.engine, task, actor, {"referent": referent, "assign_action": "assign"})

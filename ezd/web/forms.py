@@ -78,6 +78,8 @@ async def register_upload(
     sender_reference: str,
     attachments: int,
     restricted: bool,
+    received_date: date | None = None,
+    duplicate_reason: str = "",
 ) -> intake.Registered:
     """Read an uploaded item and its form, and register it: the one path for the API and the pages."""
     data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
@@ -102,4 +104,6 @@ async def register_upload(
         media_type=media_type,
         metadata=metadata,
         channel=channel,
+        received=received_date,
+        duplicate_reason=duplicate_reason or None,
     )

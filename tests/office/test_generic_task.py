@@ -50,7 +50,7 @@ FORMAL_CHECK = """
 """
 FLOWS = """<bpmn:sequenceFlow id="Flow_4b" sourceRef="Task_IssueUpp" targetRef="Task_FormalCheck"/>
     <bpmn:sequenceFlow id="Flow_Fc" sourceRef="Task_FormalCheck" targetRef="Gw_Formal"/>
-    <bpmn:sequenceFlow id="Flow_FcOk" name="tak" sourceRef="Gw_Formal" targetRef="Task_Decree">
+    <bpmn:sequenceFlow id="Flow_FcOk" name="tak" sourceRef="Gw_Formal" targetRef="Gw_DecreeJoin">
       <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${wynik == 'kompletne'}</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="Flow_FcBraki" name="nie" sourceRef="Gw_Formal" targetRef="End_Braki">
@@ -63,12 +63,13 @@ def with_formal_check(tmp_path: Path) -> Path:
     shutil.copytree(PACKAGE_BPMN, folder)
     path = folder / "incoming.bpmn"
     xml = path.read_text(encoding="utf-8")
-    decree = '    <bpmn:userTask id="Task_Decree"'
-    old_flow = '<bpmn:sequenceFlow id="Flow_4b" sourceRef="Task_IssueUpp" targetRef="Task_Decree"/>'
-    assert decree in xml and old_flow in xml
-    xml = xml.replace(decree, FORMAL_CHECK + decree, 1).replace(old_flow, FLOWS, 1)
-    xml = xml.replace("<bpmn:incoming>Flow_4b</bpmn:incoming>\n      <bpmn:outgoing>Flow_5</bpmn:outgoing>",
-                      "<bpmn:incoming>Flow_FcOk</bpmn:incoming>\n      <bpmn:outgoing>Flow_5</bpmn:outgoing>")  # fmt: skip
+    # the check goes between the UPP and the decree (the join where returned letters come back)
+    join = '    <bpmn:exclusiveGateway id="Gw_DecreeJoin">'
+    old_flow = '<bpmn:sequenceFlow id="Flow_4b" sourceRef="Task_IssueUpp" targetRef="Gw_DecreeJoin"/>'
+    join_in = "<bpmn:incoming>Flow_4b</bpmn:incoming>\n      <bpmn:incoming>Flow_ReturnedToKancelaria</bpmn:incoming>"
+    assert join in xml and old_flow in xml and join_in in xml
+    xml = xml.replace(join, FORMAL_CHECK + join, 1).replace(old_flow, FLOWS, 1)
+    xml = xml.replace(join_in, join_in.replace("Flow_4b", "Flow_FcOk"), 1)
     path.write_text(xml, encoding="utf-8")
     return folder
 

@@ -56,7 +56,15 @@ def _with(text_old: str, text_new: str) -> bytes:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("${approved}", "${approved ? 1 : 0}", "unsupported syntax"),
+        ("${approved &amp;&amp; chain_done}", "${approved ? 1 : 0}", "unsupported syntax"),
+        ('camunda:collection="opinion_groups"', 'camunda:collection="${groups()}"', "a variable name"),
+        ('camunda:elementVariable="opinion_group"', "", "camunda:elementVariable"),
+        (
+            'camunda:elementVariable="opinion_group"/>',
+            'camunda:elementVariable="opinion_group"><bpmn:loopCardinality>3</bpmn:loopCardinality>'
+            "</bpmn:multiInstanceLoopCharacteristics>",
+            "loopCardinality.* is not supported",
+        ),
         ('camunda:historyTimeToLive="P3650D"', "", "historyTimeToLive"),
         ('camunda:type="external" camunda:topic="ezd.sign"', 'camunda:class="x.Y"', "camunda:class"),
         ("${reminder_after}", "tomorrow", "not an ISO-8601 duration"),

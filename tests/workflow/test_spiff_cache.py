@@ -12,7 +12,14 @@ from ezd.workflow.spiff.cache import InstanceCache, Loaded
 from ezd.workflow.spiff.engine import SpiffEngine
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
-VARS = {"referent": "jan", "head_group": "t:OR:kierownik", "reminder_after": "P23D", "tenant": "t"}
+VARS = {
+    "referent": "jan",
+    "head_group": "t:OR:kierownik",
+    "reminder_after": "P23D",
+    "tenant": "t",
+    "opinion_groups": [],
+    "chain_done": True,
+}
 KEY = "t/OR.0122.9.2026"
 
 

@@ -15,7 +15,14 @@ from ezd.workflow.port import DeploymentRejected, NoMatchingInstance, TaskNotFou
 from ezd.workflow.spiff.engine import SpiffEngine
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
-CASE_VARS = {"referent": "jan", "head_group": "t:OR:kierownik", "reminder_after": "PT1S", "tenant": "t"}
+CASE_VARS = {
+    "referent": "jan",
+    "head_group": "t:OR:kierownik",
+    "reminder_after": "PT1S",
+    "tenant": "t",
+    "opinion_groups": [],
+    "chain_done": True,
+}
 
 
 def _engine(app: App, session: object) -> SpiffEngine:

@@ -7,12 +7,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi.responses import JSONResponse
 
+from ezd.records.errors import InvalidInput
 from ezd.records.intake import Channel
 from ezd.services import cases, intake, queries
+from ezd.services.duplicates import DuplicateSuspected
 from ezd.services.queries.models import ItemView, OutgoingRow
 from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
-from ezd.web.api.responses import READ, WRITE, errors
+from ezd.web.api.responses import READ, WRITE, DuplicateBody, ErrorCode, errors
 from ezd.web.api.views import Assigned, CaseDecided, Decreed, Registered
 from ezd.web.dependencies import Me, ServiceDeps, UoW
 from ezd.web.forms import register_upload
@@ -24,6 +27,20 @@ Year = Annotated[int, Path(ge=2000, le=2999)]
 Number = Annotated[int, Path(ge=1, le=10_000_000)]
 
 
+# A multipart form has no null: an optional date is a string, empty when not given (a nullable
+# field would be sent as the text "null" by a client following the schema).
+DATE_OR_EMPTY = r"^(\d{4}-\d{2}-\d{2})?$"
+
+
+def form_date(value: str, what: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{what}: nie ma takiego dnia ({value})") from None
+
+
 def rpw(year: int, number: int) -> str:
     return f"RPW/{number}/{year}"
 
@@ -32,7 +49,15 @@ def rpw(year: int, number: int) -> str:
     "/incoming",
     summary="Register an incoming item (ePUAP XML, PDF or a scan)",
     status_code=201,
-    responses=errors(*WRITE),
+    response_model=Registered,
+    responses={
+        **errors(*WRITE),
+        409: {
+            "model": DuplicateBody,
+            "description": "Wygląda na już zarejestrowane (earlier, earlier_url)"
+            " albo niedozwolone w obecnym stanie",
+        },
+    },
 )
 async def register(
     tenant: Tenant,
@@ -41,29 +66,52 @@ async def register(
     file: Annotated[UploadFile, File(description="The item as received")],
     sender: Annotated[str, Form(max_length=300)] = "",
     title: Annotated[str, Form(max_length=500)] = "",
-    letter_date: Annotated[date | None, Form()] = None,
+    letter_date: Annotated[str, Form(pattern=DATE_OR_EMPTY, description="rrrr-mm-dd, or empty")] = "",
     channel: Annotated[Channel, Form()] = Channel.EPUAP,
     kind: Annotated[str, Form(max_length=40)] = "pismo",
     sender_address: Annotated[str, Form(max_length=500)] = "",
     sender_reference: Annotated[str, Form(max_length=100)] = "",
     attachments: Annotated[int, Form(ge=0, le=1000)] = 0,
     restricted: Annotated[bool, Form()] = False,
-) -> Registered:
-    reg = await register_upload(
-        deps,
-        me.actor,
-        tenant=tenant,
-        file=file,
-        channel=channel,
-        sender=sender,
-        title=title,
-        letter_date=letter_date,
-        kind=kind,
-        sender_address=sender_address,
-        sender_reference=sender_reference,
-        attachments=attachments,
-        restricted=restricted,
-    )
+    received_date: Annotated[
+        str,
+        Form(
+            pattern=DATE_OR_EMPTY,
+            description="Paper letters: the envelope stamp day (not in the future); rrrr-mm-dd or empty",
+        ),
+    ] = "",
+    duplicate_reason: Annotated[
+        str, Form(max_length=500, description="Why an item that looks registered already is registered again")
+    ] = "",
+) -> Registered | JSONResponse:
+    try:
+        reg = await register_upload(
+            deps,
+            me.actor,
+            tenant=tenant,
+            file=file,
+            channel=channel,
+            sender=sender,
+            title=title,
+            letter_date=form_date(letter_date, "data pisma"),
+            kind=kind,
+            sender_address=sender_address,
+            sender_reference=sender_reference,
+            attachments=attachments,
+            restricted=restricted,
+            received_date=form_date(received_date, "data wpływu"),
+            duplicate_reason=duplicate_reason,
+        )
+    except DuplicateSuspected as exc:
+        # the earlier item is linked so the clerk can compare before registering with a reason
+        number, year = exc.earlier.sign.split("/")[1:3]
+        body = DuplicateBody(
+            detail=str(exc),
+            code=ErrorCode.duplicate,
+            earlier=exc.earlier.sign,
+            earlier_url=f"/api/v1/tenants/{tenant}/incoming/{year}/{number}",
+        )
+        return JSONResponse(body.model_dump(mode="json"), status_code=409)
     return Registered(rpw=reg.sign, tenant=tenant, document=reg.document_uid, sha256=reg.sha256)
 
 

@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     method_not_allowed = "method_not_allowed"  # 405
     invalid_state = "invalid_state"  # 409: not allowed in the record's current state
     conflict = "conflict"  # 409: someone else changed it first
+    duplicate = "duplicate"  # 409: the letter looks registered already (register again with a reason)
     validation = "validation"  # 422: the request does not match the schema
     throttled = "throttled"  # 429
     internal = "internal"  # 500, with a reference for the log
@@ -45,6 +46,14 @@ class ErrorBody(BaseModel):
     detail: str = Field(description="One line for a person")
     code: ErrorCode
     fields: list[FieldError] = Field(default_factory=list, description="Refused fields (422 only)")
+
+
+class DuplicateBody(ErrorBody):
+    """409 of a registration that looks like an earlier one: the clerk compares, then registers
+    again with ``duplicate_reason`` (other 409s of the route leave both links empty)."""
+
+    earlier: str | None = Field(default=None, description="RPW sign of the earlier item")
+    earlier_url: str | None = Field(default=None, description="API address of the earlier item")
 
 
 _WHAT = {
