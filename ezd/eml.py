@@ -67,6 +67,7 @@ class EmailLetter:
     body_media_type: str  # text/plain or text/html
     attachments: tuple[EmailPart, ...] = field(default_factory=tuple)
     smime_signed: bool = False
+    recipients: tuple[str, ...] = ()  # To: display names, else addresses
 
 
 def looks_like_email(data: bytes, media_type: str, filename: str) -> bool:
@@ -106,6 +107,7 @@ def parse_message(data: bytes, *, max_bytes: int) -> EmailLetter:
         body_media_type=body_type,
         attachments=attachments,
         smime_signed=is_smime_signed(msg),
+        recipients=_recipients(msg),
     )
 
 
@@ -160,6 +162,15 @@ def _sender(msg: Message) -> tuple[str, str | None]:
     if address and "@" not in address:
         address = ""
     return (name or address or raw)[:300], (address or None)
+
+
+def _recipients(msg: Message) -> tuple[str, ...]:
+    raw = _header(msg, "To")
+    if not raw:
+        return ()
+    return tuple((n.strip() or a.strip())[:300] for n, a in getaddresses([raw]) if n.strip() or a.strip())[
+        :50
+    ]
 
 
 def _letter_date(msg: Message) -> date | None:

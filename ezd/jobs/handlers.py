@@ -52,7 +52,10 @@ def validate_xml(task: TaskInput, deps: Deps) -> dict[str, Any]:
 def verify_signature(task: TaskInput, deps: Deps) -> dict[str, Any]:
     """Verify and, when valid, re-read the letter from the signed data only (anti-wrapping)."""
     tenant_id, item = _item(task, deps)
-    result = deps.verifier.verify(_original(deps, item))
+    if item.document.versions[0].media_type == eml.MEDIA_TYPE:
+        result = deps.verifier.verify_smime(_original(deps, item))
+    else:
+        result = deps.verifier.verify(_original(deps, item))
     doc = item.document
     doc.signature_verdict = result.verdict.value
     changed: dict[str, str] = {}
