@@ -1,4 +1,5 @@
-"""The periodic-job schedule (celery beat): deadline reminders, retention checks, fixity sampling, the offices' mailboxes.
+"""The periodic-job schedule (celery beat): deadline reminders, retention checks, fixity sampling,
+the offices' mailboxes.
 
 The jobs themselves are :class:`ezd.workers.runtime.PeriodicJobs` of the app
 (:mod:`ezd.jobs.periodic`); the Celery tasks in :mod:`ezd.workers.tasks_celery` call them.
