@@ -152,7 +152,7 @@ def test_a_sender_with_empty_names_is_identified_by_nip_and_address() -> None:
     assert letter.senders and letter.senders[0].identifiers == (("NIP", "5260250274"),)
     # with neither a name nor an identifier the letter still names no sender
     nameless = _sample("Pismo ogolne (ePUAP).xml").replace(
-        "<NazwaInstytucji>Nazwa Instytucji Nadawcy 1</NazwaInstytucji>".encode(), b"<NazwaInstytucji/>"
+        b"<NazwaInstytucji>Nazwa Instytucji Nadawcy 1</NazwaInstytucji>", b"<NazwaInstytucji/>"
     )
     with pytest.raises(InvalidInput, match="names no sender"):
         epuap.parse_letter(xmlsafe.parse(nameless))
