@@ -127,6 +127,19 @@ def _letter(deps: Deps, data: bytes, signed: bool) -> tuple[LetterText | None, b
     )
 
 
+def _html_text(markup: str) -> str:
+    """The text a reader of an HTML-only message sees (scripts and styles are not text)."""
+    if not markup.strip():
+        return ""
+    try:
+        doc = lxml_html.fromstring(markup)
+    except (ValueError, etree.ParserError):
+        return ""
+    for el in list(doc.iter("script", "style")):
+        el.drop_tree()
+    return str(doc.text_content())
+
+
 def _email_letter(deps: Deps, data: bytes) -> tuple[LetterText | None, bool]:
     """An e-mail message read as a letter: its sender, subject, date and text (an HTML-only
     message is shown as its text, never as HTML)."""
@@ -136,10 +149,7 @@ def _email_letter(deps: Deps, data: bytes) -> tuple[LetterText | None, bool]:
         return None, True
     body = msg.body
     if msg.body_media_type == "text/html":
-        try:
-            body = lxml_html.fromstring(body).text_content() if body.strip() else ""
-        except (ValueError, etree.ParserError):
-            body = ""
+        body = _html_text(body)
     return (
         LetterText(
             document_name="Wiadomość e-mail",
