@@ -168,3 +168,26 @@ def rpw_list(
     for row in data:
         table.add_row(*(str(row[c]) for c in ("tenant", "rpw", "registered_at", "sender", "title", "status")))
     console.print(table)
+
+
+@rpw_app.command("label")
+def rpw_label(
+    sign: Annotated[str, typer.Argument(help="RPW number, e.g. RPW/12/2026, or a scanned label code")],
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="PDF file to write")] = None,
+    as_login: Annotated[str | None, typer.Option("--as", help="Print as this kancelaria user")] = None,
+) -> None:
+    """Print the label of a paper letter: office, RPW number, received date and a QR code."""
+    from ezd.services import item_labels
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        office, found = item_labels.find(
+            uow.session, actor, text=sign, default_tenant=_default_tenant(uow.session, tenant)
+        )
+        lab = item_labels.label(uow.session, actor, tenant=office, rpw=found)
+        uow.commit()
+    target = output or Path(f"etykieta-{found.replace('/', '-')}.pdf")
+    target.write_bytes(item_labels.label_pdf(lab))
+    console.print(f"Etykieta {lab.sign} ({lab.office_name}) zapisana w {target}")

@@ -302,6 +302,10 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ),
     ("the token has expired; sign in again", N_("Sesja wygasła — zaloguj się ponownie.")),
     ("the token was issued for another application", N_("Token wydano dla innej aplikacji.")),
+    (
+        "{x} is not an RPW number or a label code",
+        N_("%(x)s nie jest numerem RPW ani kodem z etykiety (np. RPW/12/2026)."),
+    ),
     # e-mail intake (ezd.eml, ezd.services.mail_intake, ezd.jobs.mailbox)
     ("the e-mail message is empty", N_("Wiadomość e-mail jest pusta.")),
     (
