@@ -10,6 +10,7 @@ from ezd import eml, epuap, xmlsafe
 from ezd.channels.port import DispatchRejected
 from ezd.db.tables import Attachment, IncomingItem
 from ezd.jobs.email_content import store_email_content
+from ezd.jobs.ocr_step import recognise_text
 from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_with_content, tenant_by_code
@@ -283,6 +284,7 @@ HANDLERS: dict[str, Handler] = {
     "ezd.validate-xml": validate_xml,
     "ezd.verify-signature": verify_signature,
     "ezd.store-content": store_content,
+    "ezd.ocr": recognise_text,
     "ezd.issue-upp": issue_upp,
     "ezd.create-case": create_case,
     "ezd.attach-to-case": attach_to_case,

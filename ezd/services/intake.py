@@ -14,6 +14,7 @@ from ezd.clock import office_date, office_today, polish_date
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import Document, DocumentVersion, IncomingItem, User
+from ezd.ocr import OCR_TYPES
 from ezd.records.errors import InvalidInput, NotFound
 from ezd.records.intake import Channel, IncomingMetadata
 from ezd.records.registers import Register, RegisterNumber
@@ -32,6 +33,7 @@ from ezd.services.lookup import (
 from ezd.services.tasks import complete_task, open_task
 
 INCOMING_PROCESS = "ezd_incoming"
+OCR_PROCESS = "ezd_ocr"
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,9 @@ def register_incoming(
             "assign_action": "assign",
         },
     )
+    if media_type in OCR_TYPES:
+        # a scan is OCR'd beside the incoming process; the clerk never waits for it
+        deps.engine.start(OCR_PROCESS, key, {"tenant": tenant, "rpw": sign})
     return Registered(sign, doc.uid, stored.sha256, key)
 
 
