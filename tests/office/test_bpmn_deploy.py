@@ -52,9 +52,10 @@ def check_changed_only(app: App, tmp_path: Path) -> None:
         ("ezd_incoming", True),
         ("ezd_case", True),
         ("ezd_archive", True),
+        ("ezd_ocr", True),
     }
     again = app.deploy_processes(folder)
-    assert [d.new for d in again] == [False, False, False]  # unchanged files: no new versions
+    assert [d.new for d in again] == [False] * 4  # unchanged files: no new versions
     start_incoming(app)
     assert versions(app)[("ezd_incoming", 1)] == 1
 
@@ -69,6 +70,7 @@ def check_changed_only(app: App, tmp_path: Path) -> None:
         ("ezd_case", 1): 0,
         ("ezd_incoming", 1): 1,
         ("ezd_incoming", 2): 1,
+        ("ezd_ocr", 1): 0,
     }
     listed = [v for v in app.process_versions() if v.process_key == "ezd_incoming"]
     assert [(v.version, v.source_name) for v in listed] == [(1, "incoming.bpmn"), (2, "incoming.bpmn")]
@@ -119,12 +121,12 @@ def test_two_processes_deploying_at_once_deploy_once(pg_app: App, tmp_path: Path
         )
         holder.commit()
     other.join(timeout=120)
-    assert [d.new for d in first] == [True, True, True]
+    assert [d.new for d in first] == [True] * 4
     (second,) = results
-    assert isinstance(second, list) and [d.new for d in second] == [False, False, False]
+    assert isinstance(second, list) and [d.new for d in second] == [False] * 4
     with pg_app.uow() as uow:
         rows = uow.session.execute(select(WorkflowDefinition.process_key, WorkflowDefinition.version)).all()
-    assert sorted(rows) == [("ezd_archive", 1), ("ezd_case", 1), ("ezd_incoming", 1)]
+    assert sorted(rows) == [("ezd_archive", 1), ("ezd_case", 1), ("ezd_incoming", 1), ("ezd_ocr", 1)]
 
 
 def wait_for_lock_waiter(app: App) -> None:
@@ -161,7 +163,12 @@ def test_serve_and_workers_deploy_on_start(tmp_path: Path, monkeypatch: pytest.M
     first = started_app()
     second = started_app()
     try:
-        assert versions(second) == {("ezd_archive", 1): 0, ("ezd_case", 1): 0, ("ezd_incoming", 1): 0}
+        assert versions(second) == {
+            ("ezd_archive", 1): 0,
+            ("ezd_case", 1): 0,
+            ("ezd_incoming", 1): 0,
+            ("ezd_ocr", 1): 0,
+        }
     finally:
         first.db.dispose()
         second.db.dispose()
