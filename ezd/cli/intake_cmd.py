@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ezd.cli.common import console, log_operator_read, make_app, print_json, resolve_actor
 from ezd.db.tables import IncomingItem, Tenant
@@ -20,17 +21,16 @@ if TYPE_CHECKING:
 rpw_app = typer.Typer(help="The register of incoming items (RPW).", no_args_is_help=True)
 
 
-def _default_tenant(app_session: object, tenant: str | None) -> str:
+def _default_tenant(app_session: Session, tenant: str | None) -> str:
     if tenant:
         return tenant
-    from sqlalchemy.orm import Session
-
-    assert isinstance(app_session, Session)
     first = app_session.execute(select(Tenant.code).order_by(Tenant.id).limit(1)).scalar_one_or_none()
     if first is None:
         from ezd.records.errors import InvalidState
 
-        raise InvalidState("no offices are set up yet; run 'ezd demo' or create a tenant")
+        raise InvalidState(
+            "nie ma jeszcze żadnego urzędu; utwórz go: ezd office create, ezd init albo ezd demo"
+        )
     return str(first)
 
 
@@ -70,7 +70,7 @@ def register(
     if file.stat().st_size > limit:
         from ezd.records.errors import InvalidInput
 
-        raise InvalidInput(f"{file} is {file.stat().st_size} bytes; the limit is {limit} bytes")
+        raise InvalidInput(f"plik {file} ma {file.stat().st_size} bajtów; dopuszczalne jest {limit} bajtów")
     day = parse_day(received) if received else None
     via = parse_channel(channel)
     data = file.read_bytes()
