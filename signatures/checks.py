@@ -16,8 +16,9 @@ from signxml.algorithms import DigestAlgorithm
 from ezd.signatures import dsig, dsig_filter2
 from ezd.signatures.certs import cert_digest, der
 from ezd.signatures.dsig import Refusal as _Refusal
-from ezd.signatures.outcome import DS, NS, Outcome
+from ezd.signatures.outcome import DS, NS, XADES, Outcome
 from ezd.signatures.port import INDICATION_OF, SubIndication, Verdict, subindication_of
+from ezd.signatures.xades111 import QUALIFYING_PROPERTIES, SIGNED_PROPERTIES_111, XADES111
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116"
@@ -96,14 +97,15 @@ def check_signer_identified(sig: etree._Element) -> None:
     """A XAdES signature names its signer in SigningCertificate(V2); without one the signing
     certificate is not identified (EN 319 102-1 §5.2.3, checked before the cryptography, as DSS
     does).  Read from unverified data only to refuse: the verified properties are checked later."""
-    qps = sig.findall("ds:Object/xades:QualifyingProperties", NS)
+    qps = [qp for obj in sig.findall("ds:Object", NS) for qp in obj if qp.tag in QUALIFYING_PROPERTIES]
     if not qps:
         return  # plain XMLDSig: reported as not ETSI after the cryptographic checks
-    ssp = "xades:SignedProperties/xades:SignedSignatureProperties"
+    ssp = "x:SignedProperties/x:SignedSignatureProperties"
     if not any(
-        qp.find(f"{ssp}/xades:SigningCertificateV2", NS) is not None
-        or qp.find(f"{ssp}/xades:SigningCertificate", NS) is not None
+        qp.find(f"{ssp}/x:SigningCertificateV2", {"x": ns}) is not None
+        or qp.find(f"{ssp}/x:SigningCertificate", {"x": ns}) is not None
         for qp in qps
+        for ns in (XADES, XADES111)
     ):
         raise _Refusal(
             Verdict.INDETERMINATE,
@@ -117,12 +119,22 @@ def check_properties_target(sig: etree._Element, signed_props: dsig.VerifiedRefe
     another signature's properties referenced by Id."""
     sig_id = sig.get("Id")
     own = [
-        sp.get("Id")
-        for qp in sig.findall("ds:Object/xades:QualifyingProperties", NS)
-        if sig_id and qp.get("Target") == f"#{sig_id}"
-        for sp in qp.findall("xades:SignedProperties", NS)
+        (obj, sp)
+        for obj in sig.findall("ds:Object", NS)
+        for qp in obj
+        if qp.tag in QUALIFYING_PROPERTIES and sig_id and qp.get("Target") == f"#{sig_id}"
+        for sp in qp
+        if sp.tag in (f"{{{XADES}}}SignedProperties", SIGNED_PROPERTIES_111)
     ]
-    if len(own) != 1 or signed_props.uri != f"#{own[0]}":
+    # the reference names the SignedProperties by Id, or (XAdES v1.1.1 with XPath Filter 2.0, as
+    # the Austrian tools do) names its ds:Object and the filter keeps only the SignedProperties,
+    # which the digested bytes then are
+    uris = {f"#{own[0][1].get('Id')}"} if len(own) == 1 and own[0][1].get("Id") else set()
+    if len(own) == 1 and own[0][0].get("Id") and len(own[0][0]) == 1:
+        verified = signed_props.signed_xml
+        if verified is not None and verified.tag == own[0][1].tag:
+            uris.add(f"#{own[0][0].get('Id')}")
+    if len(own) != 1 or signed_props.uri not in uris:
         raise _Refusal(
             Verdict.INDETERMINATE,
             "FORMAT_FAILURE: XML_NOT_ETSI: the signed xades:SignedProperties are not in this signature's "
