@@ -35,6 +35,20 @@ ALLOWED_TRANSFORMS = C14N_TRANSFORMS | {ENVELOPED, XPATH_TRANSFORM, BASE64_TRANS
 # The only XPath filter we emulate: "everything except signatures" (used by DSS-style parallel
 # signatures).  Any other expression is refused rather than ignored.
 _XPATH_NO_SIGNATURE = "not(ancestor-or-self::{p}:Signature)"
+# XMLDSig §6.6.3's own XPath equivalent of the enveloped-signature transform (what libxmlsec1's
+# and Santuario's examples, and tools built on them, write): every node but this signature's
+_XPATH_NOT_THIS_SIGNATURE = (
+    "count(ancestor-or-self::{p}:Signature|here()/ancestor::{p}:Signature[1])"
+    ">count(ancestor-or-self::{p}:Signature)"
+)
+
+
+def xpath_form(t: etree._Element) -> str:
+    """Which of the two evaluated XPath transforms ``t`` is: "all" signatures removed, or "this"
+    one (after :func:`check_transform` accepted it)."""
+    xp = t.find("ds:XPath", NS)
+    expr = "".join((xp.text or "").split()) if xp is not None else ""
+    return "this" if expr.startswith("count(") else "all"
 
 
 def check_transform(t: etree._Element, *, canonical: bool = False) -> None:
@@ -64,10 +78,14 @@ def check_transform(t: etree._Element, *, canonical: bool = False) -> None:
         xp = t.find("ds:XPath", NS)
         expr = "".join((xp.text or "").split()) if xp is not None else ""
         nsmap = xp.nsmap if xp is not None else {}
-        prefix = expr.removeprefix("not(ancestor-or-self::").partition(":")[0]
+        prefix = (
+            expr.removeprefix("not(ancestor-or-self::")
+            .removeprefix("count(ancestor-or-self::")
+            .partition(":")[0]
+        )
         bound = nsmap.get(prefix) if prefix else None
         if not (
-            expr == _XPATH_NO_SIGNATURE.format(p=prefix)
+            expr in (_XPATH_NO_SIGNATURE.format(p=prefix), _XPATH_NOT_THIS_SIGNATURE.format(p=prefix))
             and (bound == DS or (canonical and prefix not in nsmap))
         ):
             raise _Refusal(Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported XPath transform {expr!r}")

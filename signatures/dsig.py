@@ -228,11 +228,13 @@ class CoreVerifier:
         ids: IdIndex,
         content: Callable[[str], bytes | None] | None,
         transform_policy: Callable[[etree._Element], None],
+        xpath_form: Callable[[etree._Element], str],
     ) -> None:
         self._root = root
         self._ids = ids
         self._content = content
         self._policy = transform_policy  # raises Refusal for a transform outside our policy
+        self._xpath_form = xpath_form  # which accepted XPath transform: "all" or "this" signature
 
     def verify(self, sig: etree._Element, candidates: list[x509.Certificate]) -> CoreResult:
         signed_info, sv = _children(sig, _SIGNATURE_SHAPE, "ds:Signature")[:2]
@@ -315,7 +317,15 @@ class CoreVerifier:
             raise _failed("FORMAT_FAILURE: enveloped-signature transform on the signature itself")
         if ENVELOPED in algs and any(a is node for a in sig.iterancestors()):
             excluded.append(sig)
-        if XPATH_TRANSFORM in algs:
+        for t in transforms:
+            if t.get("Algorithm") != XPATH_TRANSFORM:
+                continue
+            if self._xpath_form(t) == "this":  # XMLDSig §6.6.3: like enveloped-signature
+                if node is sig:
+                    raise _failed("FORMAT_FAILURE: XPath transform would remove the whole payload")
+                if any(a is node for a in sig.iterancestors()):
+                    excluded.append(sig)
+                continue
             if node.tag == SIGNATURE_TAG:
                 raise _failed("FORMAT_FAILURE: XPath transform would remove the whole payload")
             excluded.extend(node.iter(SIGNATURE_TAG))

@@ -49,6 +49,7 @@ from ezd.signatures.checks import (
     check_signing_certificate,
     check_signing_time,
     check_structure,
+    xpath_form,
 )
 from ezd.signatures.dsig import Refusal as _Refusal
 from ezd.signatures.outcome import (
@@ -327,7 +328,7 @@ class XadesVerifier(TimestampChecks):
                 root, sig, refs, certs, content, self._pick_signing_cert(sig, certs), self._now()
             )
         else:
-            core = dsig.CoreVerifier(root, ids, content, check_canonical_transform).verify(
+            core = dsig.CoreVerifier(root, ids, content, check_canonical_transform, xpath_form).verify(
                 sig, self._pick_signing_cert(sig, certs)
             )
             signing_cert, results = core.signing_cert, core.references

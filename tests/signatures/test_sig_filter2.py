@@ -119,3 +119,38 @@ def test_austrian_plugtest_vector_as_dss(reference_dir: Path) -> None:
     result = XadesVerifier([]).verify((reference_dir / "Signature-X-AT-1.xml").read_bytes())
     sig = result.signatures[0]
     assert (sig.indication, sig.subindication) == ("INDETERMINATE", "SIGNED_DATA_NOT_FOUND"), sig.reasons
+
+
+def test_xpath_transform_of_xmldsig_6_6_3(pki: DemoPki, verifier: XadesVerifier) -> None:
+    """The spec's XPath form of enveloped-signature, count(…|here()/…): only this signature goes;
+    a second (parallel) signature stays signed data."""
+    xmlsec = pytest.importorskip("xmlsec")
+    root = etree.fromstring(DOC)
+    other = etree.SubElement(root, f"{{{DS}}}Signature")
+    other.text = "inny podpis"
+    sig = xmlsec.template.create(
+        root, xmlsec.constants.TransformExclC14N, xmlsec.constants.TransformRsaSha256
+    )
+    root.append(sig)
+    ref = xmlsec.template.add_reference(sig, xmlsec.constants.TransformSha256, uri="")
+    t = xmlsec.template.add_transform(ref, xmlsec.constants.TransformXPath)
+    xp = etree.SubElement(t, f"{{{DS}}}XPath", nsmap={"dsig": DS})
+    xp.text = (
+        "count(ancestor-or-self::dsig:Signature | here()/ancestor::dsig:Signature[1]) > "
+        "count(ancestor-or-self::dsig:Signature)"
+    )
+    xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(sig))
+    ctx = xmlsec.SignatureContext()
+    pem = pki.eseal_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    ctx.key = xmlsec.Key.from_memory(pem, xmlsec.constants.KeyDataFormatPem, None)
+    ctx.key.load_cert_from_memory(
+        pki.eseal_cert.public_bytes(serialization.Encoding.PEM), xmlsec.constants.KeyDataFormatPem
+    )
+    ctx.sign(sig)
+    signed = etree.tostring(root)
+    result = verifier.verify(signed)
+    assert result.signatures[1].crypto_valid, result.signatures[1].reasons  # [0]: the stand-in
+    changed = verifier.verify(signed.replace(b"inny podpis", b"INNY PODPIS"))
+    assert any(r.startswith("HASH_FAILURE") for r in changed.signatures[1].reasons), changed.reasons
