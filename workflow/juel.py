@@ -132,8 +132,8 @@ class _Parser:
         if tok and tok[0] == "op" and tok[1] in _COMPARE:
             self.take()
             right = self.unary()
-            fn = _COMPARE[tok[1]]
-            return lambda v: fn(left(v), right(v))
+            fn, op, src = _COMPARE[tok[1]], tok[1], self.src
+            return lambda v: _compare(fn, op, left(v), right(v), src)
         return left
 
     def unary(self) -> Evaluator:
@@ -171,6 +171,17 @@ class _Parser:
                 raise JuelError(f"missing ')' in expression ${{{self.src}}}")
             return inner
         raise JuelError(f"unexpected {value!r} in expression ${{{self.src}}}")
+
+
+def _compare(fn: Callable[[Any, Any], bool], op: str, a: Any, b: Any, src: str) -> bool:
+    # values of unlike types (a number and a text, null and a number) have no order here: one
+    # clear error for the task, not a TypeError out of the engine (found by bench/fuzz.py juel)
+    try:
+        return fn(a, b)
+    except TypeError:
+        raise JuelError(
+            f"cannot compare {type(a).__name__} with {type(b).__name__} ({op}) in ${{{src}}}"
+        ) from None
 
 
 def _lookup(variables: Mapping[str, Any], name: str) -> Any:
