@@ -56,3 +56,18 @@ def test_juel_comparison_of_unlike_types() -> None:
     with pytest.raises(JuelError):
         evaluate("${x < 1}", {"x": None})
     assert evaluate("${n ge 2}", {"n": 3}) is True
+
+
+def test_juel_deep_nesting_is_refused() -> None:
+    # found by the juel target: 250 nested parentheses raised RecursionError (now also over the
+    # token cap; 100 levels stay under it)
+    with pytest.raises(JuelError, match="nested deeper"):
+        evaluate("${" + "(" * 100 + "approved" + ")" * 100 + "}", {"approved": True})
+    with pytest.raises(JuelError, match="longer than"):
+        evaluate("${" + " && ".join(["approved"] * 300) + "}", {"approved": True})
+    assert evaluate("${" + "(" * 20 + "approved" + ")" * 20 + "}", {"approved": True}) is True
+
+
+def test_juel_empty_chain_is_evaluated_once_per_level() -> None:
+    # each "empty" evaluated its operand up to three times: 3**depth work for a chain of them
+    assert evaluate("${" + "empty " * 30 + "uwagi}", {"uwagi": ""}) is False
