@@ -53,6 +53,12 @@ def _xmlsec_sign(pki: DemoPki, steps: list[tuple[str, str]]) -> bytes:
 CASES = {
     # name: (steps, text inside the signed node-set, text outside it)
     "intersect": ([("intersect", "//t:Tresc")], b"podpisane", b"stopka"),
+    "text-node": ([("intersect", "//t:Zdanie/text()")], b"podpisane", b"stopka"),
+    "union-with-text": (
+        [("intersect", "//t:Linia/text()"), ("union", "//t:Tresc")],
+        b"stopka",
+        b"niepodpisany",
+    ),
     "intersect-union": ([("intersect", "//t:Tresc"), ("union", "//t:Stopka")], b"stopka", b"niepodpisany"),
     "subtract": (
         [("subtract", "//t:Dopisek"), ("subtract", "/descendant::ds:Signature")],
