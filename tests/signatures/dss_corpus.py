@@ -340,6 +340,13 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     dss_env = (d / "dss-enveloped-default-B.xml").read_bytes()
     corpus.add("tampered-content-ezd", _tamper_text(b_env))
     corpus.add("tampered-content-dss", _tamper_text(dss_env))
+    # the PDF beside a detached .xml signature changed after signing (one byte of its body)
+    changed_pdf = content.replace(b"/MediaBox", b"/MediaBoX", 1)
+    corpus.add(
+        "tampered-detached-pdf",
+        (d / "dss-detached-B.xml").read_bytes(),
+        detached={"zalacznik.pdf": changed_pdf},
+    )
     corpus.add("signed-properties-removed", _drop_signed_properties(b_env))
     corpus.add(
         "wrong-signing-certificate-digest", _WrongDigestSigner(ok, stranger.cert).sign_enveloped(LETTER)
