@@ -71,3 +71,15 @@ def test_juel_deep_nesting_is_refused() -> None:
 def test_juel_empty_chain_is_evaluated_once_per_level() -> None:
     # each "empty" evaluated its operand up to three times: 3**depth work for a chain of them
     assert evaluate("${" + "empty " * 30 + "uwagi}", {"uwagi": ""}) is False
+
+
+def test_epuap_namespace_with_a_brace() -> None:
+    """Found by the xml target (tests/fuzz/findings/xml-brace-ns.xml, a mutated ePUAP sample): a
+    namespace URI containing "}" made etree.QName raise ValueError inside validate_letter; the
+    letter is now judged (and refused) like any other."""
+    from ezd import epuap, xmlsafe
+
+    root = xmlsafe.parse((Path(__file__).parent / "findings" / "xml-brace-ns.xml").read_bytes())
+    assert epuap.is_epuap_form(root)
+    assert any("}" in str(el.tag)[1:].rpartition("}")[0] for el in root.iter())
+    assert epuap.validate_letter(root)  # problems reported, not raised
