@@ -5,7 +5,8 @@
 
 Targets: ``xml`` (the hardened parser ezd.xmlsafe with the ePUAP reader: letter, validation,
 emergency-download descriptor), ``xades`` (the XAdES verifier), ``unpack`` (the archival package
-unpacker, zip and tar), ``juel`` (the JUEL subset evaluator), ``bpmn`` (the deploy-time BPMN check).
+unpacker, zip and tar), ``juel`` (the JUEL subset evaluator), ``bpmn`` (the deploy-time BPMN check),
+``email`` (the e-mail intake's message reader, ezd.eml).
 
 A clean refusal is an :class:`ezd.records.errors.EzdError` (one Polish/ETSI message); anything
 else raised is a finding, and so is a run over 1 s (``-timeout=1``) or over the memory cap
@@ -72,6 +73,16 @@ def seeds(target: str) -> Iterator[bytes]:
         yield from (b"${approved}", b"${doc_kind == 'wniosek' && !empty uwagi}", b"${n ge 3 or not ok}")
     elif target == "bpmn":
         yield from _files((ROOT / "bpmn", "*.bpmn"))
+    elif target == "email":
+        yield from _files((ROOT / "tests", "*.eml"))
+        yield (
+            b"From: Jan Kowalski <jan@example.pl>\r\nTo: kancelaria@urzad.gov.pl\r\nSubject: Wniosek\r\n"
+            b"Date: Tue, 1 Dec 2026 10:00:00 +0100\r\nMessage-ID: <1@example.pl>\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; '
+            b"charset=utf-8\r\n\r\nDzie\xc5\x84 dobry\r\n--b\r\nContent-Type: application/pdf\r\n"
+            b'Content-Disposition: attachment; filename="a.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+            b"JVBERi0xLjQK\r\n--b--\r\n"
+        )
 
 
 def _xml() -> Target:
@@ -150,6 +161,17 @@ def _bpmn() -> Target:
     return run
 
 
+def _email() -> Target:
+    from ezd import eml
+    from ezd.records.errors import EzdError
+
+    def run(data: bytes) -> None:
+        with contextlib.suppress(EzdError):
+            eml.parse_message(data, max_bytes=1024 * 1024)
+
+    return run
+
+
 TARGETS: dict[str, tuple[Callable[[], Target], list[str]]] = {
     # name: (harness factory, modules atheris instruments for coverage feedback)
     "xml": (_xml, ["ezd.xmlsafe", "ezd.epuap"]),
@@ -157,6 +179,7 @@ TARGETS: dict[str, tuple[Callable[[], Target], list[str]]] = {
     "unpack": (_unpack, ["ezd.archive_ops.unpack"]),
     "juel": (_juel, ["ezd.workflow.juel"]),
     "bpmn": (_bpmn, ["ezd.workflow.lint", "ezd.workflow.juel"]),
+    "email": (_email, ["ezd.eml"]),
 }
 
 

@@ -145,7 +145,9 @@ def _walk(msg: Message) -> list[Message]:
 def _header(msg: Message, name: str) -> str | None:
     try:
         value = msg.get(name)
-    except (ValueError, IndexError, TypeError):  # an undecodable header is treated as absent
+    except (ValueError, IndexError, TypeError, AttributeError):  # an undecodable header is treated as absent
+        # (AttributeError: the stdlib address parser on a From that reads as a group, found by
+        # bench/fuzz.py email -- "'Group' object has no attribute 'local_part'")
         return None
     text = " ".join(str(value).split()) if value is not None else ""
     return text or None

@@ -83,3 +83,14 @@ def test_epuap_namespace_with_a_brace() -> None:
     assert epuap.is_epuap_form(root)
     assert any("}" in str(el.tag)[1:].rpartition("}")[0] for el in root.iter())
     assert epuap.validate_letter(root)  # problems reported, not raised
+
+
+def test_email_from_that_parses_as_a_group() -> None:
+    """Found by the email target (tests/fuzz/findings/email-group-from.eml): the stdlib address
+    parser raised AttributeError ('Group' object has no attribute 'local_part') for its From."""
+    from ezd import eml
+    from ezd.records.errors import InvalidInput
+
+    data = (Path(__file__).parent / "findings" / "email-group-from.eml").read_bytes()
+    with pytest.raises(InvalidInput, match="sender"):
+        eml.parse_message(data, max_bytes=1024 * 1024)
