@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=1_000_000, help="executions (libFuzzer -runs)")
     ap.add_argument("--seconds", type=int, default=0, help="stop after this many seconds (0: no limit)")
     ap.add_argument("--corpus", type=Path, help="keep the corpus here (default: a scratch folder)")
+    ap.add_argument("--seed", type=int, default=0, help="libFuzzer's random seed (0: a new one each run)")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args(argv)
     if args.list or args.target is None:
@@ -211,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         "-max_len=65536",
         "-print_final_stats=1",
     ]
+    if args.seed:
+        flags.append(f"-seed={args.seed}")
     if args.seconds:
         flags.append(f"-max_total_time={args.seconds}")
     atheris.Setup([sys.argv[0], *flags, str(corpus)], harness)

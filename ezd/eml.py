@@ -194,7 +194,9 @@ def _text_of(part: Message) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return data.decode(charset, errors="replace")
-    except LookupError:  # an unknown charset name: the bytes are kept in the record anyway
+    except (LookupError, ValueError):  # an unknown charset name: the bytes are kept in the record anyway
+        # (ValueError: a charset name with a NUL in it, found by bench/fuzz.py email; UnicodeError
+        # from codecs such as idna that refuse errors="replace")
         return data.decode("utf-8", errors="replace")
 
 

@@ -94,3 +94,23 @@ def test_email_from_that_parses_as_a_group() -> None:
     data = (Path(__file__).parent / "findings" / "email-group-from.eml").read_bytes()
     with pytest.raises(InvalidInput, match="sender"):
         eml.parse_message(data, max_bytes=1024 * 1024)
+
+
+@pytest.mark.parametrize("charset", ["utf-8\x00x", "idna"])
+def test_email_charset_names_that_do_not_decode(charset: str) -> None:
+    """Found by the email target (tests/fuzz/findings/email-nul-charset.eml): a charset name with a
+    NUL raised ValueError out of bytes.decode; such a body is read as UTF-8."""
+    from ezd import eml
+
+    found = (Path(__file__).parent / "findings" / "email-nul-charset.eml").read_bytes()
+    try:
+        eml.parse_message(found, max_bytes=1024 * 1024)
+    except eml.InvalidInput:
+        pass  # refused for another reason is fine; raising anything else is not
+    data = (
+        b'From: Jan Kowalski <jan@example.pl>\r\nSubject: Wniosek\r\nContent-Type: text/plain; charset="'
+        + charset.encode()
+        + b'"\r\n\r\ntre\xc5\x9b\xc4\x87\r\n'
+    )
+    letter = eml.parse_message(data, max_bytes=1024 * 1024)
+    assert "treść" in letter.body
