@@ -40,7 +40,7 @@ if [[ ! -x .venv/bin/python ]]; then
   .venv/bin/pip install -q --upgrade pip
 fi
 log "installing ezd with test dependencies"
-.venv/bin/pip install -q -c constraints.txt -e ".[dev,test]"  # the tested versions (scripts/lock.sh)
+.venv/bin/pip install -q -c constraints.txt -e ".[dev,test,fuzz]"  # the tested versions (scripts/lock.sh)
 export PATH="$ROOT/.venv/bin:$PATH"
 
 if [[ "${EZD_LINT:-0}" == 1 ]]; then  # .ci/run: the static checks first, in this venv
