@@ -114,7 +114,7 @@ async def draft(
 ) -> Response:
     values = {"addressee": addressee, "channel": channel}
     try:
-        data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
+        data, filename, _ = await read_upload(file, deps.settings.max_upload_bytes)
         cases.submit_draft(
             deps,
             me.actor,
@@ -122,7 +122,6 @@ async def draft(
             case_sign=sign,
             content=data,
             filename=filename,
-            media_type=media_type,
             addressee=addressee.strip() or None,
             channel=channel,
         )
