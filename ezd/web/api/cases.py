@@ -85,7 +85,7 @@ async def submit_draft(
     sign: Sign,
     me: Me,
     deps: ServiceDeps,
-    file: Annotated[UploadFile, File(description="The reply: PDF (PAdES seal) or XML (XAdES seal), else 400")],
+    file: Annotated[UploadFile, File(description="The reply: PDF (PAdES seal) or XML (XAdES seal)")],
     addressee: Annotated[str, Form(max_length=300)] = "",
     channel: Annotated[str, Form(pattern="^(epuap|e-doreczenia|poczta)$")] = "epuap",
 ) -> DraftSubmitted:
