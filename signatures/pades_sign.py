@@ -10,8 +10,11 @@ serves both kinds of seal and the key never leaves the token.
 
 from __future__ import annotations
 
+import asyncio
 import io
-from typing import Any
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from asn1crypto import algos
 from asn1crypto import x509 as ax509
@@ -25,6 +28,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ezd.signatures.errors import SigningError
 
+T = TypeVar("T")
 FIELD_NAME = "PieczecUrzedu"
 _HASHES: dict[str, hashes.HashAlgorithm] = {"sha256": hashes.SHA256(), "sha512": hashes.SHA512()}
 
@@ -67,6 +71,21 @@ class _KeyCmsSigner(CmsSigner):
         return bytes(self._key.sign(data, ec.ECDSA(algorithm)))
 
 
+def _run(coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run pyHanko's signing to completion from synchronous code.
+
+    pyHanko's synchronous ``sign_pdf`` is ``asyncio.run``, which refuses to start inside a
+    thread whose event loop is running (an async caller, a browser test's driver); then the
+    signing gets a short-lived thread of its own, ended before this returns.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine())
+    with ThreadPoolExecutor(1, thread_name_prefix="ezd-pades") as pool:
+        return pool.submit(lambda: asyncio.run(coroutine())).result()
+
+
 def seal_pdf(
     pdf: bytes,
     *,
@@ -89,7 +108,8 @@ def seal_pdf(
             subfilter=fields.SigSeedSubFilter.PADES,
             name=name,
         )
-        out = signers.sign_pdf(writer, meta, signer=_KeyCmsSigner(key, cert, chain, digest))
+        signer = _KeyCmsSigner(key, cert, chain, digest)
+        out = _run(lambda: signers.async_sign_pdf(writer, meta, signer=signer))
     except SigningError:
         raise
     except Exception as exc:  # pyHanko and the PDF reader raise many types; callers get one
