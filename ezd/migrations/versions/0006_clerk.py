@@ -1,7 +1,7 @@
 """when an embedded engine's external task ran out of retries (the incidents page shows it)
 
 Revision ID: 0006_clerk
-Revises: 0005_kpa
+Revises: 0006_mail
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_clerk"
-down_revision = "0005_kpa"
+down_revision = "0006_mail"
 branch_labels = None
 depends_on = None
 
