@@ -23,6 +23,7 @@ from ezd.workflow.port import (
     Deployment,
     ExternalTask,
     HistoryEntry,
+    Incident,
     InstanceState,
     ProcessInstance,
     UserTask,
@@ -68,6 +69,13 @@ class DeferringEngine:
     def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
         # not a step's change of a process: asked after the seal import has committed
         return self._engine.retry_exhausted_tasks(topics, business_key_prefix, retries)
+
+    def incidents(self, business_key_prefix: str) -> list[Incident]:
+        return self._engine.incidents(business_key_prefix)
+
+    def retry_task(self, task_id: str, retries: int) -> None:
+        # a person's retry, not a step's change of a process: no outbox entry needed
+        self._engine.retry_task(task_id, retries)
 
     def user_tasks(
         self,

@@ -70,6 +70,7 @@ VERDICT = {
 }
 
 ACTION = {
+    "ponowienie_kroku": N_("ponowienie kroku systemu"),
     "akceptacja": N_("akceptacja projektu"),
     "archiwizacja": N_("archiwizacja"),
     "audyt_integralnosci": N_("audyt integralności"),

@@ -35,6 +35,7 @@ from ezd.workflow.port import (
     Deployment,
     ExternalTask,
     HistoryEntry,
+    Incident,
     InstanceState,
     NoMatchingInstance,
     ProcessInstance,
@@ -278,6 +279,7 @@ class SpiffEngine:
         trow.retries = max(0, retries)
         trow.error = message
         trow.locked_until = utcnow() + timedelta(milliseconds=retry_timeout_ms) if retries > 0 else None
+        trow.failed_at = utcnow() if retries <= 0 else None
         self.session.flush()
 
     def bpmn_error(
@@ -353,6 +355,24 @@ class SpiffEngine:
                 .values(retries=retries, error=None, locked_until=None)
             )
         return len(ids)
+
+    def incidents(self, business_key_prefix: str) -> list[Incident]:
+        rows = self.session.execute(
+            select(WorkflowTask, WorkflowInstance.business_key)
+            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
+            .where(WorkflowTask.kind == "external", WorkflowTask.retries == 0)
+            .where(WorkflowInstance.business_key.startswith(business_key_prefix, autoescape=True))
+            .order_by(WorkflowTask.failed_at, WorkflowTask.created_at)
+        ).all()
+        return [
+            Incident(t.id, t.topic or "", t.task_key, key or "", t.error or "", t.failed_at)
+            for t, key in rows
+        ]
+
+    def retry_task(self, task_id: str, retries: int) -> None:
+        trow = self._task(task_id)
+        trow.retries, trow.error, trow.locked_until, trow.failed_at = retries, None, None, None
+        self.session.flush()
 
     def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
         """Advance instances whose next timer is due; returns how many were advanced."""

@@ -1,7 +1,7 @@
 """OCR of scans: the recognised text of a document
 
 Revision ID: 0007_ocr
-Revises: 0006_mail
+Revises: 0006_clerk
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_ocr"
-down_revision = "0006_mail"
+down_revision = "0006_clerk"
 branch_labels = None
 depends_on = None
 
