@@ -64,6 +64,7 @@ CHANNEL = {
     "osobiscie": N_("osobiście"),
     "email": N_("poczta elektroniczna"),
     "kurier": N_("kurier"),
+    "urzad-partnerski": N_("urząd partnerski"),
 }
 
 ROLE = {
