@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.web.test_pages import sign_in
+
 A, B = "sp-swidnik", "ug-melgiew"
 
 
@@ -59,3 +61,12 @@ def test_exchange_and_isolation(site: Any) -> None:
     assert any("Urząd Gminy Mełgiew" in d["title"] for d in view["documents"]), view["documents"]
     late = head_b.post(f"{base}/delay", json={"until": "2099-01-01", "reason": "za późno"})
     assert late.status_code == 409
+
+    # the overview pages of both offices: the request with its term, in Polish, nothing of the other
+    page_a = sign_in(site, "sw.referent").get("/wystapienia")
+    assert page_a.status_code == 200 and case in page_a.text and "Urząd Gminy Mełgiew" in page_a.text
+    assert "stanowisko zajęte" in page_a.text and row["ref"] not in page_a.text
+    page_b = sign_in(site, "mg.kancelaria").get("/wystapienia")
+    assert page_b.status_code == 200 and row["ref"] in page_b.text and case not in page_b.text
+    assert "Starostwo Powiatowe w Świdniku" in page_b.text and "uzgodnienie" in page_b.text
+
