@@ -58,8 +58,12 @@ class DeferringEngine:
         # Held back like start: a message to another process (the asked office's answer to the
         # asking office's case) must not arrive before the records it refers to are committed.
         self._deferred.append(
-            {"op": "correlate", "message": message_name, "business_key": business_key,
-             "variables": dict(variables or {})}
+            {
+                "op": "correlate",
+                "message": message_name,
+                "business_key": business_key,
+                "variables": dict(variables or {}),
+            }
         )
 
     def drain_deferred(self) -> list[DeferredCall]:
@@ -114,7 +118,6 @@ class DeferringEngine:
         self, task_id: str, error_code: str, message: str = "", variables: Variables | None = None
     ) -> None:
         self._engine.bpmn_error(task_id, error_code, message, variables)
-
 
     def instance(self, instance_id: str) -> InstanceState:
         return self._engine.instance(instance_id)

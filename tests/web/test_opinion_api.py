@@ -69,4 +69,3 @@ def test_exchange_and_isolation(site: Any) -> None:
     page_b = sign_in(site, "mg.kancelaria").get("/wystapienia")
     assert page_b.status_code == 200 and row["ref"] in page_b.text and case not in page_b.text
     assert "Starostwo Powiatowe w Świdniku" in page_b.text and "uzgodnienie" in page_b.text
-

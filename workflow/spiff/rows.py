@@ -257,6 +257,6 @@ def mark_due_timers(wf: BpmnWorkflow, now: datetime) -> None:
     for task in wf.get_tasks(state=TaskState.WAITING):
         defn = getattr(task.task_spec, "event_definition", None)
         value = task._get_internal_data("event_value")
-        if isinstance(defn, TimerEventDefinition) and isinstance(value, str):
-            if datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None) <= now:
-                task._set_internal_data(event_fired=True)
+        due = isinstance(defn, TimerEventDefinition) and isinstance(value, str)
+        if due and datetime.fromisoformat(str(value)).astimezone(UTC).replace(tzinfo=None) <= now:
+            task._set_internal_data(event_fired=True)
