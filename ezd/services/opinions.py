@@ -191,7 +191,7 @@ def decree_request(deps: Deps, actor: Actor, *, tenant: str, rpw: str, unit: str
 
     if session.execute(select(Unit.id).where(Unit.tenant_id == office.id, Unit.code == unit)).first() is None:
         raise InvalidInput(f"w urzędzie nie ma komórki {unit!r}")
-    task = open_task(deps.engine, business_key(tenant, rpw), "Task_Decree")
+    task = open_task(deps.engine, business_key(tenant, rpw), "Task_DecreeRequest")
     request.unit_there = unit
     audit.record(
         session,

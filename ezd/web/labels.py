@@ -194,6 +194,7 @@ TASK = {
     "Task_FixDispatch": N_("Poprawa danych wysyłki"),
     "Task_CompleteFiles": N_("Uzupełnienie akt"),
     "Task_AcceptTransfer": N_("Przyjęcie akt do archiwum"),
+    "Task_DecreeRequest": N_("Dekretacja wystąpienia"),
     "Task_PrepareAnswer": N_("Przygotowanie stanowiska"),
     "Task_ApproveAnswer": N_("Akceptacja stanowiska"),
 }
