@@ -48,9 +48,17 @@ def register(
         str | None,
         typer.Option("--duplicate-reason", help="Powód ponownej rejestracji podobnej przesyłki"),
     ] = None,
+    sender: Annotated[str | None, typer.Option("--sender", help="Nadawca (skan, pismo papierowe)")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Tytuł pisma (skan, pismo papierowe)")] = None,
+    letter_date: Annotated[str | None, typer.Option("--letter-date", help="Data pisma (dd.mm.rrrr)")] = None,
+    sender_reference: Annotated[
+        str | None, typer.Option("--sender-reference", help="Znak pisma nadawcy")
+    ] = None,
+    sender_address: Annotated[str | None, typer.Option("--sender-address", help="Adres nadawcy")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Register an incoming item in the RPW and start its workflow."""
+    """Register an incoming item in the RPW and start its workflow: an ePUAP XML letter, a saved
+    e-mail (.eml), or a scan (PDF, TIFF, JPEG, PNG) with --sender and --title."""
     from ezd.eml import looks_like_email
     from ezd.records.deadlines import parse_day
     from ezd.records.intake import parse_channel
@@ -70,6 +78,21 @@ def register(
     if looks_like_email(data, "", file.name):
         _register_email(app, actor, tenant, data, file.name, as_json)
         return
+    metadata = None
+    if sender is not None or title is not None:
+        from ezd.clock import office_today
+        from ezd.records.intake import IncomingMetadata
+
+        metadata = IncomingMetadata(
+            sender=sender or "",
+            title=title or "",
+            letter_date=parse_day(letter_date) if letter_date else None,
+            received_date=day or office_today(),
+            channel=via,
+            format=media_type_of(file.name),
+            sender_reference=sender_reference,
+            sender_address=sender_address,
+        )
     with app.uow() as uow:
         code = _default_tenant(uow.session, tenant)
         reg = register_incoming(
@@ -78,6 +101,8 @@ def register(
             tenant=code,
             data=data,
             filename=file.name,
+            media_type=media_type_of(file.name),
+            metadata=metadata,
             channel=via,
             received=day,
             duplicate_reason=duplicate_reason,
@@ -89,6 +114,21 @@ def register(
         print_json({"rpw": reg.sign, "tenant": code, "document": reg.document_uid, "sha256": reg.sha256})
     else:
         console.print(f"Zarejestrowano {reg.sign} ({code}), SHA-256 {reg.sha256[:16]}…")
+
+
+SCAN_TYPES = {
+    ".pdf": "application/pdf",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".xml": "application/xml",
+}
+
+
+def media_type_of(name: str) -> str:
+    return SCAN_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
 
 
 def _register_email(
