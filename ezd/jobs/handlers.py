@@ -11,6 +11,7 @@ from ezd.channels.port import DispatchRejected
 from ezd.db.tables import Attachment, IncomingItem
 from ezd.jobs.email_content import store_email_content
 from ezd.jobs.ocr_step import recognise_text
+from ezd.jobs.opinion_handlers import OPINION_HANDLERS
 from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_with_content, tenant_by_code
@@ -296,6 +297,8 @@ HANDLERS: dict[str, Handler] = {
     "ezd.close-case": close_case,
     "ezd.archive-prepare": archive_prepare,
     "ezd.archive": archive_store,
+    # the art. 106 KPA collaboration's steps (their own module: this one is near its size limit)
+    **OPINION_HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Handler"]

@@ -92,13 +92,16 @@ def register_incoming(
     channel: Channel = Channel.EPUAP,
     received: date | None = None,
     duplicate_reason: str | None = None,
+    start_process: bool = True,
 ) -> Registered:
     """Register one incoming item: RPW number, the original bytes as the record, metryka, process.
 
     Hostile or malformed input is rejected before anything is stored or numbered. ``received``
     is the day a paper letter came in (the envelope stamp), entered by the clerk; an item that
     looks like one registered in the last 30 days is refused with ``DuplicateSuspected`` unless
-    ``duplicate_reason`` says why it is registered again.
+    ``duplicate_reason`` says why it is registered again. ``start_process=False`` registers an
+    item whose handling process the caller starts itself (a request from a partner office under
+    art. 106 KPA starts the asked office's pool of ``opinion_exchange.bpmn``).
     """
     session = deps.session
     limit = deps.settings.max_upload_bytes
@@ -219,6 +222,8 @@ def register_incoming(
         },
     )
     key = business_key(tenant, sign)
+    if not start_process:
+        return Registered(sign, doc.uid, stored.sha256, key)
     deps.engine.start(
         INCOMING_PROCESS,
         key,

@@ -28,6 +28,11 @@ NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("/wychodzace", "Rejestr przesyłek wychodzących", (Role.KANCELARIA, Role.SEKRETARZ)),
     ("/sprawy", "Sprawy", (Role.REFERENT, Role.KIEROWNIK, Role.SEKRETARZ, Role.KANCELARIA)),
     ("/akceptacje", "Akceptacje", (Role.KIEROWNIK, Role.SEKRETARZ)),
+    (
+        "/wystapienia",
+        "Wystąpienia do organów",
+        (Role.REFERENT, Role.KIEROWNIK, Role.SEKRETARZ, Role.KANCELARIA),
+    ),
     ("/wydzial", "Wydział", (Role.KIEROWNIK, Role.SEKRETARZ)),
     ("/pulpit", "Pulpit", (Role.KIEROWNIK, Role.SEKRETARZ)),
     ("/archiwum", "Archiwum", (Role.ARCHIWISTA,)),
