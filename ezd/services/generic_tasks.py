@@ -50,7 +50,7 @@ def _may_act(actor: Actor, task: UserTask) -> bool:
 def list_generic_tasks(deps: Deps, actor: Actor) -> list[GenericTask]:
     """The actor's open tasks that have a generated form (own, their groups', substituted)."""
     groups, logins = task_groups(actor)
-    # asked separately: the adapters differ on assignee *and* groups in one query (Operaton narrows)
+    # asked separately: a substitute also sees the absent colleague's claimed tasks
     candidates = [t for login in logins for t in deps.engine.user_tasks(assignee=login)]
     if groups:
         offered = deps.engine.user_tasks(candidate_groups=sorted(groups))
