@@ -240,6 +240,25 @@ _TABLE: tuple[tuple[str, str], ...] = (
         "unknown archival category kind {k}; expected one of A, B, BE, Bc",
         N_("Nieznana kategoria archiwalna %(k)s."),
     ),
+    # generic task forms (user tasks added in Camunda Modeler; the service writes them in Polish,
+    # as the CLI and the API show them; "co najmniej N znaków" before "co najmniej N")
+    ("pole „{f}” jest wymagane", N_("Pole „%(f)s” jest wymagane.")),
+    ("pole „{f}”: podaj liczbę całkowitą", N_("Pole „%(f)s”: podaj liczbę całkowitą.")),
+    ("pole „{f}”: co najmniej {n} znaków", N_("Pole „%(f)s”: co najmniej %(n)s znaków.")),
+    ("pole „{f}”: co najwyżej {n} znaków", N_("Pole „%(f)s”: co najwyżej %(n)s znaków.")),
+    ("pole „{f}”: co najmniej {n}", N_("Pole „%(f)s”: co najmniej %(n)s.")),
+    ("pole „{f}”: co najwyżej {n}", N_("Pole „%(f)s”: co najwyżej %(n)s.")),
+    ("pole „{f}”: odpowiedz tak albo nie", N_("Pole „%(f)s”: odpowiedz tak albo nie.")),
+    ("pole „{f}”: podaj datę dd.mm.rrrr", N_("Pole „%(f)s”: podaj datę w postaci dd.mm.rrrr.")),
+    ("pole „{f}”: wybierz jedną z wartości: {x}", N_("Pole „%(f)s”: wybierz jedną z podanych wartości.")),
+    ("formularz nie ma pól: {x}", N_("Formularz nie ma pól: %(x)s.")),
+    ("nie ma otwartego zadania {x}", N_("To zadanie jest już wykonane albo nie istnieje.")),
+    ("zadanie {x} nie jest przydzielone do {y}", N_("To zadanie nie jest przydzielone do Ciebie.")),
+    (
+        "zadanie {x} ma własny ekran; nie wykonuje się go formularzem ogólnym",
+        N_("To zadanie wykonuje się na jego własnym ekranie."),
+    ),
+    ("zadanie {x} nie należy do sprawy ani przesyłki", N_("To zadanie nie dotyczy sprawy ani przesyłki.")),
     # the web layer itself
     (
         "the form has expired or did not come from this site; reload the page",

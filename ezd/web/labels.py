@@ -116,6 +116,7 @@ ACTION = {
     "wniosek_o_brakowanie": N_("wniosek o brakowanie"),
     "wydanie_kodu_dostepu": N_("wydanie kodu dostępu"),
     "wysylka": N_("wysyłka"),
+    "zadanie_wykonane": N_("wykonanie zadania z formularza"),
     "zakonczenie_sprawy": N_("zakończenie sprawy"),
     "zalozenie_sprawy": N_("założenie sprawy"),
     "zapis_tresci": N_("zapis treści pisma"),

@@ -9,6 +9,7 @@ from ezd.web.ui import (
     archive_pages,
     archivist_pages,
     casework,
+    form_task_pages,
     office,
     public_pages,
     task_pages,
@@ -19,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 for sub in (
     public_pages.router,
     task_pages.router,
+    form_task_pages.router,
     office.router,
     casework.router,
     archive_pages.router,
