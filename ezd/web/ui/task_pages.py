@@ -92,6 +92,7 @@ def _tasks_response(
         units=units,
         task_link=task_link,
         form_tasks=form_tasks,
+        known_tasks=TASK,  # the others (added or renamed in Modeler) go by their BPMN name
     )
 
 
