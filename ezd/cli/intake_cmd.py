@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,6 +12,10 @@ from sqlalchemy import select
 
 from ezd.cli.common import console, log_operator_read, make_app, print_json, resolve_actor
 from ezd.db.tables import IncomingItem, Tenant
+
+if TYPE_CHECKING:
+    from ezd.bootstrap import App
+    from ezd.services.actor import Actor
 
 rpw_app = typer.Typer(help="The register of incoming items (RPW).", no_args_is_help=True)
 
@@ -47,6 +51,7 @@ def register(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register an incoming item in the RPW and start its workflow."""
+    from ezd.eml import looks_like_email
     from ezd.records.deadlines import parse_day
     from ezd.records.intake import parse_channel
     from ezd.services.intake import register_incoming
@@ -62,6 +67,9 @@ def register(
     via = parse_channel(channel)
     data = file.read_bytes()
     actor = resolve_actor(app, as_login)
+    if looks_like_email(data, "", file.name):
+        _register_email(app, actor, tenant, data, file.name, as_json)
+        return
     with app.uow() as uow:
         code = _default_tenant(uow.session, tenant)
         reg = register_incoming(
@@ -81,6 +89,36 @@ def register(
         print_json({"rpw": reg.sign, "tenant": code, "document": reg.document_uid, "sha256": reg.sha256})
     else:
         console.print(f"Zarejestrowano {reg.sign} ({code}), SHA-256 {reg.sha256[:16]}…")
+
+
+def _register_email(
+    app: App, actor: Actor, tenant: str | None, data: bytes, name: str, as_json: bool
+) -> None:
+    """An ``.eml`` file: registered as the mailbox poll registers it (once per Message-ID)."""
+    from ezd.records.errors import ConflictError
+    from ezd.services.mail_intake import register_email
+    from ezd.workers.inprocess import run_pending
+
+    with app.uow() as uow:
+        code = _default_tenant(uow.session, tenant)
+        reg = register_email(app.deps(uow.session), actor, tenant=code, data=data, filename=name)
+        uow.commit()
+    if not reg.new:
+        raise ConflictError(f"this e-mail message is already registered as {reg.rpw}")
+    if app.settings.is_embedded:
+        run_pending(app)
+    if as_json:
+        done = reg.registered
+        print_json(
+            {
+                "rpw": reg.rpw,
+                "tenant": code,
+                "document": done.document_uid if done else None,
+                "sha256": done.sha256 if done else None,
+            }
+        )
+    else:
+        console.print(f"Zarejestrowano wiadomość e-mail jako {reg.rpw} ({code})")
 
 
 @rpw_app.command("list")
