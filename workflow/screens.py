@@ -30,6 +30,9 @@ DEFAULT_KEYS: dict[str, str] = {
     "accept_transfer": "Task_AcceptTransfer",
 }
 SCREEN_OF_KEY = {key: screen for screen, key in DEFAULT_KEYS.items()}
+# ezd's own user tasks done elsewhere (the case page's dispatch fix, the archive's completion):
+# known without reading the BPMN, so long task lists cost no extra engine calls
+OTHER_OWN_KEYS = frozenset({"Task_FixDispatch", "Task_CompleteFiles"})
 # the screens each of ezd's processes must offer (a process not listed here has none)
 PROCESS_SCREENS: dict[str, tuple[str, ...]] = {
     "ezd_incoming": ("decree", "assign_referent", "case_decision"),
@@ -67,10 +70,10 @@ def check_screens(data: bytes, source: str) -> None:
                 f"{source}: {PROPERTY}={name!r} nie jest ekranem ezd ({', '.join(sorted(DEFAULT_KEYS))})"
             )
     for key, declared_as in declared.items():
-        if key in SCREEN_OF_KEY and SCREEN_OF_KEY[key] != declared_as:
+        if key in OTHER_OWN_KEYS or (key in SCREEN_OF_KEY and SCREEN_OF_KEY[key] != declared_as):
             raise DeploymentRejected(
                 f"{source}: zadanie {key!r} deklaruje {PROPERTY}={declared_as!r}, a jego identyfikator "
-                f"należy do ekranu {SCREEN_OF_KEY[key]!r}; zmień identyfikator zadania"
+                f"należy do innego zadania ezd; zmień identyfikator zadania"
             )
     for proc in root.iter(f"{{{BPMN}}}process"):
         wanted = PROCESS_SCREENS.get(proc.get("id") or "", ())
@@ -89,4 +92,12 @@ def check_screens(data: bytes, source: str) -> None:
                 )
 
 
-__all__ = ["DEFAULT_KEYS", "PROPERTY", "SCREEN_OF_KEY", "check_screens", "declared_screens", "screen_of"]
+__all__ = [
+    "DEFAULT_KEYS",
+    "OTHER_OWN_KEYS",
+    "PROPERTY",
+    "SCREEN_OF_KEY",
+    "check_screens",
+    "declared_screens",
+    "screen_of",
+]

@@ -8,7 +8,7 @@ from typing import Any
 from ezd.records.errors import InvalidState
 from ezd.services.actor import Actor
 from ezd.workflow.port import UserTask, WorkflowEngine
-from ezd.workflow.screens import SCREEN_OF_KEY, declared_screens
+from ezd.workflow.screens import OTHER_OWN_KEYS, SCREEN_OF_KEY, declared_screens
 
 
 def task_screen(engine: WorkflowEngine, task: UserTask) -> str | None:
@@ -19,6 +19,8 @@ def task_screen(engine: WorkflowEngine, task: UserTask) -> str | None:
     """
     if task.task_key in SCREEN_OF_KEY:
         return SCREEN_OF_KEY[task.task_key]
+    if task.task_key in OTHER_OWN_KEYS:
+        return None
     return declared_screens(engine.task_definition_xml(task.id)).get(task.task_key)
 
 

@@ -69,6 +69,7 @@ def my_tasks(session: Session, engine: WorkflowEngine, actor: Actor, today: date
                 due_soon=bool(deadline and today <= deadline <= today + timedelta(days=DUE_SOON_DAYS)),
                 assignee=task.assignee,
                 on_behalf_of=behalf,
+                screen=task_screen(engine, task),
             )
         )
     rows.sort(key=lambda r: (r.deadline or date.max, r.tenant, r.ref))

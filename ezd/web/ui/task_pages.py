@@ -66,7 +66,7 @@ def _tasks_response(
         if ln.task.task_key not in TASK and is_form_task(deps, ln.task.id, ln.task.task_key)
     }
     kept = {k: v for k, v in p.items() if k in ("zadanie", "szukaj", "po_terminie") and v}
-    decree_tenants = sorted({ln.task.tenant for ln in result.lines if ln.task.task_key == "Task_Decree"})
+    decree_tenants = sorted({ln.task.tenant for ln in result.lines if ln.task.screen == "decree"})
     units = (
         list_units(deps.session, me.actor, tenant=decree_tenants[0])
         if decree_tenants and me.actor.can(decree_tenants[0], Role.KANCELARIA)
