@@ -8,7 +8,7 @@ from typing import Any
 from ezd.records.errors import InvalidState
 from ezd.services.actor import Actor
 from ezd.workflow.port import UserTask, WorkflowEngine
-from ezd.workflow.screens import OTHER_OWN_KEYS, SCREEN_OF_KEY, declared_screens
+from ezd.workflow.screens import DEFAULT_KEYS, OTHER_OWN_KEYS, SCREEN_OF_KEY, declared_screens
 
 
 def task_screen(engine: WorkflowEngine, task: UserTask) -> str | None:
@@ -34,8 +34,17 @@ def by_screen(engine: WorkflowEngine, tasks: Iterable[UserTask]) -> dict[str, Us
 
 
 def open_task(engine: WorkflowEngine, business_key: str, screen: str) -> UserTask:
-    """The open task of a process that the domain screen ``screen`` (decree, approve, …) does."""
-    task = by_screen(engine, engine.user_tasks(business_key=business_key)).get(screen)
+    """The open task of a process that the domain screen ``screen`` (decree, approve, …) does.
+
+    ezd's own id of a screen's task (``Task_Decree``) names that screen too; any other id (a task
+    with no screen, e.g. ``Task_FixDispatch``) is matched as it is.
+    """
+    tasks = engine.user_tasks(business_key=business_key)
+    wanted = SCREEN_OF_KEY.get(screen, screen)
+    if wanted in DEFAULT_KEYS:
+        task = by_screen(engine, tasks).get(wanted)
+    else:
+        task = next((t for t in tasks if t.task_key == screen), None)
     if task is None:
         raise InvalidState(f"{business_key.split('/', 1)[-1]} is not waiting for '{screen}'")
     return task
