@@ -257,7 +257,8 @@ def archive_prepare(task: TaskInput, deps: Deps) -> dict[str, Any]:
     )
     doc_meta = result["document_metadata"]
     sizes = result["metadata_sizes"]
-    assert isinstance(doc_meta, dict) and isinstance(sizes, dict)
+    if not (isinstance(doc_meta, dict) and isinstance(sizes, dict)):
+        raise TypeError("archive.prepare_transfer must give document_metadata and metadata_sizes as dicts")
     return {
         "metadata_objects": [str(result["case_metadata_sha256"]), *map(str, doc_meta.values())],
         "metadata_sizes": {str(digest): int(size) for digest, size in sizes.items()},

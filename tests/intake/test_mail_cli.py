@@ -73,3 +73,34 @@ def test_set_show_and_poll_a_mailbox_then_register_an_eml_file(
     # the message polled from the box and registered by hand are the same once each
     rpw = json.loads(ezd(home, "rpw", "list", "-t", office, "--json").stdout)
     assert sorted(r["title"] for r in rpw if r["channel"] == "email") == ["Z pliku", "Z poczty"]
+
+
+def test_a_scan_is_registered_with_its_metadata_from_the_command_line(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "ezd"
+    shutil.copytree(seeded_template, home)
+    scan = tmp_path / "skan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% skan pisma\n")
+    bare = ezd(home, "register", str(scan), "-t", "ug-melgiew", ok=False)
+    assert bare.returncode == 2 and len(bare.stderr.strip().splitlines()) == 1
+    meta = ["--sender", "Anna Nowak", "--title", "Wniosek o zezwolenie", "--channel", "poczta"]
+    done = json.loads(
+        ezd(
+            home,
+            "register",
+            str(scan),
+            "-t",
+            "ug-melgiew",
+            *meta,
+            "--received",
+            "01.12.2026",
+            "--letter-date",
+            "28.11.2026",
+            "--json",
+        ).stdout
+    )
+    rows = json.loads(ezd(home, "rpw", "list", "-t", "ug-melgiew", "--json").stdout)
+    row = next(r for r in rows if r["rpw"] == done["rpw"])
+    assert (row["sender"], row["title"], row["channel"]) == ("Anna Nowak", "Wniosek o zezwolenie", "poczta")
+    assert (row["received_date"], row["letter_date"]) == ("2026-12-01", "2026-11-28")

@@ -125,12 +125,12 @@ def test_modeler_task_done_in_the_browser(
 
         page.get_by_label("Wynik kontroli").select_option(label="Kompletne")
         page.get_by_role("button", name="Wykonaj zadanie").click()
-        assert _field_error(page, "liczba_stron") == "Pole „Liczba stron”: co najmniej 1."
+        assert _field_error(page, "liczba_stron") == "pole „Liczba stron”: co najmniej 1."
         assert page.get_by_label("Wynik kontroli").input_value() == "kompletne"
 
         page.get_by_label("Liczba stron").fill("3")
         page.get_by_role("button", name="Wykonaj zadanie").click()
-        assert _field_error(page, "termin") == "Pole „Termin uzupełnienia”: podaj datę w postaci dd.mm.rrrr."
+        assert _field_error(page, "termin") == "pole „Termin uzupełnienia”: podaj datę dd.mm.rrrr."
         assert page.get_by_label("Liczba stron").input_value() == "3"
 
         page.get_by_label("Termin uzupełnienia").fill("15.01.2027")

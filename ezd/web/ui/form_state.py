@@ -20,9 +20,9 @@ from fastapi import Request, Response
 from markupsafe import Markup, escape
 from starlette.datastructures import FormData, UploadFile
 
+from ezd.i18n import errors as error_text
 from ezd.records.errors import EzdError
 from ezd.records.jrwa import JrwaError
-from ezd.web import error_text
 from ezd.web.i18n import language, translator
 from ezd.web.security import read_payload, sign_payload
 from ezd.workflow.port import TaskNotFound

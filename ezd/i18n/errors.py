@@ -1,10 +1,12 @@
-"""Service errors in the page's language.
+"""Service errors in the reader's language: pages, the API's ``detail`` and the CLI's line.
 
-The service layer reports one English line (the API and the CLI show it as it is).  A page
-shows the catalogue message that :data:`PATTERNS` pairs with it, its parts (a case sign, a
-number) carried over.  A line no pattern knows is logged and shown as a general Polish message,
-so an English sentence never reaches a Polish page; ``tests/web/test_polish_pages.py`` reads
-every error the services can raise and fails on one without a pattern.
+A service reports one line (English, or Polish in the newer modules) -- the text of its
+:class:`~ezd.records.errors.EzdError`.  What a person reads is the catalogue message that
+:data:`PATTERNS` pairs with it, its parts (a case sign, a number) carried over: a page in the
+page's language, the API in Polish unless ``Accept-Language: en``, the CLI in Polish.  A line no
+pattern knows is logged and shown as a general Polish message, so an English sentence never
+reaches a Polish reader; ``tests/web/test_polish_pages.py`` reads every error the services,
+records and workers can raise and fails on one without a pattern.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import logging
 import re
 from collections.abc import Callable
 
-from ezd.web.labels import N_, ROLE
+from ezd.i18n import N_
+from ezd.i18n.errors_pl import POLISH_LINES
+from ezd.i18n.roles import ROLE
 
-log = logging.getLogger("ezd.web")
+log = logging.getLogger("ezd.i18n")
 
 GENERAL = N_("Nie udało się wykonać tej czynności. Sprawdź dane i spróbuj ponownie.")
 
@@ -121,6 +125,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("{s} is not waiting for '{task}'", N_("%(s)s nie czeka już na tę czynność — odśwież stronę.")),
     # cases, archive, lending
     ("case {s} is not closed", N_("Sprawa %(s)s nie jest zakończona.")),
+    ("{rpw} points to a case that does not exist", N_("Pismo %(rpw)s wskazuje sprawę, której nie ma.")),
     ("a case is always visible in its own office", N_("Sprawa jest zawsze widoczna we własnym urzędzie.")),
     ("borrower (who receives the records) is required", N_("Podaj, komu udostępniasz akta.")),
     ("due date {d} is in the past", N_("Termin zwrotu %(d)s już minął.")),
@@ -240,25 +245,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
         "unknown archival category kind {k}; expected one of A, B, BE, Bc",
         N_("Nieznana kategoria archiwalna %(k)s."),
     ),
-    # generic task forms (user tasks added in Camunda Modeler; the service writes them in Polish,
-    # as the CLI and the API show them; "co najmniej N znaków" before "co najmniej N")
-    ("pole „{f}” jest wymagane", N_("Pole „%(f)s” jest wymagane.")),
-    ("pole „{f}”: podaj liczbę całkowitą", N_("Pole „%(f)s”: podaj liczbę całkowitą.")),
-    ("pole „{f}”: co najmniej {n} znaków", N_("Pole „%(f)s”: co najmniej %(n)s znaków.")),
-    ("pole „{f}”: co najwyżej {n} znaków", N_("Pole „%(f)s”: co najwyżej %(n)s znaków.")),
-    ("pole „{f}”: co najmniej {n}", N_("Pole „%(f)s”: co najmniej %(n)s.")),
-    ("pole „{f}”: co najwyżej {n}", N_("Pole „%(f)s”: co najwyżej %(n)s.")),
-    ("pole „{f}”: odpowiedz tak albo nie", N_("Pole „%(f)s”: odpowiedz tak albo nie.")),
-    ("pole „{f}”: podaj datę dd.mm.rrrr", N_("Pole „%(f)s”: podaj datę w postaci dd.mm.rrrr.")),
-    ("pole „{f}”: wybierz jedną z wartości: {x}", N_("Pole „%(f)s”: wybierz jedną z podanych wartości.")),
-    ("formularz nie ma pól: {x}", N_("Formularz nie ma pól: %(x)s.")),
-    ("nie ma otwartego zadania {x}", N_("To zadanie jest już wykonane albo nie istnieje.")),
-    ("zadanie {x} nie jest przydzielone do {y}", N_("To zadanie nie jest przydzielone do Ciebie.")),
-    (
-        "zadanie {x} ma własny ekran; nie wykonuje się go formularzem ogólnym",
-        N_("To zadanie wykonuje się na jego własnym ekranie."),
-    ),
-    ("zadanie {x} nie należy do sprawy ani przesyłki", N_("To zadanie nie dotyczy sprawy ani przesyłki.")),
+    *POLISH_LINES,  # the newer modules write their lines in Polish (ezd.i18n.errors_pl)
     # the web layer itself
     (
         "the form has expired or did not come from this site; reload the page",
@@ -279,6 +266,10 @@ _TABLE: tuple[tuple[str, str], ...] = (
         N_("Formularz wygasł albo nie pochodzi z tej strony — odśwież stronę i spróbuj ponownie."),
     ),
     ("Zaloguj się, aby kontynuować.", N_("Najpierw się zaloguj.")),
+    (
+        "Błędny login lub hasło albo konto jest czasowo zablokowane.",
+        N_("Nieprawidłowy login lub hasło albo konto czasowo zablokowane."),
+    ),
     (
         "Usługa chwilowo niedostępna (silnik procesów lub magazyn dokumentów); spróbuj za chwilę.",
         N_("Usługa jest chwilowo niedostępna. Spróbuj ponownie za chwilę."),
@@ -321,6 +312,10 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ),
     ("the token has expired; sign in again", N_("Sesja wygasła — zaloguj się ponownie.")),
     ("the token was issued for another application", N_("Token wydano dla innej aplikacji.")),
+    (
+        "{x} is not an RPW number or a label code",
+        N_("%(x)s nie jest numerem RPW ani kodem z etykiety (np. RPW/12/2026)."),
+    ),
     # e-mail intake (ezd.eml, ezd.services.mail_intake, ezd.jobs.mailbox)
     ("the e-mail message is empty", N_("Wiadomość e-mail jest pusta.")),
     (
@@ -398,12 +393,21 @@ def find(message: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def translate(message: str, t: Callable[..., str]) -> str:
+def known(message: str, t: Callable[..., str]) -> str | None:
+    """The catalogue message for a service error line in ``t``'s language, or None."""
     found = find(message)
     if found is None:
-        log.warning("no catalogue message for the error %r", message)
-        return t(GENERAL)
+        return None
     msgid, parts = found
     if parts.get("r") in ROLE:  # a role is named as people know it ("administrator", not "admin")
         parts["r"] = t(ROLE[parts["r"]])
     return t(msgid, **parts)
+
+
+def translate(message: str, t: Callable[..., str]) -> str:
+    """:func:`known`, or (logged) the general message: never the line itself."""
+    shown = known(message, t)
+    if shown is None:
+        log.warning("no catalogue message for the error %r", message)
+        return t(GENERAL)
+    return shown
