@@ -9,6 +9,7 @@ from ezd.web.ui import (
     archive_pages,
     archivist_pages,
     casework,
+    form_task_pages,
     incident_pages,
     item_labels,
     office,
@@ -21,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 for sub in (
     public_pages.router,
     task_pages.router,
+    form_task_pages.router,
     item_labels.router,
     office.router,
     casework.router,
