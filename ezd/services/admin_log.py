@@ -13,7 +13,6 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from pydantic import JsonValue
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
