@@ -69,6 +69,23 @@ FIELD_OF = {
     "Podaj imię i nazwisko.": "full_name",
     "Komórka %(x)s już istnieje.": "code",
     "Kod komórki %(x)s jest niepoprawny: wielkie litery i cyfry, np. OR albo OR-A.": "code",
+    "%(x)s nie jest adresem e-mail.": "email",
+    "Podaj nazwę komórki.": "name",
+    "Komórka nadrzędna %(x)s jest zamknięta.": "parent",
+    "Podaj kategorię archiwalną klasy końcowej (A, B n, BE n albo Bc).": "category",
+    "Kategoria archiwalna %(x)s jest niepoprawna — podaj A, B n, BE n albo Bc (np. B5, BE10).": "category",
+    "Klasa %(s)s ma podklasy — kategorię archiwalną mają tylko klasy końcowe.": "category",
+    "Podaj hasło klasyfikacyjne klasy.": "title",
+    "Symbol klasy %(s)s jest niepoprawny: od 1 do 4 cyfr.": "symbol",
+    "Klasa %(s)s już jest w wykazie akt.": "symbol",
+    "W klasie %(s)s są sprawy (%(n)s), więc nie można jej podzielić na podklasy.": "symbol",
+    "Nie można otworzyć pliku PKCS#12: złe hasło albo brak klucza i certyfikatu.": "password",
+    "Certyfikat e-pieczęci wygasł %(d)s — nie zaimportowano go.": "file",
+    "REGON ma 9 albo 14 cyfr.": "regon",
+    "Urząd %(x)s już istnieje.": "code",
+    "Kod urzędu %(x)s jest niepoprawny.": "code",
+    "Zastępstwo musi się kończyć nie wcześniej niż się zaczyna.": "end",
+    "Nikt nie może zastępować samego siebie.": "substitute",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ezd.web.ui import (
+    admin_office_pages,
     admin_pages,
     archive_pages,
     archivist_pages,
@@ -24,6 +25,7 @@ for sub in (
     archive_pages.router,
     archivist_pages.router,
     admin_pages.router,
+    admin_office_pages.router,
     viewer.router,
 ):
     router.include_router(sub)
