@@ -18,6 +18,7 @@ from ezd.jrwa_io import MAX_JRWA_BYTES, parse_jrwa_bytes
 from ezd.records.errors import InvalidInput, PermissionDenied
 from ezd.records.tenancy import OFFICE_KINDS
 from ezd.services import admin, admin_log, jrwa_edit, jrwa_view, office_founding, office_setup, seals
+from ezd.services.processes import list_versions
 from ezd.web.dependencies import Me, Principal, UoW, core
 from ezd.web.forms import read_upload
 from ezd.web.i18n import language, local_time, translator
@@ -176,7 +177,8 @@ async def import_seal(
 def processes_page(request: Request, me: Me, uow: UoW) -> Response:
     tenant = admin_office(me, request)
     office_setup.office_for(uow.session, me.actor, tenant)
-    versions = core(request).process_versions()
+    app = core(request)  # the request's own transaction: SQLite has one writer
+    versions = list_versions(uow.session, app.engine(uow.session), engine_id=app.engine_id)
     return render(request, "admin_processes.html", tenant=tenant, versions=versions, section="processes")
 
 
