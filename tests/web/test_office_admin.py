@@ -45,7 +45,8 @@ def _log(site: Site, tenant: str) -> list[tuple[str, str]]:
     return [(actor, action) for actor, action in rows]
 
 
-def test_an_office_administrator_runs_the_office_from_the_pages(site: Site) -> None:
+def test_an_office_administrator_runs_the_office_from_the_pages(shared_site: Site) -> None:
+    site = shared_site
     admin = sign_in(site, "sw.admin")
     for path in PAGES:
         r = admin.get(path)
@@ -145,7 +146,8 @@ def test_an_office_administrator_runs_the_office_from_the_pages(site: Site) -> N
     assert not offences("/admin/dziennik", admin.get("/admin/dziennik").text)
 
 
-def test_a_class_that_holds_cases_is_not_split(site: Site) -> None:
+def test_a_class_that_holds_cases_is_not_split(shared_site: Site) -> None:
+    site = shared_site
     sign = site.world.opened(SW)
     symbol = sign.split(".")[1]  # OR.0012.7.2026: the case is kept in JRWA class 0012
     admin = sign_in(site, "sw.admin")
@@ -161,7 +163,8 @@ def test_a_class_that_holds_cases_is_not_split(site: Site) -> None:
     assert r.status_code == 409
 
 
-def test_an_administrator_of_one_office_never_touches_another(site: Site) -> None:
+def test_an_administrator_of_one_office_never_touches_another(shared_site: Site) -> None:
+    site = shared_site
     admin = sign_in(site, "sw.admin")
     for path in PAGES:
         r = admin.get(f"{path}?t={MG}")
@@ -190,7 +193,8 @@ def test_an_administrator_of_one_office_never_touches_another(site: Site) -> Non
     assert not [e for e in _log(site, MG) if e[0] == "sw.admin"]
 
 
-def test_the_api_administers_with_the_same_rules(site: Site) -> None:
+def test_the_api_administers_with_the_same_rules(shared_site: Site) -> None:
+    site = shared_site
     api = site.client("sw.admin")
     base = f"/api/v1/tenants/{SW}/admin"
     r = api.post(
