@@ -190,6 +190,14 @@ START = [
     "/archiwum",
     "/archiwum/brakowanie",
     "/admin",
+    "/admin/komorki",
+    "/admin/uzytkownicy",
+    "/admin/zastepstwa",
+    "/admin/jrwa",
+    "/admin/jrwa/klasa/0",
+    "/admin/pieczec",
+    "/admin/procesy",
+    "/admin/dziennik",
     "/kancelaria/rejestracja",
 ]
 
