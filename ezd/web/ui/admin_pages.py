@@ -82,6 +82,10 @@ def _page(
     if name in ("admin_users.html", "admin_substitutions.html"):
         ctx["users"] = office_setup.list_users(s, a, office=tenant)
         ctx["roles"] = [r.value for r in Role]
+        # locked after failed sign-ins: shown with its time and an unlock button
+        ctx["locked"] = {
+            u.login: u.locked_until for u in office_admin.list_users(s, a, tenant=tenant) if u.locked_until
+        }
     if name == "admin_substitutions.html":
         ctx["substitutions"] = office_admin.list_substitutions(s, a, tenant=tenant)
     return render(request, name, status=status, form=form, section=name, today=date.today(), **ctx)
