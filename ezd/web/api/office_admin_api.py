@@ -18,8 +18,9 @@ from ezd.records.tenancy import Role
 from ezd.services import admin_log, jrwa_edit, jrwa_view, office_founding, office_setup, seals
 from ezd.services.jrwa_view import JrwaClassInfo
 from ezd.services.office_setup import OfficeInfo, UnitInfo, UserInfo
-from ezd.services.processes import ProcessVersion, list_versions
+from ezd.services.processes import list_versions
 from ezd.services.queries.admin_log import AdminLogPage
+from ezd.services.queries.models import ReadModel
 from ezd.web.api.models import LOGIN, TENANT, UNIT, Body, Login, UnitCode
 from ezd.web.api.responses import READ, errors
 from ezd.web.dependencies import Me, UoW, core
@@ -96,6 +97,42 @@ class NewOfficeBody(Body):
     admin_name: Name
     admin_email: Annotated[str, StringConstraints(max_length=200)] | None = None
     admin_password: Password
+
+
+class SealView(ReadModel):
+    """The e-seal; times as the API's other ISO 8601 strings (naive UTC, seconds)."""
+
+    office: str
+    kind: str
+    subject: str
+    issuer: str
+    serial: str
+    not_before: str
+    not_after: str
+    days_left: int
+    warning: str | None
+
+    @classmethod
+    def of(cls, i: seals.SealInfo) -> SealView:
+        return cls(
+            office=i.office,
+            kind=i.kind,
+            subject=i.subject,
+            issuer=i.issuer,
+            serial=i.serial,
+            not_before=i.not_before.isoformat(timespec="seconds"),
+            not_after=i.not_after.isoformat(timespec="seconds"),
+            days_left=i.days_left,
+            warning=i.warning,
+        )
+
+
+class ProcessView(ReadModel):
+    process_key: str
+    version: int
+    running: int
+    source_name: str | None
+    deployed_at: str | None
 
 
 # ---------------------------------------------------------------------------------------- units
@@ -238,9 +275,9 @@ def add_class(tenant: Tenant, body: NewClassBody, me: Me, uow: UoW) -> JrwaClass
     summary="The office's e-seal (expiry warned 30 days ahead)",
     responses=errors(*READ),
 )
-def seal(tenant: Tenant, me: Me, uow: UoW) -> seals.SealInfo:
+def seal(tenant: Tenant, me: Me, uow: UoW) -> SealView:
     office_setup.office_for(uow.session, me.actor, tenant)
-    return seals.show_seal(uow.session, me.actor, office=tenant)
+    return SealView.of(seals.show_seal(uow.session, me.actor, office=tenant))
 
 
 @router.post(
@@ -255,10 +292,12 @@ async def import_seal(
     uow: UoW,
     file: Annotated[UploadFile, File(description="PKCS#12 (.p12/.pfx)")],
     password: Annotated[str, Form(max_length=200)] = "",
-) -> seals.SealInfo:
+) -> SealView:
     data, _name, _type = await read_upload(file, MAX_P12_BYTES)
-    return seals.import_p12(
-        uow.session, core(request).settings, me.actor, office=tenant, data=data, password=password
+    return SealView.of(
+        seals.import_p12(
+            uow.session, core(request).settings, me.actor, office=tenant, data=data, password=password
+        )
     )
 
 
@@ -267,10 +306,19 @@ async def import_seal(
     summary="Deployed processes, their versions and running instances",
     responses=errors(*READ),
 )
-def processes(request: Request, tenant: Tenant, me: Me, uow: UoW) -> list[ProcessVersion]:
+def processes(request: Request, tenant: Tenant, me: Me, uow: UoW) -> list[ProcessView]:
     office_setup.office_for(uow.session, me.actor, tenant)
     app = core(request)  # the request's own transaction: SQLite has one writer
-    return list_versions(uow.session, app.engine(uow.session), engine_id=app.engine_id)
+    return [
+        ProcessView(
+            process_key=v.process_key,
+            version=v.version,
+            running=v.running,
+            source_name=v.source_name,
+            deployed_at=v.deployed_at.isoformat(timespec="seconds") if v.deployed_at else None,
+        )
+        for v in list_versions(uow.session, app.engine(uow.session), engine_id=app.engine_id)
+    ]
 
 
 @router.get(
