@@ -44,7 +44,8 @@ class _EzdXAdESSigner(XAdESSigner):
     def add_signing_certificate(
         self, signed_signature_properties: Any, sig_root: Any, signing_settings: Any
     ) -> None:
-        assert signing_settings.cert_chain
+        if not signing_settings.cert_chain:
+            raise ValueError("an XAdES signature needs the signer's certificate chain")
         leaf_only = type(signing_settings)(
             **{**vars(signing_settings), "cert_chain": signing_settings.cert_chain[:1]}
         )

@@ -85,7 +85,8 @@ class OcspChecker:
     ) -> tuple[str, str]:
         if status == ocsp.OCSPCertStatus.GOOD:
             return "good", f"good per {source}"
-        assert revoked_at is not None
+        if revoked_at is None:  # "revoked" with no time cannot be placed after validation time
+            return "revoked", f"revoked (no revocation time given) per {source}"
         if revoked_at <= at:
             return "revoked", f"revoked {revoked_at.isoformat()} per {source}"
         return "good", f"revoked only after validation time ({revoked_at.isoformat()}) per {source}"

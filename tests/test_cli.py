@@ -77,8 +77,8 @@ def test_register_file(home: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("register", "/nonexistent/file.xml"), "nie ma takiego pliku"),
-        (("case", "show", "not-a-sign"), "not a case sign"),
-        (("case", "show", "OR.0122.999.2026"), "no case"),
+        (("case", "show", "not-a-sign"), "not-a-sign nie jest znakiem sprawy (np. OR.0012.7.2026)."),
+        (("case", "show", "OR.0122.999.2026"), "nie ma sprawy OR.0122.999.2026"),
     ],
 )
 def test_user_errors_are_one_line(home: Path, args: tuple[str, ...], message: str) -> None:
@@ -99,7 +99,7 @@ def test_jrwa_import_errors(home: Path, tmp_path: Path) -> None:
     bad = tmp_path / "jrwa.csv"
     bad.write_text("symbol;haslo;kategoria\n0;Zarządzanie;\n01;Organizacja;\n0123;Sierota;B5\n")
     proc = ezd(home, "jrwa", "import", str(bad), check=False)
-    assert proc.returncode == 2 and "no parent" in proc.stderr
+    assert proc.returncode == 2 and "nie ma klasy nadrzędnej" in proc.stderr
 
 
 def _tamper(home: Path, sql: str) -> None:
@@ -165,4 +165,4 @@ def test_case_show_as_a_user_checks_their_rights(home: Path) -> None:
     other_office = ezd(
         home, "case", "show", case["sign"], "-t", "sp-swidnik", "--as", "mg.referent", check=False
     )
-    assert other_office.returncode == 2 and "no case" in other_office.stderr
+    assert other_office.returncode == 2 and "nie ma sprawy" in other_office.stderr

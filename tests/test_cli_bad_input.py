@@ -112,7 +112,8 @@ def test_bad_value(argv: list[str], option: str, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize("argv", list(_required_cases()))
 def test_missing_required(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert "brak wymaganego" in _one_error_line(argv, capsys)
+    line = _one_error_line(argv, capsys)
+    assert "brak wymaganej opcji --" in line or "brak wymaganego argumentu " in line, line
 
 
 def test_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,3 +142,26 @@ def test_the_installed_program(args: list[str], expected: str, tmp_path: Path) -
         f"{PREFIX}niepoprawna wartość {expected} (zob. ezd {' '.join(args[:-2])} --help)"
     ]
     assert not (tmp_path / "ezd").exists()  # refused before anything ran
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["deadline", "--received", "31.02.2026"], "Niepoprawna data 31.02.2026; podaj ją jako dd.mm.rrrr"),
+        (["deadline", "--received", "01.02.2026", "--kind", "xyz"], "Nieznany rodzaj sprawy xyz; dozwolone:"),
+    ],
+)
+def test_a_refused_value_reads_in_polish(args: list[str], expected: str, tmp_path: Path) -> None:
+    """A service's refusal (not the parser's) is the catalogue's Polish message, one line, exit 2."""
+    exe = shutil.which("ezd")
+    assert exe is not None, "the ezd program is not on PATH (scripts/test.sh puts .venv/bin there)"
+    proc = subprocess.run(
+        [exe, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": str(Path(exe).parent), "EZD_HOME": str(tmp_path / "ezd")},
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    [line] = proc.stderr.splitlines()
+    assert line.startswith(f"{PREFIX}{expected}") and line.endswith("."), line

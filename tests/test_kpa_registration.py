@@ -138,7 +138,7 @@ def test_deadline_command() -> None:
     bad = ezd(home, "deadline", "--received", "31.02.2027", "--kind", "petition")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "dd.mm.rrrr" in bad.stderr
     bad = ezd(home, "deadline", "--received", "01.02.2027", "--kind", "urgent")
-    assert bad.returncode == 2 and "nieznany rodzaj sprawy" in bad.stderr
+    assert bad.returncode == 2 and "Nieznany rodzaj sprawy" in bad.stderr
     assert not home.exists()
 
 

@@ -127,7 +127,8 @@ class EDoreczeniaChannel:
                 raise ChannelUnavailable(f"e-Doręczenia unreachable: {exc}") from exc
             if resp.status_code != 401:
                 break
-        assert resp is not None
+        if resp is None:  # the loop above runs at least once; a guard, not a check of the reply
+            raise ChannelUnavailable("e-Doręczenia: no answer")
         if resp.status_code in (200, 201, 202):
             try:
                 message_id = str(resp.json()["messageId"])

@@ -206,7 +206,7 @@ def dispose_cmd(
             msg = f"request {req.number}/{req.year}: {len(req.items)} case(s); document {req.request_sha256}"
         elif step == "consent":
             if not (request and consent_file and consent_date):
-                raise InvalidInput("consent needs --request, --consent-file and --consent-date")
+                raise InvalidInput("krok consent wymaga --request, --consent-file i --consent-date")
             media = mimetypes.guess_type(consent_file.name)[0] or "application/octet-stream"
             req = disposal.record_consent(
                 s,
@@ -223,14 +223,14 @@ def dispose_cmd(
             msg = f"consent recorded for request {request}: {len(req.items)} case(s) to destroy"
         elif step == "execute":
             if not request:
-                raise InvalidInput("execute needs --request N/YYYY")
+                raise InvalidInput("krok execute wymaga --request N/RRRR")
             out = disposal.execute_disposal(s, app.store, actor, tenant=tenant, request=request, today=day)
             msg = (
                 f"destroyed {len(out.destroyed)} case(s), {out.objects_deleted} object(s); "
                 f"protocol {out.protocol_sha256}"
             )
         else:
-            raise InvalidInput(f"unknown step {step!r}; expected due, request, consent or execute")
+            raise InvalidInput(f"nieznany krok {step!r}; dozwolone: due, request, consent, execute")
         uow.commit()
     console.print(msg)
 

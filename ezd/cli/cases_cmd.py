@@ -77,9 +77,9 @@ def case_show(
             q = q.where(Tenant.code == tenant)
         codes = list(uow.session.execute(q).scalars())
         if not codes:
-            raise NotFound(f"no case {sign}")
+            raise NotFound(f"nie ma sprawy {sign}")
         if len(codes) > 1:
-            raise InvalidInput(f"{sign} exists in several offices; pick one with --tenant")
+            raise InvalidInput(f"sprawa {sign} jest w kilku urzędach; wskaż urząd opcją --tenant")
         # the same read model as the web case view; the read is logged in the access log
         data = case_view(uow.session, app.engine(uow.session), actor, tenant=codes[0], sign=sign)
         uow.commit()

@@ -3,6 +3,10 @@ exit status 2 -- an :class:`~ezd.records.errors.EzdError` (every error family de
 a missing or unreadable file, and bad command-line input (a value of the wrong type or out of
 range, an unknown option or command, a missing argument).
 
+A service's line is said as the catalogue's Polish message (:mod:`ezd.i18n.errors`, the same
+text a page shows); a line the catalogue does not know yet is printed as it is (a fact beats a
+general message at a terminal, and the catalogue test lists it as missing).
+
 Typer 0.29 ships its own copy of click (``typer._click``), whose usage errors are not
 ``click.ClickException``; the classes are matched by name so both copies are understood.
 """
@@ -14,6 +18,8 @@ from typing import Any
 import click
 import typer
 
+from ezd.i18n.catalogue import translator
+from ezd.i18n.errors import known
 from ezd.records.errors import EzdError
 
 # a usage error of either click copy: typer's (0.29+) or the standalone package (older typer)
@@ -24,7 +30,8 @@ PREFIX = "ezd: błąd: "
 def user_error_line(exc: BaseException) -> str | None:
     """The one line for ``exc``, or None when it is not the user's to fix (a bug: traceback)."""
     if isinstance(exc, EzdError):
-        return PREFIX + (_first_line(str(exc)) or type(exc).__name__)
+        line = _first_line(str(exc))
+        return PREFIX + ((known(line, translator("pl")) or line) if line else type(exc).__name__)
     if isinstance(exc, FileNotFoundError):
         return PREFIX + f"nie ma takiego pliku: {exc.filename or _first_line(str(exc))}"
     if isinstance(exc, IsADirectoryError):
@@ -43,8 +50,9 @@ def usage_message(exc: BaseException) -> str:
     if "NoSuchOption" in kinds:
         return f"nieznana opcja {getattr(exc, 'option_name', '')}".rstrip()
     if "MissingParameter" in kinds:
-        what = "opcji" if _is_option(param) else "argumentu"
-        return f"brak wymaganego {what} {_hint(param)}".rstrip()
+        if _is_option(param):  # _hint names it: "opcji --received"
+            return f"brak wymaganej {_hint(param)}".rstrip()
+        return f"brak wymaganego argumentu {_hint(param)}".rstrip()
     if "BadParameter" in kinds:
         return f"niepoprawna wartość {_hint(param)}: {_reason(exc)}".replace("  ", " ")
     if "BadOptionUsage" in kinds:

@@ -4,29 +4,33 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ezd.cli.common import console, log_operator_read, make_app, print_json, resolve_actor
 from ezd.db.tables import IncomingItem, Tenant
 
+if TYPE_CHECKING:
+    from ezd.bootstrap import App
+    from ezd.services.actor import Actor
+
 rpw_app = typer.Typer(help="The register of incoming items (RPW).", no_args_is_help=True)
 
 
-def _default_tenant(app_session: object, tenant: str | None) -> str:
+def _default_tenant(app_session: Session, tenant: str | None) -> str:
     if tenant:
         return tenant
-    from sqlalchemy.orm import Session
-
-    assert isinstance(app_session, Session)
     first = app_session.execute(select(Tenant.code).order_by(Tenant.id).limit(1)).scalar_one_or_none()
     if first is None:
         from ezd.records.errors import InvalidState
 
-        raise InvalidState("no offices are set up yet; run 'ezd demo' or create a tenant")
+        raise InvalidState(
+            "nie ma jeszcze żadnego urzędu; utwórz go: ezd office create, ezd init albo ezd demo"
+        )
     return str(first)
 
 
@@ -44,9 +48,18 @@ def register(
         str | None,
         typer.Option("--duplicate-reason", help="Powód ponownej rejestracji podobnej przesyłki"),
     ] = None,
+    sender: Annotated[str | None, typer.Option("--sender", help="Nadawca (skan, pismo papierowe)")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Tytuł pisma (skan, pismo papierowe)")] = None,
+    letter_date: Annotated[str | None, typer.Option("--letter-date", help="Data pisma (dd.mm.rrrr)")] = None,
+    sender_reference: Annotated[
+        str | None, typer.Option("--sender-reference", help="Znak pisma nadawcy")
+    ] = None,
+    sender_address: Annotated[str | None, typer.Option("--sender-address", help="Adres nadawcy")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Register an incoming item in the RPW and start its workflow."""
+    """Register an incoming item in the RPW and start its workflow: an ePUAP XML letter, a saved
+    e-mail (.eml), or a scan (PDF, TIFF, JPEG, PNG) with --sender and --title."""
+    from ezd.eml import looks_like_email
     from ezd.records.deadlines import parse_day
     from ezd.records.intake import parse_channel
     from ezd.services.intake import register_incoming
@@ -57,11 +70,29 @@ def register(
     if file.stat().st_size > limit:
         from ezd.records.errors import InvalidInput
 
-        raise InvalidInput(f"{file} is {file.stat().st_size} bytes; the limit is {limit} bytes")
+        raise InvalidInput(f"plik {file} ma {file.stat().st_size} bajtów; dopuszczalne jest {limit} bajtów")
     day = parse_day(received) if received else None
     via = parse_channel(channel)
     data = file.read_bytes()
     actor = resolve_actor(app, as_login)
+    if looks_like_email(data, "", file.name):
+        _register_email(app, actor, tenant, data, file.name, as_json)
+        return
+    metadata = None
+    if sender is not None or title is not None:
+        from ezd.clock import office_today
+        from ezd.records.intake import IncomingMetadata
+
+        metadata = IncomingMetadata(
+            sender=sender or "",
+            title=title or "",
+            letter_date=parse_day(letter_date) if letter_date else None,
+            received_date=day or office_today(),
+            channel=via,
+            format=media_type_of(file.name),
+            sender_reference=sender_reference,
+            sender_address=sender_address,
+        )
     with app.uow() as uow:
         code = _default_tenant(uow.session, tenant)
         reg = register_incoming(
@@ -70,6 +101,8 @@ def register(
             tenant=code,
             data=data,
             filename=file.name,
+            media_type=media_type_of(file.name),
+            metadata=metadata,
             channel=via,
             received=day,
             duplicate_reason=duplicate_reason,
@@ -81,6 +114,51 @@ def register(
         print_json({"rpw": reg.sign, "tenant": code, "document": reg.document_uid, "sha256": reg.sha256})
     else:
         console.print(f"Zarejestrowano {reg.sign} ({code}), SHA-256 {reg.sha256[:16]}…")
+
+
+SCAN_TYPES = {
+    ".pdf": "application/pdf",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".xml": "application/xml",
+}
+
+
+def media_type_of(name: str) -> str:
+    return SCAN_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+def _register_email(
+    app: App, actor: Actor, tenant: str | None, data: bytes, name: str, as_json: bool
+) -> None:
+    """An ``.eml`` file: registered as the mailbox poll registers it (once per Message-ID)."""
+    from ezd.records.errors import ConflictError
+    from ezd.services.mail_intake import register_email
+    from ezd.workers.inprocess import run_pending
+
+    with app.uow() as uow:
+        code = _default_tenant(uow.session, tenant)
+        reg = register_email(app.deps(uow.session), actor, tenant=code, data=data, filename=name)
+        uow.commit()
+    if not reg.new:
+        raise ConflictError(f"this e-mail message is already registered as {reg.rpw}")
+    if app.settings.is_embedded:
+        run_pending(app)
+    if as_json:
+        done = reg.registered
+        print_json(
+            {
+                "rpw": reg.rpw,
+                "tenant": code,
+                "document": done.document_uid if done else None,
+                "sha256": done.sha256 if done else None,
+            }
+        )
+    else:
+        console.print(f"Zarejestrowano wiadomość e-mail jako {reg.rpw} ({code})")
 
 
 @rpw_app.command("list")
@@ -130,3 +208,26 @@ def rpw_list(
     for row in data:
         table.add_row(*(str(row[c]) for c in ("tenant", "rpw", "registered_at", "sender", "title", "status")))
     console.print(table)
+
+
+@rpw_app.command("label")
+def rpw_label(
+    sign: Annotated[str, typer.Argument(help="RPW number, e.g. RPW/12/2026, or a scanned label code")],
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="PDF file to write")] = None,
+    as_login: Annotated[str | None, typer.Option("--as", help="Print as this kancelaria user")] = None,
+) -> None:
+    """Print the label of a paper letter: office, RPW number, received date and a QR code."""
+    from ezd.services import item_labels
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        office, found = item_labels.find(
+            uow.session, actor, text=sign, default_tenant=_default_tenant(uow.session, tenant)
+        )
+        lab = item_labels.label(uow.session, actor, tenant=office, rpw=found)
+        uow.commit()
+    target = output or Path(f"etykieta-{found.replace('/', '-')}.pdf")
+    target.write_bytes(item_labels.label_pdf(lab))
+    console.print(f"Etykieta {lab.sign} ({lab.office_name}) zapisana w {target}")

@@ -44,10 +44,10 @@ def external(
     _logging(log_level)
     app = started_app()
     if not app.settings.engine_url:
-        raise InvalidInput("EZD_ENGINE_URL is not set: 'ezd worker external' works for the Operaton engine")
+        raise InvalidInput("nie ustawiono EZD_ENGINE_URL: 'ezd worker external' działa z silnikiem Operaton")
     unknown = sorted(set(topic or ()) - set(app.handlers))
     if unknown:
-        raise InvalidInput(f"unknown topic(s): {', '.join(unknown)}")
+        raise InvalidInput(f"nieznane kroki (topic): {', '.join(unknown)}")
     handoff = None
     handoff_topics: tuple[str, ...] = ()
     if celery and app.settings.broker_url:
@@ -86,7 +86,7 @@ def celery_worker(
 
     app = started_app()  # migrates the database once, before the worker processes fork
     if not app.settings.broker_url:
-        raise InvalidInput("EZD_BROKER_URL is not set: without a broker tasks run in-process")
+        raise InvalidInput("nie ustawiono EZD_BROKER_URL: bez brokera zadania wykonują się w procesie ezd")
     app.db.dispose()
     tasks_celery.use_app_factory(bootstrap)  # each pool process builds its own app (inherited)
     prefix = app.settings.celery_queue_prefix
@@ -126,11 +126,12 @@ def beat(
                 "deadline_reminders": app.jobs.deadline_reminders(),
                 "retention_check": app.jobs.retention_check(),
                 "fixity_sample": app.jobs.fixity_sample(),
+                "mailbox_poll": app.jobs.mailbox_poll(),
             }
         )
         return
     if not app.settings.broker_url:
-        raise InvalidInput("EZD_BROKER_URL is not set: use 'ezd worker beat --once' (e.g. from cron)")
+        raise InvalidInput("nie ustawiono EZD_BROKER_URL: użyj 'ezd worker beat --once' (np. z crona)")
     from ezd.workers.celery_app import celery_app
 
     schedule = app.settings.resolved_home / "celerybeat-schedule"

@@ -241,7 +241,8 @@ def _case_of(deps: Deps, tenant: str, rpw: str) -> str:
     from ezd.db.tables import CaseFile
 
     case = deps.session.get(CaseFile, item.case_id)
-    assert case is not None
+    if case is None:
+        raise RuntimeError(f"{rpw}: its case #{item.case_id} does not exist")
     return case.sign
 
 

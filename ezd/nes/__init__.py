@@ -31,6 +31,7 @@ from ezd.nes._xml import (
     _opt,
     _party,
     _q,
+    _required,
     _schema_for,
     _serialize,
     _sub,
@@ -121,9 +122,9 @@ def document_metadata_xml(doc: NesDocument, *, profile: Profile = "root") -> byt
     present = [(t, v) for t, v in dates if v is not None]
     if not present:
         raise NesError("a document needs at least one date: created, received or sent")
-    for typ, value in present:
-        assert value is not None
-        _date_el(root, typ, value, f"date {typ}")
+    for typ, value in dates:
+        if value is not None:
+            _date_el(root, typ, value, f"date {typ}")
 
     if doc.access not in ("wszystko", "metadane", "niedostepne"):
         raise NesError(f"access (dostepnosc) must be wszystko, metadane or niedostepne, not {doc.access!r}")
@@ -132,8 +133,7 @@ def document_metadata_xml(doc: NesDocument, *, profile: Profile = "root") -> byt
     _opt(dostep, "uwagi", doc.access_note, "access note")
 
     fmt = _sub(root, "format")
-    media = _clean(doc.media_type, "media type", required=True)
-    assert media is not None
+    media = _required(doc.media_type, "media type")
     if not re.fullmatch(r"[\w.+-]+/[\w.+-]+(\s*;.*)?", media):
         raise NesError(f"media type {media!r} is not of the form type/subtype")
     _sub(fmt, "typ", media)
@@ -212,16 +212,14 @@ def case_metadata_xml(case: NesCase, *, profile: Profile = "root") -> bytes:
         raise NesError(f"access (dostepnosc) must be wszystko, metadane or niedostepne, not {case.access!r}")
     _sub(_sub(root, "dostep"), "dostepnosc", case.access)
     _sub(_sub(root, "format"), "typ", "text/xml")
-    symbol = _clean(case.jrwa_symbol, "JRWA symbol", required=True)
-    assert symbol is not None
+    symbol = _required(case.jrwa_symbol, "JRWA symbol")
     if not re.fullmatch(r"\d{1,4}", symbol):
         raise NesError(f"JRWA symbol must be 1 to 4 digits, not {symbol!r}")
     gr = _sub(root, "grupowanie")
     _sub(gr, "typ", "symbol klasyfikacyjny JRWA")
     _sub(gr, "kod", symbol)
     _sub(gr, "opis", _clean(case.jrwa_title, "JRWA class title", required=True))
-    sign = _clean(case.case_sign, "case sign (znak sprawy)", required=True)
-    assert sign is not None
+    sign = _required(case.case_sign, "case sign (znak sprawy)")
     _identifier(root, Identifier(ID_ZNAK_SPRAWY, sign), "case sign")
     if case.system_id is not None:
         _identifier(root, Identifier(ID_SYSTEM, case.system_id), "case system id")

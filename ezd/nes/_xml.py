@@ -48,6 +48,14 @@ def _clean(value: str | None, what: str, *, required: bool = False) -> str | Non
     return text
 
 
+def _required(value: str | None, what: str) -> str:
+    """:func:`_clean` for a field NES cannot do without: the text, or :class:`NesError`."""
+    text = _clean(value, what, required=True)
+    if text is None:  # _clean raises first; kept so the type says what the caller gets
+        raise NesError(f"{what} is required")
+    return text
+
+
 def _sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
     el = etree.SubElement(parent, _q(name), attrs)
     if text is not None:

@@ -15,7 +15,7 @@ from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, Document, DocumentVersion, IncomingItem, JrwaClass, Unit, User
 from ezd.records.cases import CaseSign, CaseState, DraftState, transition
-from ezd.records.errors import InvalidInput
+from ezd.records.errors import InvalidInput, InvalidState
 from ezd.records.jrwa import NotALeafClass, UnknownJrwaSymbol
 from ezd.records.tenancy import Role
 from ezd.services import approval, audit, case_terms
@@ -112,7 +112,8 @@ def open_case_for_item(
     item = item_by_sign(session, tenant_row.id, rpw)
     if item.case_id is not None:
         existing = session.get(CaseFile, item.case_id)
-        assert existing is not None
+        if existing is None:  # a foreign key makes this impossible; say so rather than crash later
+            raise InvalidState(f"{rpw} points to a case that does not exist")
         return OpenedCase(existing.sign, existing.id)
     unit = session.get(Unit, item.unit_id) if item.unit_id else None
     if unit is None:

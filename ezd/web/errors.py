@@ -1,16 +1,17 @@
 """Errors → responses, mapped once for the whole web layer: one line, no stack traces.
 
 The API answers :class:`ezd.web.api.responses.ErrorBody` (``{"detail", "code", "fields"}``) for
-every error; pages render the error template with the same line.  Domain errors are mapped by
-family (:data:`FAMILIES`), never per route.  Unexpected errors are logged server-side with a
-reference and shown as a generic message with that reference.
+every error; pages render the error template.  Both read the catalogue (:mod:`ezd.i18n.errors`):
+a page in the page's language, the API's ``detail`` in Polish unless ``Accept-Language: en``.
+Domain errors are mapped by family (:data:`FAMILIES`), never per route.  Unexpected errors are
+logged server-side with a reference and shown as a generic message with that reference.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,20 +19,35 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ezd.i18n import N_
+from ezd.i18n.errors import translate
 from ezd.web.api.responses import ErrorBody, ErrorCode, FieldError
 from ezd.web.dependencies import CsrfRejected, NotAuthenticated
+from ezd.web.i18n import api_language, language, translator
 from ezd.web.security import TooManyAttempts
 
 log = logging.getLogger("ezd.web")
 
-SIGN_IN = "Zaloguj się, aby kontynuować."
-CSRF = "Formularz wygasł albo nie pochodzi z tej witryny; odśwież stronę."
-UNAVAILABLE = "Usługa chwilowo niedostępna (silnik procesów lub magazyn dokumentów); spróbuj za chwilę."
+# The mapping's own lines are catalogue messages (the API says them in its reader's language);
+# a page says them its own way (ezd.i18n.errors pairs each with a page message).
+SIGN_IN = N_("Zaloguj się, aby kontynuować.")
+CSRF = N_("Formularz wygasł albo nie pochodzi z tej witryny; odśwież stronę.")
+UNAVAILABLE = N_("Usługa chwilowo niedostępna (silnik procesów lub magazyn dokumentów); spróbuj za chwilę.")
+REFUSED = N_("Żądanie odrzucone.")
+INVALID = N_("Niepoprawne żądanie.")
+INVALID_FIELDS = N_("Niepoprawne żądanie — %(shown)s.")
+UNREADABLE = N_("Niepoprawne żądanie — nie da się odczytać jego treści.")
+WRONG_LOGIN = N_("Błędny login lub hasło albo konto jest czasowo zablokowane.")
+INTERNAL = N_("Błąd wewnętrzny (numer %(ref)s); administrator znajdzie go w dzienniku.")
 HTTP_TEXT = {
     401: (ErrorCode.not_authenticated, SIGN_IN),
-    404: (ErrorCode.not_found, "Nie znaleziono."),
-    405: (ErrorCode.method_not_allowed, "Ta metoda nie jest dozwolona pod tym adresem."),
+    404: (ErrorCode.not_found, N_("Nie znaleziono.")),
+    405: (ErrorCode.method_not_allowed, N_("Ta metoda nie jest dozwolona pod tym adresem.")),
 }
+OWN = frozenset(
+    {SIGN_IN, CSRF, UNAVAILABLE, REFUSED, INVALID, INVALID_FIELDS, UNREADABLE, WRONG_LOGIN, INTERNAL}
+    | {text for _code, text in HTTP_TEXT.values()}
+)
 
 
 def families() -> list[tuple[type[Exception], int, ErrorCode]]:
@@ -86,68 +102,77 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in first
 
 
+def api_detail(request: Request, message: str, params: Mapping[str, object] | None = None) -> str:
+    """The API's ``detail`` for a service line or one of :data:`OWN`, in the client's language."""
+    t = translator(api_language(request))
+    if message in OWN:
+        return t(message, **(params or {}))
+    return translate(message, t)
+
+
 def error_response(
     request: Request,
     status: int,
     message: str,
     code: ErrorCode,
     *,
+    params: Mapping[str, object] | None = None,
     fields: Sequence[FieldError] = (),
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The error body for the API; for a person, the page with the line in the page's language."""
+    """The error body for the API; for a person, the page with the message in the page's language.
+
+    ``message`` is a service's line, or one of :data:`OWN` with its ``params``."""
     if wants_json(request):
-        body = ErrorBody(detail=message, code=code, fields=list(fields))
+        body = ErrorBody(detail=api_detail(request, message, params), code=code, fields=list(fields))
         return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
-    from ezd.web.error_text import translate
-    from ezd.web.i18n import language, translator
     from ezd.web.ui.render import render_error
 
-    return render_error(request, status, translate(message, translator(language(request))))
+    line = message % params if params else message  # a page pairs the filled line with its own text
+    return render_error(request, status, translate(line, translator(language(request))))
 
 
-# pydantic's error types → what a person is told, in Polish
+# pydantic's error types → what a person is told (catalogue messages)
 _PROBLEMS = {
-    "missing": "pole wymagane",
-    "extra_forbidden": "nieznane pole",
-    "string_too_long": "za długie",
-    "too_long": "za dużo elementów",
-    "string_too_short": "za krótkie",
-    "too_short": "za mało elementów",
-    "string_pattern_mismatch": "niepoprawny format",
-    "string_type": "oczekiwano tekstu",
-    "int_parsing": "oczekiwano liczby całkowitej",
-    "int_type": "oczekiwano liczby całkowitej",
-    "int_from_float": "oczekiwano liczby całkowitej",
-    "greater_than_equal": "wartość za mała",
-    "greater_than": "wartość za mała",
-    "less_than_equal": "wartość za duża",
-    "less_than": "wartość za duża",
-    "bool_parsing": "oczekiwano wartości tak/nie (true/false)",
-    "bool_type": "oczekiwano wartości tak/nie (true/false)",
-    "date_parsing": "oczekiwano daty rrrr-mm-dd",
-    "date_from_datetime_parsing": "oczekiwano daty rrrr-mm-dd",
-    "date_from_datetime_inexact": "oczekiwano daty rrrr-mm-dd",
-    "date_type": "oczekiwano daty rrrr-mm-dd",
-    "enum": "niedozwolona wartość",
-    "literal_error": "niedozwolona wartość",
-    "json_invalid": "niepoprawny JSON",
-    "model_attributes_type": "oczekiwano obiektu JSON",
-    "dict_type": "oczekiwano obiektu JSON",
-    "model_type": "oczekiwano obiektu JSON",
-    "list_type": "oczekiwano listy",
-    "value_error": "niepoprawna wartość",
+    "missing": N_("pole wymagane"),
+    "extra_forbidden": N_("nieznane pole"),
+    "string_too_long": N_("za długie"),
+    "too_long": N_("za dużo elementów"),
+    "string_too_short": N_("za krótkie"),
+    "too_short": N_("za mało elementów"),
+    "string_pattern_mismatch": N_("niepoprawny format"),
+    "string_type": N_("oczekiwano tekstu"),
+    "int_parsing": N_("oczekiwano liczby całkowitej"),
+    "int_type": N_("oczekiwano liczby całkowitej"),
+    "int_from_float": N_("oczekiwano liczby całkowitej"),
+    "greater_than_equal": N_("wartość za mała"),
+    "greater_than": N_("wartość za mała"),
+    "less_than_equal": N_("wartość za duża"),
+    "less_than": N_("wartość za duża"),
+    "bool_parsing": N_("oczekiwano wartości tak/nie (true/false)"),
+    "bool_type": N_("oczekiwano wartości tak/nie (true/false)"),
+    "date_parsing": N_("oczekiwano daty rrrr-mm-dd"),
+    "date_from_datetime_parsing": N_("oczekiwano daty rrrr-mm-dd"),
+    "date_from_datetime_inexact": N_("oczekiwano daty rrrr-mm-dd"),
+    "date_type": N_("oczekiwano daty rrrr-mm-dd"),
+    "enum": N_("niedozwolona wartość"),
+    "literal_error": N_("niedozwolona wartość"),
+    "json_invalid": N_("niepoprawny JSON"),
+    "model_attributes_type": N_("oczekiwano obiektu JSON"),
+    "dict_type": N_("oczekiwano obiektu JSON"),
+    "model_type": N_("oczekiwano obiektu JSON"),
+    "list_type": N_("oczekiwano listy"),
+    "value_error": N_("niepoprawna wartość"),
 }
 
 
-def field_errors(errors: Sequence[Any]) -> list[FieldError]:
+def field_errors(errors: Sequence[Any], t: Callable[..., str]) -> list[FieldError]:
     out = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ())]
-        where = ".".join(loc[1:]) or (loc[0] if loc else "żądanie")
-        out.append(
-            FieldError(field=where, problem=_PROBLEMS.get(str(err.get("type")), "niepoprawna wartość"))
-        )
+        where = ".".join(loc[1:]) or (loc[0] if loc else t("żądanie"))
+        problem = _PROBLEMS.get(str(err.get("type")), _PROBLEMS["value_error"])
+        out.append(FieldError(field=where, problem=t(problem)))
     return out
 
 
@@ -177,13 +202,14 @@ def install(app: FastAPI) -> None:
         if not wants_json(request):
             # a page form: the page's own message (the form is shown again next to its fields)
             return error_response(request, 422, "invalid request", ErrorCode.validation)
-        fields = field_errors(exc.errors())
+        fields = field_errors(exc.errors(), translator(api_language(request)))
         shown = "; ".join(f"{f.field}: {f.problem}" for f in fields[:3])
         return error_response(
             request,
             422,
-            f"Niepoprawne żądanie — {shown}." if shown else "Niepoprawne żądanie.",
+            INVALID_FIELDS if shown else INVALID,
             ErrorCode.validation,
+            params={"shown": shown} if shown else None,
             fields=fields,
         )
 
@@ -192,15 +218,10 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 400:
             # FastAPI's own 400 is a body it could not decode (not UTF-8, broken multipart): to a
             # client that is the request not matching its schema, like malformed JSON (422)
-            problem = FieldError(field="body", problem="nie da się odczytać treści żądania")
-            return error_response(
-                request,
-                422,
-                "Niepoprawne żądanie — nie da się odczytać jego treści.",
-                ErrorCode.validation,
-                fields=[problem],
-            )
-        code, text = HTTP_TEXT.get(exc.status_code, (ErrorCode.invalid_input, "Żądanie odrzucone."))
+            t = translator(api_language(request))
+            problem = FieldError(field="body", problem=t(N_("nie da się odczytać treści żądania")))
+            return error_response(request, 422, UNREADABLE, ErrorCode.validation, fields=[problem])
+        code, text = HTTP_TEXT.get(exc.status_code, (ErrorCode.invalid_input, REFUSED))
         if exc.status_code == 401 and isinstance(exc.detail, str):
             text = exc.detail  # a route's own line (the sign-in's)
         # keep the headers: 405 carries Allow, 401 WWW-Authenticate
@@ -229,9 +250,4 @@ def install(app: FastAPI) -> None:
 def _unexpected(request: Request, exc: Exception) -> Response:
     ref = uuid.uuid4().hex[:12]
     log.error("unhandled error %s on %s %s", ref, request.method, request.url.path, exc_info=exc)
-    return error_response(
-        request,
-        500,
-        f"Błąd wewnętrzny (numer {ref}); administrator znajdzie go w dzienniku.",
-        ErrorCode.internal,
-    )
+    return error_response(request, 500, INTERNAL, ErrorCode.internal, params={"ref": ref})

@@ -12,18 +12,19 @@ Times are stored in UTC (naive datetimes in the database) and shown in Europe/Wa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
-from functools import lru_cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.support import NullTranslations, Translations
 from fastapi import Request
 
+# the catalogue itself is shared with the API's error bodies and the CLI (re-exported for pages)
+from ezd.i18n.catalogue import LANGS as LANGS
+from ezd.i18n.catalogue import LOCALE_DIR as LOCALE_DIR
+from ezd.i18n.catalogue import catalogue as catalogue
+from ezd.i18n.catalogue import plural_translator as plural_translator
+from ezd.i18n.catalogue import translator as translator
+
 LANG_COOKIE = "ezd_lang"
-LANGS = ("pl", "en")
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
@@ -32,34 +33,11 @@ def language(request: Request) -> str:
     return lang if lang in LANGS else "pl"
 
 
-@lru_cache(maxsize=len(LANGS))
-def catalogue(lang: str) -> NullTranslations:
-    found = Translations.load(str(LOCALE_DIR), [lang], domain="messages")
-    if not isinstance(found, Translations):
-        # a checkout without compiled catalogues must not look translated: fail loudly
-        raise RuntimeError(f"no compiled message catalogue for {lang!r} in {LOCALE_DIR}")
-    return found
-
-
-def translator(lang: str) -> Callable[..., str]:
-    """``t("Sprawa %(sign)s", sign=...)``: the message in ``lang``, with its parameters."""
-    cat = catalogue(lang)
-
-    def t(text: str, /, **params: object) -> str:
-        out = cat.gettext(text)
-        return out % params if params else out
-
-    return t
-
-
-def plural_translator(lang: str) -> Callable[..., str]:
-    """``tn("%(n)d sprawa", "%(n)d spraw", n)``: the catalogue picks the language's plural form."""
-    cat = catalogue(lang)
-
-    def tn(singular: str, plural: str, n: int, /, **params: object) -> str:
-        return cat.ngettext(singular, plural, n) % {"n": n, **params}
-
-    return tn
+def api_language(request: Request) -> str:
+    """The API's language: Polish unless ``Accept-Language`` puts English first (a client sends no
+    cookie; the header's first tag decides, weights aside, so ``en-GB,pl;q=0.5`` is English)."""
+    first = request.headers.get("accept-language", "").split(",")[0].split(";")[0].strip().lower()
+    return "en" if first == "en" or first.startswith("en-") else "pl"
 
 
 def local_time(value: datetime | date | str | None) -> str:

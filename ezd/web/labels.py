@@ -9,11 +9,8 @@ code the sources use and fails on a missing label).
 
 from __future__ import annotations
 
-
-def N_(text: str) -> str:
-    """Mark a message for extraction; translated later, where the language is known."""
-    return text
-
+from ezd.i18n import N_ as N_
+from ezd.i18n.roles import ROLE as ROLE  # the service errors name roles too (ezd.i18n.errors)
 
 CASE_STATE = {
     "open": N_("otwarta"),
@@ -66,15 +63,6 @@ CHANNEL = {
     "kurier": N_("kurier"),
 }
 
-ROLE = {
-    "kancelaria": N_("kancelaria"),
-    "referent": N_("referent"),
-    "kierownik": N_("kierownik"),
-    "sekretarz": N_("sekretarz"),
-    "archiwista": N_("archiwista"),
-    "admin": N_("administrator"),
-}
-
 VERDICT = {
     "TOTAL-PASSED": N_("podpis ważny"),
     "INDETERMINATE": N_("podpis nierozstrzygnięty"),
@@ -92,26 +80,36 @@ ACTION = {
     "ignore": N_("pominięcie"),
     "import_jrwa": N_("import JRWA"),
     "import_paczki_archiwalnej": N_("import paczki archiwalnej"),
-    "import_pieczeci": N_("import e-pieczęci"),
+    "import_pieczeci": N_("import e-pieczęci urzędu"),
     "import_z_innego_ezd": N_("import z innego systemu EZD"),
+    "konfiguracja_skrzynki": N_("ustawienie skrzynki poczty elektronicznej"),
     "lokalizacja_w_archiwum": N_("lokalizacja w archiwum"),
     "nadanie_roli": N_("nadanie roli"),
     "odblokowanie_konta": N_("odblokowanie konta"),
     "odczyt": N_("odczyt"),
     "odebranie_roli": N_("odebranie roli"),
+    "odrzucenie_wiadomosci": N_("odrzucenie wiadomości e-mail"),
+    "opinia": N_("opinia komórki"),
     "paczka_archiwalna": N_("paczka archiwalna"),
+    "podjecie_biegu_terminu": N_("podjęcie biegu terminu"),
     "podpis": N_("podpis (e-pieczęć)"),
+    "podpis_wstrzymany": N_("podpis wstrzymany"),
+    "ponowna_dekretacja": N_("ponowna dekretacja"),
     "potwierdzenie_doreczenia": N_("potwierdzenie doręczenia"),
     "projekt_do_akceptacji": N_("projekt przekazany do akceptacji"),
+    "przedluzenie_terminu": N_("przedłużenie terminu"),
+    "przekazanie_wg_wlasciwosci": N_("przekazanie według właściwości"),
     "przydzial": N_("przydział referenta"),
     "przygotowanie_do_archiwum": N_("przygotowanie do archiwum"),
     "przyjecie_do_archiwum": N_("przyjęcie do archiwum"),
+    "przyjecie_z_przekazania": N_("przyjęcie z przekazania"),
     "przypomnienie_o_terminie": N_("przypomnienie o terminie"),
     "rejestracja": N_("rejestracja pisma"),
     "spis_zdawczo_odbiorczy": N_("spis zdawczo-odbiorczy"),
     "udostepnienie": N_("udostępnienie akt"),
     "udostepnienie_sprawy": N_("udostępnienie sprawy innemu urzędowi"),
     "upp": N_("urzędowe poświadczenie przedłożenia"),
+    "upp_wstrzymane": N_("poświadczenie przedłożenia wstrzymane"),
     "utworzenie_komorki": N_("utworzenie komórki"),
     "utworzenie_konta": N_("utworzenie konta"),
     "utworzenie_urzedu": N_("utworzenie urzędu"),
@@ -122,11 +120,13 @@ ACTION = {
     "wydanie_kodu_dostepu": N_("wydanie kodu dostępu"),
     "wylaczenie_konta": N_("wyłączenie konta"),
     "wysylka": N_("wysyłka"),
+    "zadanie_wykonane": N_("zadanie wykonane"),
     "zakonczenie_sprawy": N_("zakończenie sprawy"),
     "zalozenie_sprawy": N_("założenie sprawy"),
     "zamkniecie_komorki": N_("zamknięcie komórki"),
     "zapis_tresci": N_("zapis treści pisma"),
     "zastepstwo": N_("zastępstwo"),
+    "zawieszenie_biegu_terminu": N_("zawieszenie biegu terminu"),
     "zdjecie_blokady_prawnej": N_("zdjęcie blokady prawnej"),
     "zgoda_na_brakowanie": N_("zgoda na brakowanie"),
     "zmiana_hasla": N_("zmiana hasła"),
@@ -134,6 +134,7 @@ ACTION = {
     "zmiana_nazwy_komorki": N_("zmiana nazwy komórki"),
     "zniszczenie_dokumentacji": N_("zniszczenie dokumentacji"),
     "zwrot_akt_do_uzupelnienia": N_("zwrot akt do uzupełnienia"),
+    "zwrot_do_kancelarii": N_("zwrot do kancelarii"),
     "zwrot_do_poprawy": N_("zwrot projektu do poprawy"),
     "zwrot_udostepnienia": N_("zwrot udostępnionych akt"),
 }
@@ -153,7 +154,9 @@ SYSTEM_ACTOR = {
     "ezd.archive-prepare": N_("system (przygotowanie do archiwum)"),
     "ezd.deadline-reminder": N_("system (przypomnienie o terminie)"),
     "ezd.delivery-confirmed": N_("system (potwierdzenie doręczenia)"),
+    "ezd.forward-to-office": N_("system (przekazanie do właściwego urzędu)"),
     "epuap": N_("system (skrzynka ePUAP)"),
+    "ezd.imap": N_("system (skrzynka poczty elektronicznej)"),
     "upp": N_("system (poświadczenie przedłożenia)"),
     "fixity": N_("system (audyt integralności)"),
     "fixity-beat": N_("system (audyt integralności)"),

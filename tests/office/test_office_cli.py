@@ -187,7 +187,7 @@ def test_bad_input_gets_one_polish_error(
     wrong = tmp_path / "seal.p12"
     wrong.write_bytes(b"not a pkcs12 file")
     monkeypatch.setenv("EZD_SEAL_PASSWORD", "x")
-    assert "nie można otworzyć pliku PKCS#12" in cli(
+    assert "Nie można otworzyć pliku PKCS#12" in cli(
         monkeypatch, capsys, office, "seal", "import", OFFICE, "--p12", str(wrong)
     )
     # no terminal and no EZD_USER_PASSWORD: refused (a password is never an argument)
@@ -203,7 +203,9 @@ def test_bad_input_gets_one_polish_error(
         monkeypatch, capsys, office, "user", "role", "revoke", OFFICE, "t.admin", "admin", "--unit", "KAN"
     )
     assert "ostatni administrator" in last_admin
-    assert "nie ma konta" in cli(monkeypatch, capsys, office, "user", "disable", OFFICE, "nikt")
+    assert "Nie ma konta nikt w urzędzie" in cli(
+        monkeypatch, capsys, office, "user", "disable", OFFICE, "nikt"
+    )
     # nothing of the refused steps was written
     db = sqlite3.connect(office / "ezd.sqlite3")
     assert db.execute("select count(*) from tenant where code = 'ug-inny'").fetchone() == (0,)

@@ -85,7 +85,7 @@ def main_job(site) -> None:  # type: ignore[no-untyped-def]
     queue = boss.get(f"/api/v1/tenants/{T}/approvals").json()
     assert [q["case"] for q in queue] == [sign]
     r = boss.post(f"/api/v1/tenants/{T}/cases/{sign}/approval", json={"approved": False, "comment": ""})
-    assert r.status_code == 400 and "say what to change" in r.json()["detail"]
+    assert r.status_code == 400 and r.json()["detail"] == "Napisz, co poprawić, zwracając projekt."
     assert boss.post(f"/api/v1/tenants/{T}/cases/{sign}/approval", json={"approved": True}).status_code == 200
     run_pending(site.app)  # e-seal and dispatch
     out = kanc.get(f"/api/v1/tenants/{T}/outgoing").json()
@@ -307,7 +307,7 @@ def test_registering_a_scan_needs_the_metadata_form(site) -> None:  # type: igno
     kanc = site.client("sw.kancelaria")
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     r = kanc.post(f"/api/v1/tenants/{T}/incoming", files={"file": ("skan.pdf", pdf, "application/pdf")})
-    assert r.status_code == 400 and "metadata" in r.json()["detail"]
+    assert r.status_code == 400 and "wymaga metadanych" in r.json()["detail"]
     r = kanc.post(
         f"/api/v1/tenants/{T}/incoming",
         files={"file": ("skan.pdf", pdf, "application/pdf")},

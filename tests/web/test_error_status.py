@@ -56,11 +56,24 @@ def test_every_error_family_is_answered_once_with_the_error_body() -> None:
         body = answers[what].json()
         assert "10.0.0.5" not in body["detail"] and "bucket" not in body["detail"]
         assert answers[what].headers["retry-after"] == "5"
+    # a person reads the catalogue message: Polish by default, English on request; the code stays
     assert answers["missing"].json() == {
-        "detail": "no case OR.0012.7.2026 in this office",
+        "detail": "W tym urzędzie nie ma sprawy OR.0012.7.2026.",
         "code": "not_found",
         "fields": [],
     }
+    assert answers["denied"].json()["detail"] == "Nie masz dostępu do spraw komórki OR."
+    english = client.get("/api/missing", headers={"accept-language": "en-GB,pl;q=0.5"}).json()
+    assert english == {
+        "detail": "There is no case OR.0012.7.2026 in this office.",
+        "code": "not_found",
+        "fields": [],
+    }
+    assert (
+        client.get("/api/engine", headers={"accept-language": "en"})
+        .json()["detail"]
+        .startswith("The service is temporarily unavailable")
+    )
 
 
 def test_framework_errors_use_the_same_body(site) -> None:  # type: ignore[no-untyped-def]
@@ -78,6 +91,13 @@ def test_framework_errors_use_the_same_body(site) -> None:  # type: ignore[no-un
     assert body["code"] == "validation"
     assert body["fields"] == [{"field": "code", "problem": "niepoprawny format"}]
     assert body["detail"] == "Niepoprawne żądanie — code: niepoprawny format."
+    bad_en = admin.post(
+        "/api/v1/tenants/sp-swidnik/units",
+        json={"code": "lower case", "name": "X"},
+        headers={"accept-language": "en"},
+    ).json()
+    assert bad_en["detail"] == "Invalid request — code: invalid format." and bad_en["code"] == "validation"
+    assert bad_en["fields"] == [{"field": "code", "problem": "invalid format"}]
 
     wrong_method = admin.delete("/api/v1/tasks")
     assert wrong_method.status_code == 405 and wrong_method.json()["code"] == "method_not_allowed"

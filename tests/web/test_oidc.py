@@ -268,7 +268,7 @@ def oidc_sessions(sso: Sso) -> int:
         return int(uow.session.execute(count).scalar_one())
 
 
-# the refusal is a page a person reads: in Polish, from the catalogue (ezd/web/error_text.py)
+# the refusal is a page a person reads: in Polish, from the catalogue (ezd/i18n/errors.py)
 POLISH = {
     "does not belong to this browser session": "nie należy do tej sesji przeglądarki",
     "the identity provider refused the sign-in": "Dostawca tożsamości odmówił logowania.",

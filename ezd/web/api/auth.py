@@ -9,12 +9,11 @@ from ezd.web.api.responses import errors
 from ezd.web.api.views import Me as MeView
 from ezd.web.api.views import MyGrant, Session
 from ezd.web.dependencies import Me, UoW
+from ezd.web.errors import WRONG_LOGIN  # one of the error mapping's own (catalogue) lines
 from ezd.web.security import SESSION_COOKIE, LoginFailed, authenticate, open_session
 from ezd.web.session_cookies import set_session_cookie
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
-
-WRONG_LOGIN = "Błędny login lub hasło albo konto jest czasowo zablokowane."
 
 
 def client_address(request: Request) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from ezd.records.errors import InvalidInput
@@ -18,6 +18,7 @@ from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
 from ezd.web.api.responses import READ, WRITE, DuplicateBody, ErrorCode, errors
 from ezd.web.api.views import Assigned, CaseDecided, Decreed, Registered
 from ezd.web.dependencies import Me, ServiceDeps, UoW
+from ezd.web.errors import api_detail
 from ezd.web.forms import register_upload
 
 router = APIRouter(prefix="/api/v1/tenants/{tenant}", tags=["kancelaria"])
@@ -60,6 +61,7 @@ def rpw(year: int, number: int) -> str:
     },
 )
 async def register(
+    request: Request,
     tenant: Tenant,
     me: Me,
     deps: ServiceDeps,
@@ -106,7 +108,7 @@ async def register(
         # the earlier item is linked so the clerk can compare before registering with a reason
         number, year = exc.earlier.sign.split("/")[1:3]
         body = DuplicateBody(
-            detail=str(exc),
+            detail=api_detail(request, str(exc)),
             code=ErrorCode.duplicate,
             earlier=exc.earlier.sign,
             earlier_url=f"/api/v1/tenants/{tenant}/incoming/{year}/{number}",

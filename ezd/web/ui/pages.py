@@ -10,6 +10,7 @@ from ezd.web.ui import (
     archive_pages,
     archivist_pages,
     casework,
+    item_labels,
     office,
     public_pages,
     task_pages,
@@ -20,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 for sub in (
     public_pages.router,
     task_pages.router,
+    item_labels.router,
     office.router,
     casework.router,
     archive_pages.router,

@@ -1,10 +1,12 @@
-"""Service errors in the page's language.
+"""Service errors in the reader's language: pages, the API's ``detail`` and the CLI's line.
 
-The service layer reports one English line (the API and the CLI show it as it is).  A page
-shows the catalogue message that :data:`PATTERNS` pairs with it, its parts (a case sign, a
-number) carried over.  A line no pattern knows is logged and shown as a general Polish message,
-so an English sentence never reaches a Polish page; ``tests/web/test_polish_pages.py`` reads
-every error the services can raise and fails on one without a pattern.
+A service reports one line (English, or Polish in the newer modules) -- the text of its
+:class:`~ezd.records.errors.EzdError`.  What a person reads is the catalogue message that
+:data:`PATTERNS` pairs with it, its parts (a case sign, a number) carried over: a page in the
+page's language, the API in Polish unless ``Accept-Language: en``, the CLI in Polish.  A line no
+pattern knows is logged and shown as a general Polish message, so an English sentence never
+reaches a Polish reader; ``tests/web/test_polish_pages.py`` reads every error the services,
+records and workers can raise and fails on one without a pattern.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import logging
 import re
 from collections.abc import Callable
 
-from ezd.web.error_text_office import OFFICE_SETUP
-from ezd.web.labels import N_, ROLE
+from ezd.i18n import N_
+from ezd.i18n.errors_pl import POLISH_LINES
+from ezd.i18n.roles import ROLE
 
-log = logging.getLogger("ezd.web")
+log = logging.getLogger("ezd.i18n")
 
 GENERAL = N_("Nie udało się wykonać tej czynności. Sprawdź dane i spróbuj ponownie.")
 
@@ -122,6 +125,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("{s} is not waiting for '{task}'", N_("%(s)s nie czeka już na tę czynność — odśwież stronę.")),
     # cases, archive, lending
     ("case {s} is not closed", N_("Sprawa %(s)s nie jest zakończona.")),
+    ("{rpw} points to a case that does not exist", N_("Pismo %(rpw)s wskazuje sprawę, której nie ma.")),
     ("a case is always visible in its own office", N_("Sprawa jest zawsze widoczna we własnym urzędzie.")),
     ("borrower (who receives the records) is required", N_("Podaj, komu udostępniasz akta.")),
     ("due date {d} is in the past", N_("Termin zwrotu %(d)s już minął.")),
@@ -241,6 +245,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
         "unknown archival category kind {k}; expected one of A, B, BE, Bc",
         N_("Nieznana kategoria archiwalna %(k)s."),
     ),
+    *POLISH_LINES,  # the newer modules write their lines in Polish (ezd.i18n.errors_pl)
     # the web layer itself
     (
         "the form has expired or did not come from this site; reload the page",
@@ -261,6 +266,10 @@ _TABLE: tuple[tuple[str, str], ...] = (
         N_("Formularz wygasł albo nie pochodzi z tej strony — odśwież stronę i spróbuj ponownie."),
     ),
     ("Zaloguj się, aby kontynuować.", N_("Najpierw się zaloguj.")),
+    (
+        "Błędny login lub hasło albo konto jest czasowo zablokowane.",
+        N_("Nieprawidłowy login lub hasło albo konto czasowo zablokowane."),
+    ),
     (
         "Usługa chwilowo niedostępna (silnik procesów lub magazyn dokumentów); spróbuj za chwilę.",
         N_("Usługa jest chwilowo niedostępna. Spróbuj ponownie za chwilę."),
@@ -303,6 +312,64 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ),
     ("the token has expired; sign in again", N_("Sesja wygasła — zaloguj się ponownie.")),
     ("the token was issued for another application", N_("Token wydano dla innej aplikacji.")),
+    (
+        "{x} is not an RPW number or a label code",
+        N_("%(x)s nie jest numerem RPW ani kodem z etykiety (np. RPW/12/2026)."),
+    ),
+    # e-mail intake (ezd.eml, ezd.services.mail_intake, ezd.jobs.mailbox)
+    ("the e-mail message is empty", N_("Wiadomość e-mail jest pusta.")),
+    (
+        "the e-mail message is {m} bytes; the limit is {n}",
+        N_("Wiadomość e-mail ma %(m)s bajtów; dopuszczalne jest %(n)s bajtów."),
+    ),
+    (
+        "the e-mail message has no header block followed by a body",
+        N_("Plik nie jest wiadomością e-mail: brak nagłówków oddzielonych od treści."),
+    ),
+    ("the e-mail message could not be read", N_("Nie udało się odczytać wiadomości e-mail.")),
+    (
+        "the e-mail message nests MIME parts deeper than {n} levels",
+        N_("Wiadomość e-mail ma części zagnieżdżone głębiej niż %(n)s poziomów."),
+    ),
+    (
+        "the e-mail message is malformed (broken MIME structure)",
+        N_("Wiadomość e-mail jest uszkodzona (błędna struktura MIME)."),
+    ),
+    (
+        "the e-mail message has more than {n} MIME parts",
+        N_("Wiadomość e-mail ma więcej niż %(n)s części."),
+    ),
+    ("the e-mail message names no sender (From)", N_("Wiadomość e-mail nie wskazuje nadawcy (pole From).")),
+    (
+        "this e-mail message is already registered as {x}",
+        N_("Ta wiadomość e-mail jest już zarejestrowana jako %(x)s."),
+    ),
+    (
+        "no mailbox password is set for {x}; run 'ezd mailbox set'",
+        N_("Nie zapisano hasła skrzynki pocztowej urzędu %(x)s — użyj „ezd mailbox set”."),
+    ),
+    (
+        "unknown mailbox security {x}; allowed: tls, starttls, none",
+        N_("Nieznany sposób zabezpieczenia połączenia %(x)s; dozwolone: tls, starttls, none."),
+    ),
+    (
+        "an unencrypted mailbox connection is allowed only to this machine (127.0.0.1)",
+        N_("Połączenie ze skrzynką bez szyfrowania jest dozwolone tylko z tym komputerem (127.0.0.1)."),
+    ),
+    ("the mailbox needs a server and a user name", N_("Podaj serwer i nazwę użytkownika skrzynki.")),
+    ("port {n} is not a TCP port", N_("%(n)s nie jest poprawnym numerem portu.")),
+    (
+        "the mailbox server {x} refused the login of {u}",
+        N_("Serwer poczty %(x)s odrzucił logowanie użytkownika %(u)s."),
+    ),
+    (
+        "the mailbox server {x} cannot be reached ({e})",
+        N_("Brak połączenia z serwerem poczty %(x)s — wiadomości poczekają do następnej próby."),
+    ),
+    (
+        "{x} has no mailbox set up; run 'ezd mailbox set'",
+        N_("Urząd %(x)s nie ma skonfigurowanej skrzynki pocztowej — użyj „ezd mailbox set”."),
+    ),
 )
 
 
@@ -314,9 +381,7 @@ def _regex(english: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$", re.DOTALL)
 
 
-PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (_regex(en), pl) for en, pl in (*_TABLE, *OFFICE_SETUP)
-)
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((_regex(en), pl) for en, pl in _TABLE)
 
 
 def find(message: str) -> tuple[str, dict[str, str]] | None:
@@ -328,12 +393,21 @@ def find(message: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def translate(message: str, t: Callable[..., str]) -> str:
+def known(message: str, t: Callable[..., str]) -> str | None:
+    """The catalogue message for a service error line in ``t``'s language, or None."""
     found = find(message)
     if found is None:
-        log.warning("no catalogue message for the error %r", message)
-        return t(GENERAL)
+        return None
     msgid, parts = found
     if parts.get("r") in ROLE:  # a role is named as people know it ("administrator", not "admin")
         parts["r"] = t(ROLE[parts["r"]])
     return t(msgid, **parts)
+
+
+def translate(message: str, t: Callable[..., str]) -> str:
+    """:func:`known`, or (logged) the general message: never the line itself."""
+    shown = known(message, t)
+    if shown is None:
+        log.warning("no catalogue message for the error %r", message)
+        return t(GENERAL)
+    return shown
