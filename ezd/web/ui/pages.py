@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ezd.web.ui import (
+    admin_office_pages,
     admin_pages,
     archive_pages,
     archivist_pages,
@@ -30,6 +31,7 @@ for sub in (
     archivist_pages.router,
     admin_pages.router,
     incident_pages.router,
+    admin_office_pages.router,
     viewer.router,
 ):
     router.include_router(sub)
