@@ -17,7 +17,7 @@ from ezd.clock import office_date, polish_date
 from ezd.db.base import utcnow
 from ezd.db.tables import CaseFile, RoleGrant, Tenant, Unit, User
 from ezd.db.tables_kpa import Notification
-from ezd.records.cases import CaseState
+from ezd.records.cases import ACTIVE_STATES
 from ezd.records.errors import InvalidInput
 from ezd.records.tenancy import Role
 from ezd.services.actor import Actor
@@ -76,7 +76,7 @@ def scan_deadlines(session: Session, today: date) -> int:
     soon = today + timedelta(days=DUE_SOON_DAYS)
     cases = session.execute(
         select(CaseFile).where(
-            CaseFile.state.in_([CaseState.OPEN.value, CaseState.IN_APPROVAL.value]),
+            CaseFile.state.in_([s.value for s in ACTIVE_STATES]),
             CaseFile.deadline.is_not(None),
             CaseFile.deadline <= soon,
         )

@@ -9,7 +9,7 @@ from ezd.channels.port import Envelope
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, DocumentVersion, IncomingItem, OutgoingItem
-from ezd.records.cases import DraftState
+from ezd.records.cases import CaseState, DraftState, transition
 from ezd.records.errors import InvalidInput, InvalidState
 from ezd.records.registers import Register, RegisterNumber
 from ezd.services import audit
@@ -146,6 +146,7 @@ def dispatch_reply(
         )
     )
     draft.status = DraftState.DISPATCHED.value
+    case.state = transition(CaseState(case.state), CaseState.SENT).value
     audit.on_case(
         session,
         case,

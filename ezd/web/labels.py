@@ -18,6 +18,7 @@ def N_(text: str) -> str:
 CASE_STATE = {
     "open": N_("otwarta"),
     "in_approval": N_("w akceptacji"),
+    "sent": N_("wysłana"),
     "closed": N_("zakończona"),
     "archived": N_("zarchiwizowana"),
 }

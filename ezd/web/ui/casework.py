@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from ezd.db.tables import Tenant
-from ezd.records.cases import CaseState
+from ezd.records.cases import ACTIVE_STATES, CaseState
 from ezd.records.tenancy import Role
 from ezd.services import archive, case_actions, cases, letter_view, queries
 from ezd.services.deps import Deps
@@ -62,7 +62,9 @@ def _case_response(
     t = translator(language(request))
     view = queries.case_view(deps.session, deps.engine, me.actor, tenant=tenant, sign=sign)
     late = bool(
-        view.deadline and view.state in ("open", "in_approval") and view.deadline < date.today().isoformat()
+        view.deadline
+        and view.state in {s.value for s in ACTIVE_STATES}
+        and view.deadline < date.today().isoformat()
     )
     partners = (
         sorted(c for c in deps.session.execute(select(Tenant.code)).scalars() if c != tenant)
