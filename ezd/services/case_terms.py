@@ -247,3 +247,8 @@ def _notice(deps: Deps, actor: Actor, case: CaseFile, previous: date | None, due
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def is_suspended(session: Session, case_id: int) -> bool:
+    """The case's clock is stopped (an open zawieszenie): the page offers resumption instead."""
+    return _open_pause(session, case_id) is not None

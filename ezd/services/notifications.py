@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ezd.clock import office_date, polish_date
@@ -161,6 +161,16 @@ def inbox(session: Session, actor: Actor, *, tenant: str, unread_only: bool = Fa
         )
         for r in rows
     ]
+
+
+def unread_count(session: Session, actor: Actor) -> int:
+    """How many of the person's messages (in every office) are unread: the header shows it."""
+    if actor.user_id is None:
+        return 0
+    q = select(func.count(Notification.id)).where(
+        Notification.user_id == actor.user_id, Notification.read_at.is_(None)
+    )
+    return int(session.execute(q).scalar_one())
 
 
 def mark_read(session: Session, actor: Actor, ids: list[int]) -> int:

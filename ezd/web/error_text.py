@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 
+from ezd.web import error_text_kpa
 from ezd.web.labels import N_, ROLE
 
 log = logging.getLogger("ezd.web")
@@ -313,7 +314,9 @@ def _regex(english: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$", re.DOTALL)
 
 
-PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((_regex(en), pl) for en, pl in _TABLE)
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (_regex(en), pl) for en, pl in (*_TABLE, *error_text_kpa.TABLE)
+)
 
 
 def find(message: str) -> tuple[str, dict[str, str]] | None:

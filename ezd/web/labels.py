@@ -28,6 +28,8 @@ ITEM_STATUS = {
     "decreed": N_("zadekretowane"),
     "assigned": N_("przydzielone referentowi"),
     "in_case": N_("w sprawie"),
+    "returned": N_("zwrócone do kancelarii (niewłaściwa komórka)"),
+    "forwarded": N_("przekazane do urzędu właściwego"),
 }
 
 DOCUMENT_STATUS = {
@@ -127,6 +129,14 @@ ACTION = {
     "zwrot_akt_do_uzupelnienia": N_("zwrot akt do uzupełnienia"),
     "zwrot_do_poprawy": N_("zwrot projektu do poprawy"),
     "zwrot_udostepnienia": N_("zwrot udostępnionych akt"),
+    "ponowna_dekretacja": N_("ponowna dekretacja"),
+    "zwrot_do_kancelarii": N_("zwrot do kancelarii (niewłaściwa komórka)"),
+    "przekazanie_wg_wlasciwosci": N_("przekazanie według właściwości (art. 65 KPA)"),
+    "przyjecie_z_przekazania": N_("przyjęcie pisma przekazanego według właściwości"),
+    "zawieszenie_biegu_terminu": N_("zawieszenie biegu terminu"),
+    "podjecie_biegu_terminu": N_("podjęcie biegu terminu"),
+    "przedluzenie_terminu": N_("przedłużenie terminu (art. 36 KPA)"),
+    "opinia": N_("opinia komórki"),
 }
 
 # system actors are recorded as ``system:<topic or source>``
@@ -178,7 +188,18 @@ SYSTEM_STEP = {
     "Task_Archive": N_("Przechowanie w archiwum"),
 }
 
+# kinds of inbox messages (ezd.services.notifications)
+NOTIFICATION = {
+    "task": N_("Nowe zadanie"),
+    "returned": N_("Projekt zwrócony do poprawy"),
+    "due_soon": N_("Zbliża się termin"),
+    "overdue": N_("Termin minął"),
+    "escalation": N_("Sprawa po terminie w komórce"),
+    "copy": N_("Do wiadomości"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
+    "notification": NOTIFICATION,
     "system_step": SYSTEM_STEP,
     "task": TASK,
     "case_state": CASE_STATE,

@@ -26,6 +26,7 @@ from ezd.web.links import download_link
 from ezd.web.ui.common import back, tenant_of
 from ezd.web.ui.directory import Directory
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of
+from ezd.web.ui.kpa_context import term_actions
 from ezd.web.ui.letters import failed_steps, return_notes, shown_letters
 from ezd.web.ui.render import render
 
@@ -84,6 +85,7 @@ def _case_response(
         late=late,
         partners=partners,
         steps_text=", ".join(steps) or "—",
+        terms=term_actions(deps, me.actor, tenant, view),
         returns=return_notes(view.metryka),
         failed_steps=failed_steps(
             deps.engine,

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from ezd.records.errors import EzdError
 from ezd.records.jrwa import JrwaError
-from ezd.web import error_text
+from ezd.web import error_text, error_text_kpa
 from ezd.web.i18n import language, translator
 from ezd.web.security import read_payload, sign_payload
 from ezd.workflow.port import TaskNotFound
@@ -69,6 +69,7 @@ FIELD_OF = {
     "Podaj imię i nazwisko.": "full_name",
     "Komórka %(x)s już istnieje.": "code",
     "Kod komórki %(x)s jest niepoprawny: wielkie litery i cyfry, np. OR albo OR-A.": "code",
+    **error_text_kpa.FIELDS,
 }
 
 

@@ -23,6 +23,7 @@ from ezd.web.forms import register_upload
 from ezd.web.labels import N_
 from ezd.web.ui.common import back, rpw_parts, tenant_of
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of, typed_values
+from ezd.web.ui.kpa_context import partner_offices
 from ezd.web.ui.letters import failed_steps
 from ezd.web.ui.render import render
 
@@ -156,12 +157,25 @@ def _item_response(
         open_tasks=open_tasks,
         can_decree=me.actor.can(tenant, Role.KANCELARIA),
         can_assign=bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit),
+        # before a referent is assigned the head of the unit or the kancelaria may re-decree it,
+        # and the head may return it as "niewłaściwa komórka" (the service checks both again)
+        can_redecree="Task_AssignReferent" in open_tasks
+        and (
+            me.actor.can(tenant, Role.KANCELARIA)
+            or (bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit))
+        ),
+        can_return="Task_AssignReferent" in open_tasks
+        and bool(unit)
+        and me.actor.can(tenant, Role.KIEROWNIK, unit),
+        partners=partner_offices(deps, tenant) if decide else [],
         can_decide=decide is not None
         and (
             decide.assignee in {me.actor.login, *(b for _, b in me.actor.grants if b)}
             or (bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit))
         ),
-        units=list_units(deps.session, me.actor, tenant=tenant) if "Task_Decree" in open_tasks else [],
+        units=list_units(deps.session, me.actor, tenant=tenant)
+        if {"Task_Decree", "Task_AssignReferent"} & open_tasks.keys()
+        else [],
         referents=_referents(deps.session, tenant, unit) if "Task_AssignReferent" in open_tasks else [],
         jrwa=list_jrwa(deps.session, me.actor, tenant=tenant, leaves_only=True) if decide else [],
     )

@@ -1,0 +1,81 @@
+"""Page messages for the KPA paths a page offers: re-decree and return, forwarding (art. 65),
+suspension, resumption and extension (art. 36).  The services write these lines in Polish (one
+lower-case line the API and the CLI show as they are); a page shows the catalogue message."""
+
+from __future__ import annotations
+
+from ezd.web.labels import N_
+
+TABLE: tuple[tuple[str, str], ...] = (
+    # re-decree and return (ezd.services.redecree)
+    ("podaj powód ponownej dekretacji", N_("Podaj powód ponownej dekretacji.")),
+    ("powód jest dłuższy niż {n} znaków", N_("Powód może mieć najwyżej %(n)s znaków.")),
+    (
+        "{x} nie jest zadekretowana; zadekretuj ją najpierw",
+        N_("Pismo %(x)s nie jest jeszcze zadekretowane."),
+    ),
+    (
+        "{x} nie jest zadekretowana na żadną komórkę",
+        N_("Pismo %(x)s nie jest zadekretowane na żadną komórkę."),
+    ),
+    ("{x} jest już w komórce {u}", N_("Pismo %(x)s jest już w tej komórce.")),
+    (
+        "ponownie dekretować może kierownik komórki {u} albo kancelaria; {x} nie ma tych uprawnień",
+        N_("Ponownie dekretować może kierownik komórki albo kancelaria."),
+    ),
+    (
+        "{x} ma już referenta albo nie czeka na przydział; ponowna dekretacja jest możliwa "
+        "tylko przed przydziałem referenta",
+        N_("Pismo %(x)s ma już referenta; ponowna dekretacja jest możliwa tylko przed przydziałem."),
+    ),
+    # forwarding to the competent office (ezd.services.forwarding)
+    (
+        "podaj, dlaczego właściwy jest inny urząd (art. 65 § 1 KPA)",
+        N_("Podaj, dlaczego właściwy jest inny urząd (art. 65 § 1 KPA)."),
+    ),
+    ("przekazać można tylko do innego urzędu partnerskiego", N_("Wybierz inny urząd partnerski.")),
+    ("nie ma urzędu partnerskiego {x}", N_("Nie ma takiego urzędu partnerskiego.")),
+    # the case's term (ezd.services.case_terms)
+    ("podaj przyczynę: zawieszenia postępowania", N_("Podaj przyczynę zawieszenia postępowania.")),
+    (
+        "podaj przyczynę: niezałatwienia sprawy w terminie",
+        N_("Podaj przyczynę niezałatwienia sprawy w terminie."),
+    ),
+    ("przyczyna jest dłuższa niż {n} znaków", N_("Przyczyna może mieć najwyżej %(n)s znaków.")),
+    (
+        "nowy termin ({d}) musi przypadać po dniu dzisiejszym",
+        N_("Nowy termin (%(d)s) musi przypadać po dniu dzisiejszym."),
+    ),
+    (
+        "niepoprawna data {x}; podaj ją jako dd.mm.rrrr, np. 11.10.2026",
+        N_("Niepoprawna data %(x)s — podaj ją jako dd.mm.rrrr, np. 11.10.2026."),
+    ),
+    ("sprawa {s} jest już zawieszona", N_("Sprawa %(s)s jest już zawieszona.")),
+    ("sprawa {s} nie jest zawieszona", N_("Sprawa %(s)s nie jest zawieszona.")),
+    (
+        "sprawa {s} jest już zakończona; jej termin nie biegnie",
+        N_("Odpowiedź w sprawie %(s)s została już wysłana albo sprawa jest zakończona; termin nie biegnie."),
+    ),
+    (
+        "sprawa {s} jest zawieszona; termin nie biegnie",
+        N_("Sprawa %(s)s jest zawieszona; termin nie biegnie."),
+    ),
+    (
+        "sprawa {s} nie ma terminu liczonego według KPA",
+        N_("Sprawa %(s)s nie ma terminu liczonego według KPA."),
+    ),
+)
+
+# the field each message concerns, so the page puts it next to that field
+FIELDS: dict[str, str] = {
+    "Podaj powód ponownej dekretacji.": "reason",
+    "Powód może mieć najwyżej %(n)s znaków.": "reason",
+    "Pismo %(x)s jest już w tej komórce.": "unit",
+    "Podaj, dlaczego właściwy jest inny urząd (art. 65 § 1 KPA).": "forward_reason",
+    "Wybierz inny urząd partnerski.": "to_tenant",
+    "Nie ma takiego urzędu partnerskiego.": "to_tenant",
+    "Podaj przyczynę zawieszenia postępowania.": "suspend_reason",
+    "Podaj przyczynę niezałatwienia sprawy w terminie.": "extend_reason",
+    "Nowy termin (%(d)s) musi przypadać po dniu dzisiejszym.": "until",
+    "Niepoprawna data %(x)s — podaj ją jako dd.mm.rrrr, np. 11.10.2026.": "until",
+}

@@ -1,0 +1,40 @@
+"""What the item and case pages offer on the KPA paths (the forms themselves: ``kpa_pages``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ezd.db.tables import Tenant
+from ezd.records.cases import CaseState
+from ezd.records.tenancy import Role
+from ezd.services import case_terms
+from ezd.services.actor import Actor
+from ezd.services.deps import Deps
+from ezd.services.lookup import case_by_sign, tenant_by_code
+from ezd.services.queries.models import CaseView
+
+
+def partner_offices(deps: Deps, tenant: str) -> list[str]:
+    """The other offices of the partnership (a page shows them by name)."""
+    return sorted(c for c in deps.session.execute(select(Tenant.code)).scalars() if c != tenant)
+
+
+@dataclass(frozen=True)
+class TermActions:
+    """What the case page offers about the term: suspend or resume, and extend."""
+
+    offered: bool
+    suspended: bool
+
+
+def term_actions(deps: Deps, actor: Actor, tenant: str, view: CaseView) -> TermActions:
+    # the referent (or their substitute) and the head of the unit handle the term while the
+    # reply has not gone out yet; the service checks it again on every action
+    running = view.access == "full" and view.state in (CaseState.OPEN.value, CaseState.IN_APPROVAL.value)
+    may = running and (view.can.draft or actor.can(tenant, Role.KIEROWNIK, view.unit))
+    if not may:
+        return TermActions(False, False)
+    case = case_by_sign(deps.session, tenant_by_code(deps.session, tenant).id, view.sign)
+    return TermActions(True, case_terms.is_suspended(deps.session, case.id))

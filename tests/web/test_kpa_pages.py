@@ -1,0 +1,132 @@
+"""The KPA paths on the pages: re-decree and return, art. 65 forwarding, the case's term, the inbox.
+
+Each form is sent once wrong (one Polish message next to its field, what was typed kept) and once
+right (the metryka and the state show it)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from ezd.db.tables import CaseFile, IncomingItem, MetrykaEntry
+from ezd.records.tenancy import Role
+from ezd.services import admin, audit
+from tests.web.test_pages import csrf_of, sign_in
+
+T = "sp-swidnik"
+
+
+def _item_url(rpw: str) -> str:
+    _, number, year = rpw.split("/")
+    return f"/rpw/{T}/{year}/{number}"
+
+
+def _item_actions(site, rpw: str) -> list[str]:  # type: ignore[no-untyped-def]
+    with site.app.uow() as uow:
+        q = select(MetrykaEntry.action).where(MetrykaEntry.chain_key == audit.item_chain(T, rpw))
+        return list(uow.session.execute(q.order_by(MetrykaEntry.seq)).scalars())
+
+
+def _post(client, page: str, action: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    token = csrf_of(client.get(page).text)
+    return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def test_redecree_and_return_on_the_item_page(site) -> None:  # type: ignore[no-untyped-def]
+    rpw, _ = site.world.decreed(T)
+    page = _item_url(rpw)
+    kanc = sign_in(site, "sw.kancelaria")
+    assert 'id="redecree-form"' in kanc.get(page).text
+    assert 'id="return-form"' not in kanc.get(page).text  # returning is the head's
+
+    r = _post(kanc, page, f"{page}/ponowna-dekretacja", {"unit": "GK", "reason": "  "})
+    assert r.status_code == 400
+    assert '<p class="field-error" id="reason-error">Podaj powód ponownej dekretacji.</p>' in r.text
+    assert re.search(r'<option value="GK" selected>', r.text)  # the choice is kept
+    r = _post(kanc, page, f"{page}/ponowna-dekretacja", {"unit": "GK", "reason": "sprawa drogowa"})
+    assert r.status_code == 303, r.text
+
+    # the head of GK returns it: "niewłaściwa komórka"; the kancelaria decrees it again
+    site.world.demo.step(
+        lambda d: admin.grant_role(d.session, login="sw.referent2", tenant=T, unit="GK", role=Role.KIEROWNIK)
+    )
+    head = sign_in(site, "sw.referent2")
+    assert 'id="return-form"' in head.get(page).text
+    r = _post(head, page, f"{page}/zwrot", {"return_reason": ""})
+    assert r.status_code == 303, r.text
+    assert "zwrócone do kancelarii" in kanc.get(page).text
+    assert _item_actions(site, rpw)[-2:] == ["ponowna_dekretacja", "zwrot_do_kancelarii"]
+    assert "Dekretuj" in kanc.get(page).text
+
+
+def test_forwarding_to_the_competent_office_asks_for_a_confirmation(site) -> None:  # type: ignore[no-untyped-def]
+    rpw, _ = site.world.assigned(T)
+    page = _item_url(rpw)
+    ref = sign_in(site, "sw.referent")
+    assert 'id="forward-form"' in ref.get(page).text
+    data = {"to_tenant": "ug-melgiew", "forward_reason": "droga gminna"}
+    r = _post(ref, page, f"{page}/przekazanie", data)
+    assert r.status_code == 400
+    assert "Potwierdź przekazanie pisma do innego urzędu." in r.text
+    assert 'value="droga gminna"' in r.text
+    r = _post(ref, page, f"{page}/przekazanie", {**data, "confirm": "tak"})
+    assert r.status_code == 303, r.text
+    site.world.demo.work()
+    with site.app.uow() as uow:
+        statuses = sorted(uow.session.execute(select(IncomingItem.status)).scalars())
+    assert "forwarded" in statuses
+    assert "przekazane do urzędu właściwego" in ref.get(page).text
+    assert "przekazanie_wg_wlasciwosci" in _item_actions(site, rpw)
+
+
+def test_suspend_resume_and_extend_on_the_case_page(site) -> None:  # type: ignore[no-untyped-def]
+    sign = site.world.opened(T)
+    page = f"/sprawy/{T}/{sign}"
+    ref = sign_in(site, "sw.referent")
+    r = _post(ref, page, f"{page}/przedluzenie", {"until": "31.02.2030", "extend_reason": "biegły"})
+    assert r.status_code == 400
+    assert 'id="until-error">Niepoprawna data 31.02.2030' in r.text and 'value="biegły"' in r.text
+    r = _post(ref, page, f"{page}/przedluzenie", {"until": "01.01.2020", "extend_reason": "biegły"})
+    assert r.status_code == 400 and "musi przypadać po dniu dzisiejszym" in r.text
+    r = _post(ref, page, f"{page}/przedluzenie", {"until": "15.12.2099", "extend_reason": "opinia biegłego"})
+    assert r.status_code == 303, r.text
+    with site.app.uow() as uow:
+        case = uow.session.execute(select(CaseFile).where(CaseFile.sign == sign)).scalar_one()
+        assert case.deadline is not None and case.deadline.year == 2099
+
+    r = _post(ref, page, f"{page}/zawieszenie", {"suspend_reason": ""})
+    assert r.status_code == 400 and 'id="suspend_reason-error"' in r.text
+    r = _post(ref, page, f"{page}/zawieszenie", {"suspend_reason": "czekamy na opinię"})
+    assert r.status_code == 303
+    shown = ref.get(page).text
+    assert 'id="case-suspended"' in shown and "zawieszenie biegu terminu" in shown
+    r = _post(ref, page, f"{page}/podjecie", {})
+    assert r.status_code == 303
+    shown = ref.get(page).text
+    assert 'id="suspend-form"' in shown and "podjęcie biegu terminu" in shown
+    # another unit's referent is refused by the service layer
+    other = sign_in(site, "sw.referent2")
+    r = _post(other, "/zadania", f"{page}/zawieszenie", {"suspend_reason": "nie moja"})
+    assert r.status_code in (403, 404)
+
+
+def test_inbox_page_and_the_unread_count_in_the_header(site) -> None:  # type: ignore[no-untyped-def]
+    site.world.assigned(T)  # the referent is told about the new task
+    ref = sign_in(site, "sw.referent")
+    head = ref.get("/zadania").text
+    m = re.search(r'id="unread-count">(\d+)<', head)
+    assert m and int(m.group(1)) >= 1
+    inbox = ref.get("/powiadomienia").text
+    ids = re.findall(r'name="id" value="(\d+)"', inbox)
+    assert ids and "Nowe zadanie" in inbox
+    token = csrf_of(inbox)
+    r = ref.post(
+        "/powiadomienia/przeczytane",
+        data={"id": ids, "t": T, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert 'id="unread-count"' not in ref.get("/zadania").text
+    r = ref.post("/powiadomienia/przeczytane", data={"id": ids}, follow_redirects=False)
+    assert r.status_code == 403  # no CSRF token: nothing changes
