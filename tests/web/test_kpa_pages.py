@@ -1,4 +1,5 @@
-"""The KPA paths on the pages: re-decree and return, art. 65 forwarding, the case's term, the inbox.
+"""The KPA paths on the pages: re-decree and return, art. 65 forwarding, the case's term, the inbox,
+and the states people read (a dispatched reply is "wysłana" until its receipt).
 
 Each form is sent once wrong (one Polish message next to its field, what was typed kept) and once
 right (the metryka and the state show it)."""
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from ezd.db.tables import CaseFile, IncomingItem, MetrykaEntry
@@ -33,10 +35,10 @@ def _post(client, page: str, action: str, data: dict[str, str]):  # type: ignore
     return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False)
 
 
-def test_redecree_and_return_on_the_item_page(site) -> None:  # type: ignore[no-untyped-def]
-    rpw, _ = site.world.decreed(T)
+def test_redecree_and_return_on_the_item_page(shared_site) -> None:  # type: ignore[no-untyped-def]
+    rpw, _ = shared_site.world.decreed(T)
     page = _item_url(rpw)
-    kanc = sign_in(site, "sw.kancelaria")
+    kanc = sign_in(shared_site, "sw.kancelaria")
     assert 'id="redecree-form"' in kanc.get(page).text
     assert 'id="return-form"' not in kanc.get(page).text  # returning is the head's
 
@@ -48,22 +50,23 @@ def test_redecree_and_return_on_the_item_page(site) -> None:  # type: ignore[no-
     assert r.status_code == 303, r.text
 
     # the head of GK returns it: "niewłaściwa komórka"; the kancelaria decrees it again
-    site.world.demo.step(
+    shared_site.world.demo.step(
         lambda d: admin.grant_role(d.session, login="sw.referent2", tenant=T, unit="GK", role=Role.KIEROWNIK)
     )
-    head = sign_in(site, "sw.referent2")
+    head = sign_in(shared_site, "sw.referent2")
     assert 'id="return-form"' in head.get(page).text
     r = _post(head, page, f"{page}/zwrot", {"return_reason": ""})
-    assert r.status_code == 303, r.text
+    assert r.status_code == 303 and r.headers["location"] == "/zadania?ok=1", r.text
+    assert head.get(page).status_code == 403  # the letter has left GK
     assert "zwrócone do kancelarii" in kanc.get(page).text
-    assert _item_actions(site, rpw)[-2:] == ["ponowna_dekretacja", "zwrot_do_kancelarii"]
+    assert _item_actions(shared_site, rpw)[-2:] == ["ponowna_dekretacja", "zwrot_do_kancelarii"]
     assert "Dekretuj" in kanc.get(page).text
 
 
-def test_forwarding_to_the_competent_office_asks_for_a_confirmation(site) -> None:  # type: ignore[no-untyped-def]
-    rpw, _ = site.world.assigned(T)
+def test_forwarding_to_the_competent_office_asks_for_a_confirmation(shared_site) -> None:  # type: ignore[no-untyped-def]
+    rpw, _ = shared_site.world.assigned(T)
     page = _item_url(rpw)
-    ref = sign_in(site, "sw.referent")
+    ref = sign_in(shared_site, "sw.referent")
     assert 'id="forward-form"' in ref.get(page).text
     data = {"to_tenant": "ug-melgiew", "forward_reason": "droga gminna"}
     r = _post(ref, page, f"{page}/przekazanie", data)
@@ -72,18 +75,18 @@ def test_forwarding_to_the_competent_office_asks_for_a_confirmation(site) -> Non
     assert 'value="droga gminna"' in r.text
     r = _post(ref, page, f"{page}/przekazanie", {**data, "confirm": "tak"})
     assert r.status_code == 303, r.text
-    site.world.demo.work()
-    with site.app.uow() as uow:
+    shared_site.world.demo.work()
+    with shared_site.app.uow() as uow:
         statuses = sorted(uow.session.execute(select(IncomingItem.status)).scalars())
     assert "forwarded" in statuses
     assert "przekazane do urzędu właściwego" in ref.get(page).text
-    assert "przekazanie_wg_wlasciwosci" in _item_actions(site, rpw)
+    assert "przekazanie_wg_wlasciwosci" in _item_actions(shared_site, rpw)
 
 
-def test_suspend_resume_and_extend_on_the_case_page(site) -> None:  # type: ignore[no-untyped-def]
-    sign = site.world.opened(T)
+def test_suspend_resume_and_extend_on_the_case_page(shared_site) -> None:  # type: ignore[no-untyped-def]
+    sign = shared_site.world.opened(T)
     page = f"/sprawy/{T}/{sign}"
-    ref = sign_in(site, "sw.referent")
+    ref = sign_in(shared_site, "sw.referent")
     r = _post(ref, page, f"{page}/przedluzenie", {"until": "31.02.2030", "extend_reason": "biegły"})
     assert r.status_code == 400
     assert 'id="until-error">Niepoprawna data 31.02.2030' in r.text and 'value="biegły"' in r.text
@@ -91,7 +94,7 @@ def test_suspend_resume_and_extend_on_the_case_page(site) -> None:  # type: igno
     assert r.status_code == 400 and "musi przypadać po dniu dzisiejszym" in r.text
     r = _post(ref, page, f"{page}/przedluzenie", {"until": "15.12.2099", "extend_reason": "opinia biegłego"})
     assert r.status_code == 303, r.text
-    with site.app.uow() as uow:
+    with shared_site.app.uow() as uow:
         case = uow.session.execute(select(CaseFile).where(CaseFile.sign == sign)).scalar_one()
         assert case.deadline is not None and case.deadline.year == 2099
 
@@ -106,14 +109,14 @@ def test_suspend_resume_and_extend_on_the_case_page(site) -> None:  # type: igno
     shown = ref.get(page).text
     assert 'id="suspend-form"' in shown and "podjęcie biegu terminu" in shown
     # another unit's referent is refused by the service layer
-    other = sign_in(site, "sw.referent2")
+    other = sign_in(shared_site, "sw.referent2")
     r = _post(other, "/zadania", f"{page}/zawieszenie", {"suspend_reason": "nie moja"})
     assert r.status_code in (403, 404)
 
 
-def test_inbox_page_and_the_unread_count_in_the_header(site) -> None:  # type: ignore[no-untyped-def]
-    site.world.assigned(T)  # the referent is told about the new task
-    ref = sign_in(site, "sw.referent")
+def test_inbox_page_and_the_unread_count_in_the_header(shared_site) -> None:  # type: ignore[no-untyped-def]
+    shared_site.world.assigned(T)  # the referent is told about the new task
+    ref = sign_in(shared_site, "sw.referent")
     head = ref.get("/zadania").text
     m = re.search(r'id="unread-count">(\d+)<', head)
     assert m and int(m.group(1)) >= 1
@@ -130,3 +133,46 @@ def test_inbox_page_and_the_unread_count_in_the_header(site) -> None:  # type: i
     assert 'id="unread-count"' not in ref.get("/zadania").text
     r = ref.post("/powiadomienia/przeczytane", data={"id": ids}, follow_redirects=False)
     assert r.status_code == 403  # no CSRF token: nothing changes
+
+
+def _resident_sees(shared_site, sign: str, code: str) -> str:  # type: ignore[no-untyped-def]
+    """The state on the residents' status page (/sprawdz), as the page prints it."""
+    anon = TestClient(shared_site.web, raise_server_exceptions=False)
+    token = csrf_of(anon.get("/sprawdz").text)
+    page = anon.post("/sprawdz", data={"tenant": T, "sign": sign, "code": code, "csrf_token": token})
+    assert page.status_code == 200, page.text
+    m = re.search(r"Stan sprawy: <strong>([^<]+)</strong>", page.text)
+    assert m, page.text
+    return m.group(1)
+
+
+def test_a_dispatched_reply_reads_sent_to_staff_and_resident_until_the_receipt(shared_site) -> None:  # type: ignore[no-untyped-def]
+    sign = shared_site.world.dispatched(T)
+    assert shared_site.world.case_state(T, sign) == "sent"
+    code = (
+        shared_site.client("sw.kancelaria")
+        .post(f"/api/v1/tenants/{T}/cases/{sign}/access-code")
+        .json()["access_code"]
+    )
+    staff = sign_in(shared_site, "sw.kierownik")
+    page = staff.get(f"/sprawy/{T}/{sign}").text
+    assert re.search(r'<td id="case-state">wysłana</td>', page)
+    assert "wysłana" in staff.get("/sprawy?state=sent").text
+    assert _resident_sees(shared_site, sign, code) == "wysłana"
+    api = shared_site.client().post(
+        "/api/v1/public/case-status", json={"tenant": T, "sign": sign, "code": code}
+    )
+    assert api.json()["state"] == "sent" and api.json()["closed_on"] is None
+
+    kanc = sign_in(shared_site, "sw.kancelaria")
+    token = csrf_of(kanc.get(f"/sprawy/{T}/{sign}").text)
+    r = kanc.post(
+        f"/sprawy/{T}/{sign}/doreczenie",
+        data={"receipt_ref": "UPD-1", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    shared_site.world.demo.work()
+    assert shared_site.world.case_state(T, sign) == "closed"
+    assert _resident_sees(shared_site, sign, code) == "zakończona"
+    assert re.search(r'<td id="case-state">zakończona</td>', staff.get(f"/sprawy/{T}/{sign}").text)

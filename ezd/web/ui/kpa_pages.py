@@ -75,7 +75,8 @@ def return_item(
     except USER_ERRORS as exc:
         form = failed(request, exc, {"return_reason": return_reason})
         return _item_response(request, deps, me, tenant, year, number, form=form, status=status_of(exc))
-    return back(f"/rpw/{tenant}/{year}/{number}")
+    # the letter has left the unit: its head may no longer read it, so back to their tasks
+    return back("/zadania")
 
 
 @router.post("/rpw/{tenant}/{year}/{number}/przekazanie")
