@@ -58,3 +58,16 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+
+class DecreeCopy(Base):
+    """ "Do wiadomości": a unit or a person that sees a decreed item and is told, but does not act
+    on it (migration 0006_kpa). Exactly one of ``unit_id`` and ``user_id`` is set."""
+
+    __tablename__ = "decree_copy"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("incoming_item.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

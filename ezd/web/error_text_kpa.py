@@ -28,6 +28,17 @@ TABLE: tuple[tuple[str, str], ...] = (
         "tylko przed przydziałem referenta",
         N_("Pismo %(x)s ma już referenta; ponowna dekretacja jest możliwa tylko przed przydziałem."),
     ),
+    # "do wiadomości" copies (ezd.services.copies)
+    (
+        "{x} nie jest zadekretowana; kopie do wiadomości dodaje się przy dekretacji",
+        N_("Kopie do wiadomości dodaje się przy dekretacji pisma."),
+    ),
+    ("najwyżej {n} kopii do wiadomości naraz", N_("Najwyżej %(n)s kopii do wiadomości naraz.")),
+    (
+        "pismo jest zadekretowane na komórkę {u}; kopia do wiadomości jest dla innych",
+        N_("Kopia do wiadomości jest dla innych komórek niż ta, na którą dekretujesz pismo."),
+    ),
+    ("w tym urzędzie nie ma osoby {x}", N_("W tym urzędzie nie ma takiej osoby.")),
     # forwarding to the competent office (ezd.services.forwarding)
     (
         "podaj, dlaczego właściwy jest inny urząd (art. 65 § 1 KPA)",

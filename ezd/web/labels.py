@@ -130,6 +130,7 @@ ACTION = {
     "zwrot_do_poprawy": N_("zwrot projektu do poprawy"),
     "zwrot_udostepnienia": N_("zwrot udostępnionych akt"),
     "ponowna_dekretacja": N_("ponowna dekretacja"),
+    "do_wiadomosci": N_("kopia do wiadomości"),
     "zwrot_do_kancelarii": N_("zwrot do kancelarii (niewłaściwa komórka)"),
     "przekazanie_wg_wlasciwosci": N_("przekazanie według właściwości (art. 65 KPA)"),
     "przyjecie_z_przekazania": N_("przyjęcie pisma przekazanego według właściwości"),

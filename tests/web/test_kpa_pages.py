@@ -11,7 +11,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from ezd.db.tables import CaseFile, IncomingItem, MetrykaEntry
+from ezd.db.tables import AccessLog, CaseFile, IncomingItem, MetrykaEntry
 from ezd.records.tenancy import Role
 from ezd.services import admin, audit
 from tests.web.test_pages import csrf_of, sign_in
@@ -176,3 +176,40 @@ def test_a_dispatched_reply_reads_sent_to_staff_and_resident_until_the_receipt(s
     assert shared_site.world.case_state(T, sign) == "closed"
     assert _resident_sees(shared_site, sign, code) == "zakończona"
     assert re.search(r'<td id="case-state">zakończona</td>', staff.get(f"/sprawy/{T}/{sign}").text)
+
+
+def test_copies_do_wiadomosci_see_and_are_told_but_cannot_act(shared_site) -> None:  # type: ignore[no-untyped-def]
+    rpw, _ = shared_site.world.register(T)
+    page = _item_url(rpw)
+    kanc = sign_in(shared_site, "sw.kancelaria")
+    # GK's people and the archivist in person get the copy; OR acts on the item
+    r = _post(
+        kanc, page, f"{page}/dekretacja", {"unit": "OR", "copy_units": "GK", "copy_people": "sw.archiwista"}
+    )
+    assert r.status_code == 303, r.text
+    shown = kanc.get(page).text
+    assert re.search(r'id="item-copies">GK, Ewa Lewandowska<', shown), shown
+    assert "do_wiadomosci" in _item_actions(shared_site, rpw)
+
+    # the archivist reads it (the read is logged) and has it in the inbox ...
+    arch = sign_in(shared_site, "sw.archiwista")
+    assert arch.get(page).status_code == 200
+    assert rpw in arch.get("/powiadomienia").text and "Do wiadomości" in arch.get("/powiadomienia").text
+    with shared_site.app.uow() as uow:
+        reads = uow.session.execute(
+            select(AccessLog.object_ref).where(AccessLog.actor == "sw.archiwista")
+        ).scalars()
+        assert rpw in set(reads)
+    # ... but cannot act on it: the service layer refuses (403), through the API too
+    api = shared_site.client("sw.archiwista")
+    _, number, year = rpw.split("/")
+    refused = api.post(
+        f"/api/v1/tenants/{T}/incoming/{year}/{number}/assign", json={"referent": "sw.referent"}
+    )
+    assert refused.status_code == 403
+    refused = api.post(
+        f"/api/v1/tenants/{T}/incoming/{year}/{number}/decree", json={"unit": "GK", "copies_units": ["AZ"]}
+    )
+    assert refused.status_code == 403
+    r = _post(arch, page, f"{page}/ponowna-dekretacja", {"unit": "GK", "reason": "nie moje"})
+    assert r.status_code == 403

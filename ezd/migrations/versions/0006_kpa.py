@@ -1,4 +1,5 @@
-"""cases whose sealed reply was dispatched and awaits its receipt read "sent" (wysłana)
+"""cases whose sealed reply was dispatched and awaits its receipt read "sent" (wysłana);
+"do wiadomości" copies of decreed items
 
 Revision ID: 0006_kpa
 Revises: 0005_kpa
@@ -6,6 +7,7 @@ Revises: 0005_kpa
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_kpa"
@@ -13,8 +15,26 @@ down_revision = "0005_kpa"
 branch_labels = None
 depends_on = None
 
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
+    op.create_table(
+        "decree_copy",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("item_id", BigId, nullable=False),
+        sa.Column("unit_id", BigId, nullable=True),
+        sa.Column("user_id", BigId, nullable=True),
+        sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["incoming_item.id"], name=op.f("fk_decree_copy_item_id_incoming_item")
+        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_decree_copy_unit_id_unit")),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_decree_copy_user_id_app_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decree_copy")),
+    )
+    op.create_index(op.f("ix_decree_copy_item_id"), "decree_copy", ["item_id"], unique=False)
     # before the `sent` state a dispatched case stayed `in_approval` until its delivery receipt;
     # move exactly those (a reply in the outgoing register, no receipt yet) so staff and the
     # resident read "wysłana" for cases already on their way too
@@ -25,4 +45,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_decree_copy_item_id"), table_name="decree_copy")
+    op.drop_table("decree_copy")
     op.execute("UPDATE case_file SET state = 'in_approval' WHERE state = 'sent'")

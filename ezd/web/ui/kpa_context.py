@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ezd.db.tables import Tenant
+from ezd.db.tables import RoleGrant, Tenant, Unit, User
 from ezd.records.cases import CaseState
 from ezd.records.tenancy import Role
 from ezd.services import case_terms
@@ -38,3 +38,17 @@ def term_actions(deps: Deps, actor: Actor, tenant: str, view: CaseView) -> TermA
         return TermActions(False, False)
     case = case_by_sign(deps.session, tenant_by_code(deps.session, tenant).id, view.sign)
     return TermActions(True, case_terms.is_suspended(deps.session, case.id))
+
+
+def office_people(deps: Deps, tenant: str) -> list[tuple[str, str]]:
+    """(login, full name) of the office's active people, for the "do wiadomości" choice."""
+    rows = deps.session.execute(
+        select(User.login, User.full_name)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .join(Tenant, Tenant.id == Unit.tenant_id)
+        .where(Tenant.code == tenant, User.active.is_(True))
+        .distinct()
+        .order_by(User.full_name)
+    ).all()
+    return [(login, name) for login, name in rows]
