@@ -39,6 +39,30 @@ TABLE: tuple[tuple[str, str], ...] = (
         N_("Kopia do wiadomości jest dla innych komórek niż ta, na którą dekretujesz pismo."),
     ),
     ("w tym urzędzie nie ma osoby {x}", N_("W tym urzędzie nie ma takiej osoby.")),
+    # approval paths within the JRWA class (ezd.services.approval_rules, approval)
+    (
+        "ścieżka akceptacji {x} nie jest dozwolona w klasie JRWA {s}; dozwolone: {a}",
+        N_("Klasa JRWA %(s)s nie dopuszcza tej ścieżki akceptacji; dozwolone: %(a)s."),
+    ),
+    (
+        "w klasie JRWA {s} opinie wydają tylko komórki wskazane w klasie; nie można dodać {x}",
+        N_("W klasie JRWA %(s)s opinie wydają tylko komórki wskazane w klasie."),
+    ),
+    ("nieznany krok akceptacji {x}; dozwolone: {y}", N_("Nieznany krok akceptacji %(x)s.")),
+    ("krok akceptacji {x} powtórzony w ścieżce", N_("Krok akceptacji powtarza się w ścieżce.")),
+    (
+        "opinię wydaje inna komórka niż {u}, która prowadzi sprawę",
+        N_("Opinię wydaje inna komórka niż ta, która prowadzi sprawę."),
+    ),
+    (
+        "podaj od 1 do {n} dozwolonych ścieżek akceptacji",
+        N_("Podaj od 1 do %(n)s dozwolonych ścieżek akceptacji."),
+    ),
+    (
+        "klasa JRWA {s} ma podklasy; regułę ustala się dla klas końcowych",
+        N_("Klasa JRWA %(s)s ma podklasy; regułę ustala się dla klas końcowych."),
+    ),
+    ("w tym urzędzie nie ma klasy JRWA {s}", N_("W tym urzędzie nie ma klasy JRWA %(s)s.")),
     # forwarding to the competent office (ezd.services.forwarding)
     (
         "podaj, dlaczego właściwy jest inny urząd (art. 65 § 1 KPA)",
@@ -86,6 +110,10 @@ FIELDS: dict[str, str] = {
     "Wybierz inny urząd partnerski.": "to_tenant",
     "Nie ma takiego urzędu partnerskiego.": "to_tenant",
     "Podaj przyczynę zawieszenia postępowania.": "suspend_reason",
+    "Klasa JRWA %(s)s nie dopuszcza tej ścieżki akceptacji; dozwolone: %(a)s.": "approval_chain",
+    "Nieznany krok akceptacji %(x)s.": "approval_chain",
+    "W klasie JRWA %(s)s opinie wydają tylko komórki wskazane w klasie.": "opinions",
+    "Opinię wydaje inna komórka niż ta, która prowadzi sprawę.": "opinions",
     "Podaj przyczynę niezałatwienia sprawy w terminie.": "extend_reason",
     "Nowy termin (%(d)s) musi przypadać po dniu dzisiejszym.": "until",
     "Niepoprawna data %(x)s — podaj ją jako dd.mm.rrrr, np. 11.10.2026.": "until",

@@ -131,6 +131,7 @@ ACTION = {
     "zwrot_udostepnienia": N_("zwrot udostępnionych akt"),
     "ponowna_dekretacja": N_("ponowna dekretacja"),
     "do_wiadomosci": N_("kopia do wiadomości"),
+    "regula_akceptacji_jrwa": N_("reguła akceptacji klasy JRWA"),
     "zwrot_do_kancelarii": N_("zwrot do kancelarii (niewłaściwa komórka)"),
     "przekazanie_wg_wlasciwosci": N_("przekazanie według właściwości (art. 65 KPA)"),
     "przyjecie_z_przekazania": N_("przyjęcie pisma przekazanego według właściwości"),

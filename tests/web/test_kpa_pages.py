@@ -7,11 +7,13 @@ right (the metryka and the state show it)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from ezd.db.tables import AccessLog, CaseFile, IncomingItem, MetrykaEntry
+from ezd.demo import letters
 from ezd.records.tenancy import Role
 from ezd.services import admin, audit
 from tests.web.test_pages import csrf_of, sign_in
@@ -213,3 +215,34 @@ def test_copies_do_wiadomosci_see_and_are_told_but_cannot_act(shared_site) -> No
     assert refused.status_code == 403
     r = _post(arch, page, f"{page}/ponowna-dekretacja", {"unit": "GK", "reason": "nie moje"})
     assert r.status_code == 403
+
+
+def test_the_draft_form_offers_the_chains_the_jrwa_class_allows(shared_site) -> None:  # type: ignore[no-untyped-def]
+    sign = shared_site.world.opened(T)
+    symbol = sign.split(".")[1]
+    url = f"/api/v1/tenants/{T}/jrwa/{symbol}/approval-rule"
+    body = {"chains": [["kierownik", "sekretarz"]], "required_opinions": ["GK"], "extra_opinions": False}
+    assert shared_site.client("sw.referent").put(url, json=body).status_code == 403
+    saved = shared_site.client("sw.admin").put(url, json=body)
+    assert saved.status_code == 200, saved.text
+    assert shared_site.client("sw.referent").get(url).json() == {"jrwa": symbol, **body}
+
+    page = f"/sprawy/{T}/{sign}"
+    ref = sign_in(shared_site, "sw.referent")
+    shown = ref.get(page).text
+    options = re.findall(r'<select id="approval_chain" name="approval_chain">(.*?)</select>', shown)
+    assert options and re.findall(r'<option value="([^"]+)"', options[0]) == ["kierownik,sekretarz"]
+    assert 'id="required-opinions"' in shown and 'id="opinions"' not in shown  # no extra opinions
+    # a chain sent past the page (a stale form, a script) is refused by the service, next to the field
+    reply = letters.reply_letter(
+        "Starostwo Powiatowe w Świdniku", sign, "Jan Kowalski", "pismo", date.today()
+    )
+    r = ref.post(
+        f"{page}/projekt",
+        data={"approval_chain": "kierownik", "channel": "epuap", "csrf_token": csrf_of(shown)},
+        files={"file": ("odp.xml", reply, "application/xml")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400
+    assert 'id="approval_chain-error">Klasa JRWA' in r.text
+    assert shared_site.world.case_state(T, sign) == "open"

@@ -1,5 +1,5 @@
 """cases whose sealed reply was dispatched and awaits its receipt read "sent" (wysłana);
-"do wiadomości" copies of decreed items
+"do wiadomości" copies of decreed items; approval rules per JRWA class
 
 Revision ID: 0006_kpa
 Revises: 0005_kpa
@@ -35,6 +35,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_decree_copy")),
     )
     op.create_index(op.f("ix_decree_copy_item_id"), "decree_copy", ["item_id"], unique=False)
+    op.create_table(
+        "jrwa_approval_rule",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("jrwa_class_id", BigId, nullable=False),
+        sa.Column("chains", sa.String(length=300), nullable=False),
+        sa.Column("required_opinions", sa.String(length=300), nullable=False),
+        sa.Column("extra_opinions", sa.Boolean(), nullable=False),
+        sa.Column("updated_by", sa.String(length=64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jrwa_class_id"], ["jrwa_class.id"], name=op.f("fk_jrwa_approval_rule_jrwa_class_id_jrwa_class")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jrwa_approval_rule")),
+        sa.UniqueConstraint("jrwa_class_id", name=op.f("uq_jrwa_approval_rule_jrwa_class_id")),
+    )
     # before the `sent` state a dispatched case stayed `in_approval` until its delivery receipt;
     # move exactly those (a reply in the outgoing register, no receipt yet) so staff and the
     # resident read "wysłana" for cases already on their way too
@@ -45,6 +60,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("jrwa_approval_rule")
     op.drop_index(op.f("ix_decree_copy_item_id"), table_name="decree_copy")
     op.drop_table("decree_copy")
     op.execute("UPDATE case_file SET state = 'in_approval' WHERE state = 'sent'")

@@ -26,7 +26,7 @@ from ezd.web.links import download_link
 from ezd.web.ui.common import back, tenant_of
 from ezd.web.ui.directory import Directory
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of
-from ezd.web.ui.kpa_context import term_actions
+from ezd.web.ui.kpa_context import approval_choice, term_actions
 from ezd.web.ui.letters import failed_steps, return_notes, shown_letters
 from ezd.web.ui.render import render
 
@@ -86,6 +86,7 @@ def _case_response(
         partners=partners,
         steps_text=", ".join(steps) or "—",
         terms=term_actions(deps, me.actor, tenant, view),
+        approval=approval_choice(deps, tenant, view),
         returns=return_notes(view.metryka),
         failed_steps=failed_steps(
             deps.engine,
@@ -115,8 +116,10 @@ async def draft(
     file: Annotated[UploadFile, File()],
     addressee: Annotated[str, Form(max_length=300)] = "",
     channel: Annotated[str, Form(pattern="^(epuap|e-doreczenia|poczta)$")] = "epuap",
+    approval_chain: Annotated[str, Form(max_length=60)] = "",
+    opinions: Annotated[list[str] | None, Form(max_length=30)] = None,
 ) -> Response:
-    values = {"addressee": addressee, "channel": channel}
+    values = {"addressee": addressee, "channel": channel, "approval_chain": approval_chain}
     try:
         data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
         cases.submit_draft(
@@ -129,6 +132,9 @@ async def draft(
             media_type=media_type,
             addressee=addressee.strip() or None,
             channel=channel,
+            # the chain within what the JRWA class allows (the service checks it; empty: default)
+            approval_chain=approval_chain.split(",") if approval_chain else None,
+            opinions=opinions or (),
         )
     except USER_ERRORS as exc:
         form = failed(request, exc, values)

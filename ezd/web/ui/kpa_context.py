@@ -9,8 +9,9 @@ from sqlalchemy import select
 from ezd.db.tables import RoleGrant, Tenant, Unit, User
 from ezd.records.cases import CaseState
 from ezd.records.tenancy import Role
-from ezd.services import case_terms
+from ezd.services import approval_rules, case_terms
 from ezd.services.actor import Actor
+from ezd.services.approval_rules import CHAIN_ROLES
 from ezd.services.deps import Deps
 from ezd.services.lookup import case_by_sign, tenant_by_code
 from ezd.services.queries.models import CaseView
@@ -52,3 +53,34 @@ def office_people(deps: Deps, tenant: str) -> list[tuple[str, str]]:
         .order_by(User.full_name)
     ).all()
     return [(login, name) for login, name in rows]
+
+
+@dataclass(frozen=True)
+class ApprovalChoice:
+    """What the referent may choose when sending a draft: the class's chains and opinions."""
+
+    chains: list[list[str]]  # role values in order; the first is the default
+    required: list[str]  # units whose opinion the JRWA class always asks
+    extra: bool  # the referent may ask other units too
+    units: list[tuple[str, str]]  # (code, name) of the units that may be asked
+
+
+def approval_choice(deps: Deps, tenant: str, view: CaseView) -> ApprovalChoice | None:
+    if not view.can.draft:
+        return None
+    t = tenant_by_code(deps.session, tenant)
+    case = case_by_sign(deps.session, t.id, view.sign)
+    rule = approval_rules.rule_for(deps.session, case.jrwa_class_id)
+    units = [
+        (u.code, u.name)
+        for u in deps.session.execute(
+            select(Unit).where(Unit.tenant_id == t.id).order_by(Unit.code)
+        ).scalars()
+        if u.code != view.unit
+    ]
+    if rule is None:  # no rule: the unit head alone, or with the secretary after them
+        chains = [[CHAIN_ROLES[0].value], [r.value for r in CHAIN_ROLES]]
+        return ApprovalChoice(chains, [], True, units)
+    return ApprovalChoice(
+        [[r.value for r in c] for c in rule.chains], list(rule.required_opinions), rule.extra_opinions, units
+    )
