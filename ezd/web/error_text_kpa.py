@@ -63,6 +63,13 @@ TABLE: tuple[tuple[str, str], ...] = (
         N_("Klasa JRWA %(s)s ma podklasy; regułę ustala się dla klas końcowych."),
     ),
     ("w tym urzędzie nie ma klasy JRWA {s}", N_("W tym urzędzie nie ma klasy JRWA %(s)s.")),
+    # sending a generated notice (ezd.services.notice_dispatch)
+    ("w sprawie {s} nie ma zawiadomienia {x}", N_("W sprawie %(s)s nie ma takiego zawiadomienia.")),
+    ("w rejestrze przesyłek wychodzących nie ma {x}", N_("W rejestrze przesyłek wychodzących nie ma %(x)s.")),
+    (
+        "{x} nie jest zawiadomieniem; doręczenie odpowiedzi potwierdza się w sprawie",
+        N_("%(x)s nie jest zawiadomieniem; doręczenie odpowiedzi potwierdza się w sprawie."),
+    ),
     # forwarding to the competent office (ezd.services.forwarding)
     (
         "podaj, dlaczego właściwy jest inny urząd (art. 65 § 1 KPA)",

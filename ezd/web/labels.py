@@ -58,6 +58,8 @@ DOCUMENT_KIND = {
     "skarga": N_("skarga"),
     "faktura": N_("faktura"),
     "upp": N_("urzędowe poświadczenie przedłożenia"),
+    "zawiadomienie_art36": N_("zawiadomienie o nowym terminie (art. 36 KPA)"),
+    "zawiadomienie_art65": N_("zawiadomienie o przekazaniu (art. 65 KPA)"),
 }
 
 CHANNEL = {
@@ -131,6 +133,8 @@ ACTION = {
     "zwrot_udostepnienia": N_("zwrot udostępnionych akt"),
     "ponowna_dekretacja": N_("ponowna dekretacja"),
     "do_wiadomosci": N_("kopia do wiadomości"),
+    "wysylka_zawiadomienia": N_("wysyłka zawiadomienia"),
+    "potwierdzenie_doreczenia_zawiadomienia": N_("potwierdzenie doręczenia zawiadomienia"),
     "regula_akceptacji_jrwa": N_("reguła akceptacji klasy JRWA"),
     "zwrot_do_kancelarii": N_("zwrot do kancelarii (niewłaściwa komórka)"),
     "przekazanie_wg_wlasciwosci": N_("przekazanie według właściwości (art. 65 KPA)"),

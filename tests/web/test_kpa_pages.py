@@ -12,7 +12,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from ezd.db.tables import AccessLog, CaseFile, IncomingItem, MetrykaEntry
+from ezd.db.tables import AccessLog, CaseFile, IncomingItem, MetrykaEntry, OutgoingItem
 from ezd.demo import letters
 from ezd.records.tenancy import Role
 from ezd.services import admin, audit
@@ -246,3 +246,25 @@ def test_the_draft_form_offers_the_chains_the_jrwa_class_allows(shared_site) -> 
     assert r.status_code == 400
     assert 'id="approval_chain-error">Klasa JRWA' in r.text
     assert shared_site.world.case_state(T, sign) == "open"
+
+
+def test_the_extension_notice_is_sent_from_the_case_page(shared_site) -> None:  # type: ignore[no-untyped-def]
+    sign = shared_site.world.opened(T)
+    page = f"/sprawy/{T}/{sign}"
+    ref = sign_in(shared_site, "sw.referent")
+    r = _post(ref, page, f"{page}/przedluzenie", {"until": "15.12.2099", "extend_reason": "opinia biegłego"})
+    assert r.status_code == 303
+    shown = ref.get(page).text
+    uid = re.search(r'<input type="hidden" name="uid" value="([^"]+)">', shown)
+    assert uid and "zawiadomienie o nowym terminie (art. 36 KPA)" in shown
+    other = sign_in(shared_site, "sw.referent2")
+    r = _post(other, "/zadania", f"{page}/zawiadomienie", {"uid": uid.group(1), "channel": "poczta"})
+    assert r.status_code == 403  # not their case
+    r = _post(ref, page, f"{page}/zawiadomienie", {"uid": uid.group(1), "channel": "poczta"})
+    assert r.status_code == 303, r.text
+    shown = ref.get(page).text
+    assert f'id="notice-{uid.group(1)}"' not in shown and "wysyłka zawiadomienia" in shown
+    with shared_site.app.uow() as uow:
+        case = uow.session.execute(select(CaseFile).where(CaseFile.sign == sign)).scalar_one()
+        out = uow.session.execute(select(OutgoingItem).where(OutgoingItem.case_id == case.id)).scalars().all()
+        assert [o.channel for o in out] == ["poczta"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ezd.db.tables import RoleGrant, Tenant, Unit, User
-from ezd.records.cases import CaseState
+from ezd.records.cases import ACTIVE_STATES, CaseState
 from ezd.records.tenancy import Role
 from ezd.services import approval_rules, case_terms
 from ezd.services.actor import Actor
@@ -28,17 +28,19 @@ class TermActions:
 
     offered: bool
     suspended: bool
+    may_send: bool = False  # the case's notices can be sent (the same people, any state but closed)
 
 
 def term_actions(deps: Deps, actor: Actor, tenant: str, view: CaseView) -> TermActions:
     # the referent (or their substitute) and the head of the unit handle the term while the
     # reply has not gone out yet; the service checks it again on every action
-    running = view.access == "full" and view.state in (CaseState.OPEN.value, CaseState.IN_APPROVAL.value)
-    may = running and (view.can.draft or actor.can(tenant, Role.KIEROWNIK, view.unit))
-    if not may:
-        return TermActions(False, False)
+    handler = view.access == "full" and (view.can.draft or actor.can(tenant, Role.KIEROWNIK, view.unit))
+    may_send = handler and view.state in [s.value for s in ACTIVE_STATES]
+    running = view.state in (CaseState.OPEN.value, CaseState.IN_APPROVAL.value)
+    if not (handler and running):
+        return TermActions(False, False, may_send)
     case = case_by_sign(deps.session, tenant_by_code(deps.session, tenant).id, view.sign)
-    return TermActions(True, case_terms.is_suspended(deps.session, case.id))
+    return TermActions(True, case_terms.is_suspended(deps.session, case.id), may_send)
 
 
 def office_people(deps: Deps, tenant: str) -> list[tuple[str, str]]:

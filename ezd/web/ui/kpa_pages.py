@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ezd.records.deadlines import parse_day
-from ezd.services import case_terms, forwarding, notifications, redecree
+from ezd.services import case_terms, forwarding, notice_dispatch, notifications, redecree
 from ezd.web.dependencies import Me, ServiceDeps, UoW
 from ezd.web.labels import N_
 from ezd.web.ui.casework import _case_response, _case_url
@@ -157,6 +157,26 @@ def extend(
         case_terms.extend(deps, me.actor, tenant=tenant, case_sign=sign, until=day, reason=extend_reason)
     except USER_ERRORS as exc:
         form = failed(request, exc, values)
+        return _case_response(request, deps, me, tenant, sign, form=form, status=status_of(exc))
+    return back(_case_url(tenant, sign))
+
+
+@router.post("/sprawy/{tenant}/{sign}/zawiadomienie")
+def send_notice(
+    request: Request,
+    tenant: str,
+    sign: str,
+    me: Me,
+    deps: ServiceDeps,
+    uid: Annotated[str, Form(max_length=40)] = "",
+    channel: Annotated[str, Form(pattern="^(epuap|e-doreczenia|poczta)$")] = "poczta",
+) -> Response:
+    try:
+        notice_dispatch.send_as(
+            deps, me.actor, tenant=tenant, case_sign=sign, document_uid=uid, channel=channel
+        )
+    except USER_ERRORS as exc:
+        form = failed(request, exc, {"channel": channel})
         return _case_response(request, deps, me, tenant, sign, form=form, status=status_of(exc))
     return back(_case_url(tenant, sign))
 
