@@ -2,7 +2,7 @@
 "do wiadomości" copies of decreed items; approval rules per JRWA class
 
 Revision ID: 0006_kpa
-Revises: 0005_kpa
+Revises: 0006_mail
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_kpa"
-down_revision = "0005_kpa"
+down_revision = "0006_mail"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from ezd.web.ui import (
     archive_pages,
     archivist_pages,
     casework,
+    item_labels,
     kpa_pages,
     office,
     public_pages,
@@ -20,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 for sub in (
     public_pages.router,
     task_pages.router,
+    item_labels.router,
     office.router,
     casework.router,
     kpa_pages.router,
