@@ -47,14 +47,25 @@ class CaseSign:
 class CaseState(StrEnum):
     OPEN = "open"
     IN_APPROVAL = "in_approval"
+    # the sealed reply is in the outgoing register and with the channel; the case closes when its
+    # delivery receipt (UPD/UPO or the paper slip) comes back -- until then staff and the resident
+    # read "wysłana", not "w akceptacji"
+    SENT = "sent"
     CLOSED = "closed"
     ARCHIVED = "archived"
 
 
+# The case is still being handled (its deadline runs, reminders and escalation apply): the reply is
+# not delivered yet, so a sent case counts too -- it only closes on the delivery receipt.
+ACTIVE_STATES: tuple[CaseState, ...] = (CaseState.OPEN, CaseState.IN_APPROVAL, CaseState.SENT)
+
 _TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.OPEN: frozenset({CaseState.IN_APPROVAL, CaseState.CLOSED}),
-    # a head may return a draft for changes (back to OPEN) or the case closes after dispatch
-    CaseState.IN_APPROVAL: frozenset({CaseState.OPEN, CaseState.CLOSED}),
+    # a head may return a draft for changes (back to OPEN); the sealed reply goes out (SENT); a case
+    # dispatched before this state existed still closes straight from IN_APPROVAL on its receipt
+    CaseState.IN_APPROVAL: frozenset({CaseState.OPEN, CaseState.SENT, CaseState.CLOSED}),
+    # only the delivery receipt moves a sent case on: it closes
+    CaseState.SENT: frozenset({CaseState.CLOSED}),
     # reopening is allowed until the case leaves the unit for the archive
     CaseState.CLOSED: frozenset({CaseState.ARCHIVED, CaseState.OPEN}),
     CaseState.ARCHIVED: frozenset(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ezd.db.base import Base, utcnow
@@ -58,3 +58,29 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+
+class DecreeCopy(Base):
+    """ "Do wiadomości": a unit or a person that sees a decreed item and is told, but does not act
+    on it (migration 0009_kpa_web). Exactly one of ``unit_id`` and ``user_id`` is set."""
+
+    __tablename__ = "decree_copy"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("incoming_item.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class JrwaApprovalRule(Base):
+    """The approval rule of one JRWA class (migration 0009_kpa_web)."""
+
+    __tablename__ = "jrwa_approval_rule"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    jrwa_class_id: Mapped[int] = mapped_column(ForeignKey("jrwa_class.id"), unique=True)
+    chains: Mapped[str] = mapped_column(String(300))  # "kierownik|kierownik,sekretarz"
+    required_opinions: Mapped[str] = mapped_column(String(300), default="")  # "GK,RG"
+    extra_opinions: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 
-from ezd.i18n import N_
+from ezd.i18n import N_, errors_kpa
 from ezd.i18n.errors_pl import POLISH_LINES
 from ezd.i18n.roles import ROLE
 
@@ -388,7 +388,9 @@ def _regex(english: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$", re.DOTALL)
 
 
-PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((_regex(en), pl) for en, pl in _TABLE)
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (_regex(en), pl) for en, pl in (*_TABLE, *errors_kpa.TABLE)
+)
 
 
 def find(message: str) -> tuple[str, dict[str, str]] | None:

@@ -19,7 +19,7 @@ from ezd.archive_ops.fixity import check_object
 from ezd.clock import office_today
 from ezd.db.tables import CaseFile, DocumentVersion
 from ezd.mailer import send_pending
-from ezd.records.cases import CaseState
+from ezd.records.cases import ACTIVE_STATES
 from ezd.services.archive import due_for_transfer
 from ezd.services.notifications import scan_deadlines
 from ezd.workers.beat import FIXITY_PERCENT
@@ -47,7 +47,7 @@ class PeriodicJobs:
                     select(CaseFile.sign)
                     .where(
                         CaseFile.deadline < today,
-                        CaseFile.state.in_([CaseState.OPEN.value, CaseState.IN_APPROVAL.value]),
+                        CaseFile.state.in_([s.value for s in ACTIVE_STATES]),
                     )
                     .order_by(CaseFile.deadline)
                 ).scalars()

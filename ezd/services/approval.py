@@ -22,31 +22,10 @@ from ezd.records.errors import InvalidInput, InvalidState, PermissionDenied
 from ezd.records.tenancy import Role
 from ezd.services import audit, notifications
 from ezd.services.actor import Actor, unit_by_code
+from ezd.services.approval_rules import DEFAULT_CHAIN, parse_chain, rule_for
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, case_by_sign, tenant_by_code, tenant_group, unit_group
 from ezd.services.tasks import complete_task, task_screen
-
-# the roles a chain may name, in the order the office hierarchy allows them
-CHAIN_ROLES = (Role.KIEROWNIK, Role.SEKRETARZ)
-DEFAULT_CHAIN = (Role.KIEROWNIK,)
-
-
-def parse_chain(roles: Sequence[str] | None) -> tuple[Role, ...]:
-    if not roles:
-        return DEFAULT_CHAIN
-    chain: list[Role] = []
-    for raw in roles:
-        try:
-            role = Role(raw.strip().lower())
-        except ValueError:
-            role = None
-        if role not in CHAIN_ROLES:
-            names = ", ".join(r.value for r in CHAIN_ROLES)
-            raise InvalidInput(f"nieznany krok akceptacji {raw!r}; dozwolone: {names}")
-        if role in chain:
-            raise InvalidInput(f"krok akceptacji {role.value} powtórzony w ścieżce")
-        chain.append(role)
-    return tuple(chain)
 
 
 def group_of(tenant: str, unit: str, role: Role) -> str:
@@ -80,7 +59,10 @@ def plan(
     opinions: Sequence[str],
 ) -> dict[str, object]:
     """Write the steps of a newly submitted version; return the process variables they need."""
-    roles = parse_chain(chain)
+    # the JRWA class may restrict the chains and require opinions; the referent chooses within it
+    rule = rule_for(deps.session, case.jrwa_class_id)
+    chosen = parse_chain(chain)
+    roles = rule.chain(chosen) if rule is not None else chosen or DEFAULT_CHAIN
     units: list[str] = []
     for code in opinions:
         unit = unit_by_code(deps.session, case.tenant_id, code.strip()).code
@@ -88,6 +70,8 @@ def plan(
             raise InvalidInput(f"opinię wydaje inna komórka niż {unit}, która prowadzi sprawę")
         if unit not in units:
             units.append(unit)
+    if rule is not None:
+        units = [u for u in rule.opinions(units) if u != case.unit.code]
     for seq, role in enumerate(roles, start=1):
         deps.session.add(
             ApprovalStep(

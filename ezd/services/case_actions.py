@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.db.tables import CaseFile, CaseShare, Tenant
-from ezd.records.cases import CaseSign, CaseState
+from ezd.records.cases import ACTIVE_STATES, CaseSign, CaseState
 from ezd.records.errors import InvalidInput, NotFound
 from ezd.records.tenancy import Role
 from ezd.services import archive, audit, outgoing
@@ -103,9 +103,7 @@ def public_status(session: Session, *, tenant: str, case_sign: str, code: str) -
         deadline=case.deadline.isoformat() if case.deadline else None,
         closed_on=case.closed_at.date().isoformat() if case.closed_at else None,
         overdue=bool(
-            case.deadline
-            and case.state in (CaseState.OPEN.value, CaseState.IN_APPROVAL.value)
-            and case.deadline < date.today()
+            case.deadline and case.state in [s.value for s in ACTIVE_STATES] and case.deadline < date.today()
         ),
     )
 

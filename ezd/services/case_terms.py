@@ -79,7 +79,7 @@ def _reason(text: str, what: str) -> str:
     return reason
 
 
-def _may_handle(session: Session, actor: Actor, tenant: str, case: CaseFile) -> str | None:
+def may_handle(session: Session, actor: Actor, tenant: str, case: CaseFile) -> str | None:
     """The case's referent (or their substitute) or the head of its unit."""
     referent = session.get(User, case.referent_id) if case.referent_id else None
     if referent is not None and not actor.system:
@@ -107,7 +107,7 @@ def _open_pause(session: Session, case_id: int) -> CasePause | None:
 def suspend(deps: Deps, actor: Actor, *, tenant: str, case_sign: str, reason: str) -> None:
     """Zawieszenie: the clock stops from today (art. 35 §5: the period is not counted)."""
     case = _open_case(deps, tenant, case_sign)
-    on_behalf = _may_handle(deps.session, actor, tenant, case)
+    on_behalf = may_handle(deps.session, actor, tenant, case)
     why = _reason(reason, "zawieszenia postępowania")
     if _open_pause(deps.session, case.id) is not None:
         raise InvalidState(f"sprawa {case_sign} jest już zawieszona")
@@ -131,7 +131,7 @@ def suspend(deps: Deps, actor: Actor, *, tenant: str, case_sign: str, reason: st
 def resume(deps: Deps, actor: Actor, *, tenant: str, case_sign: str) -> date | None:
     """Podjęcie: the clock runs again from today; the days of the suspension push the deadline."""
     case = _open_case(deps, tenant, case_sign)
-    on_behalf = _may_handle(deps.session, actor, tenant, case)
+    on_behalf = may_handle(deps.session, actor, tenant, case)
     pause = _open_pause(deps.session, case.id)
     if pause is None:
         raise InvalidState(f"sprawa {case_sign} nie jest zawieszona")
@@ -166,7 +166,7 @@ def extend(
 ) -> ExtensionNotice:
     """Art. 36: name a new date with the reason; the notice to the party is generated in the case."""
     case = _open_case(deps, tenant, case_sign)
-    on_behalf = _may_handle(deps.session, actor, tenant, case)
+    on_behalf = may_handle(deps.session, actor, tenant, case)
     why = _reason(reason, "niezałatwienia sprawy w terminie")
     today = office_today()
     if until <= today:
@@ -247,3 +247,8 @@ def _notice(deps: Deps, actor: Actor, case: CaseFile, previous: date | None, due
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def is_suspended(session: Session, case_id: int) -> bool:
+    """The case's clock is stopped (an open zawieszenie): the page offers resumption instead."""
+    return _open_pause(session, case_id) is not None

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ezd.clock import office_date, polish_date
 from ezd.db.base import utcnow
 from ezd.db.tables import CaseFile, RoleGrant, Tenant, Unit, User
 from ezd.db.tables_kpa import Notification
-from ezd.records.cases import CaseState
+from ezd.records.cases import ACTIVE_STATES
 from ezd.records.errors import InvalidInput
 from ezd.records.tenancy import Role
 from ezd.services.actor import Actor
@@ -76,7 +76,7 @@ def scan_deadlines(session: Session, today: date) -> int:
     soon = today + timedelta(days=DUE_SOON_DAYS)
     cases = session.execute(
         select(CaseFile).where(
-            CaseFile.state.in_([CaseState.OPEN.value, CaseState.IN_APPROVAL.value]),
+            CaseFile.state.in_([s.value for s in ACTIVE_STATES]),
             CaseFile.deadline.is_not(None),
             CaseFile.deadline <= soon,
         )
@@ -161,6 +161,16 @@ def inbox(session: Session, actor: Actor, *, tenant: str, unread_only: bool = Fa
         )
         for r in rows
     ]
+
+
+def unread_count(session: Session, actor: Actor) -> int:
+    """How many of the person's messages (in every office) are unread: the header shows it."""
+    if actor.user_id is None:
+        return 0
+    q = select(func.count(Notification.id)).where(
+        Notification.user_id == actor.user_id, Notification.read_at.is_(None)
+    )
+    return int(session.execute(q).scalar_one())
 
 
 def mark_read(session: Session, actor: Actor, ids: list[int]) -> int:

@@ -9,7 +9,7 @@ from ezd.channels.port import Envelope
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import CaseFile, DocumentVersion, IncomingItem, OutgoingItem
-from ezd.records.cases import DraftState
+from ezd.records.cases import CaseState, DraftState, transition
 from ezd.records.errors import InvalidInput, InvalidState
 from ezd.records.registers import Register, RegisterNumber
 from ezd.services import audit
@@ -157,6 +157,7 @@ def dispatch_reply(
         )
     )
     draft.status = DraftState.DISPATCHED.value
+    case.state = transition(CaseState(case.state), CaseState.SENT).value
     audit.on_case(
         session,
         case,
@@ -201,13 +202,17 @@ def confirm_delivery(deps: Deps, *, tenant: str, case_sign: str, receipt_ref: st
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
+    draft = current_draft(session, case)
+    # the reply's own register entry: a notice sent in the case (art. 36) has its own receipt
     out = session.execute(
-        select(OutgoingItem).where(OutgoingItem.case_id == case.id).order_by(OutgoingItem.id.desc()).limit(1)
+        select(OutgoingItem)
+        .where(OutgoingItem.document_id == draft.id)
+        .order_by(OutgoingItem.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     if out is None:
         raise InvalidState(f"nothing was dispatched in {case_sign}")
     out.delivered_at = utcnow()
-    draft = current_draft(session, case)
     draft.status = DraftState.DELIVERED.value
     audit.on_case(
         session,

@@ -37,6 +37,7 @@ CHANNELS = {
 CASE_STATES = {
     "open": "w toku",
     "in_approval": "w akceptacji",
+    "sent": "wysłana",
     "closed": "zakończona",
     "archived": "w archiwum",
 }

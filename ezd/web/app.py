@@ -29,6 +29,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
     from ezd.web import oidc, pki
     from ezd.web.api import (
         admin,
+        approval_rules,
         archive,
         auth,
         cases,
@@ -65,6 +66,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         archive.router,
         admin.router,
         office_admin_api.router,
+        approval_rules.router,
         public.router,
         files.router,
         form_tasks.router,

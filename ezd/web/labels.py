@@ -15,6 +15,7 @@ from ezd.i18n.roles import ROLE as ROLE  # the service errors name roles too (ez
 CASE_STATE = {
     "open": N_("otwarta"),
     "in_approval": N_("w akceptacji"),
+    "sent": N_("wysłana"),
     "closed": N_("zakończona"),
     "archived": N_("zarchiwizowana"),
 }
@@ -24,6 +25,8 @@ ITEM_STATUS = {
     "decreed": N_("zadekretowane"),
     "assigned": N_("przydzielone referentowi"),
     "in_case": N_("w sprawie"),
+    "returned": N_("zwrócone do kancelarii (niewłaściwa komórka)"),
+    "forwarded": N_("przekazane do urzędu właściwego"),
 }
 
 DOCUMENT_STATUS = {
@@ -55,6 +58,8 @@ DOCUMENT_KIND = {
     "wystapienie_art106": N_("wystąpienie organu (art. 106 KPA)"),
     "stanowisko_art106": N_("stanowisko organu (art. 106 KPA)"),
     "odmowa_art106": N_("odmowa zajęcia stanowiska"),
+    "zawiadomienie_art36": N_("zawiadomienie o nowym terminie (art. 36 KPA)"),
+    "zawiadomienie_art65": N_("zawiadomienie o przekazaniu (art. 65 KPA)"),
 }
 
 OPINION_KIND = {
@@ -167,6 +172,10 @@ ACTION = {
     "przypomnienie_art106": N_("przypomnienie o terminie stanowiska"),
     "eskalacja_art106": N_("termin stanowiska minął: zgłoszono kierownikowi"),
     "zawiadomienie_o_zwloce_art106": N_("zawiadomienie o zwłoce (art. 106 § 4 KPA)"),
+    "do_wiadomosci": N_("kopia do wiadomości"),
+    "wysylka_zawiadomienia": N_("wysyłka zawiadomienia"),
+    "potwierdzenie_doreczenia_zawiadomienia": N_("potwierdzenie doręczenia zawiadomienia"),
+    "regula_akceptacji_jrwa": N_("reguła akceptacji klasy JRWA"),
 }
 
 # system actors are recorded as ``system:<topic or source>``
@@ -268,9 +277,20 @@ DETAIL = {
     "not_after": N_("ważna do"),
 }
 
+# kinds of inbox messages (ezd.services.notifications)
+NOTIFICATION = {
+    "task": N_("Nowe zadanie"),
+    "returned": N_("Projekt zwrócony do poprawy"),
+    "due_soon": N_("Zbliża się termin"),
+    "overdue": N_("Termin minął"),
+    "escalation": N_("Sprawa po terminie w komórce"),
+    "copy": N_("Do wiadomości"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "process": PROCESS,
     "detail": DETAIL,
+    "notification": NOTIFICATION,
     "system_step": SYSTEM_STEP,
     "task": TASK,
     "case_state": CASE_STATE,

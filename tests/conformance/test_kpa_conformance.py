@@ -20,7 +20,7 @@ from ezd.demo.seed import TENANTS, login
 from ezd.records.deadlines import next_working_day
 from ezd.records.intake import Channel
 from ezd.records.tenancy import Role
-from ezd.services import admin, approval, case_terms, cases, intake, redecree
+from ezd.services import admin, approval, case_terms, cases, intake, outgoing, redecree
 from ezd.services.duplicates import DuplicateSuspected
 from ezd.services.lookup import business_key
 from tests.conformance.conftest import Stack
@@ -129,6 +129,14 @@ def test_kpa_paths(engine_stack: Stack) -> None:
         [("Task_Approve", "sp-swidnik:sekretarz")],
         [],  # sealed and dispatched: waiting for the delivery receipt
     ]
+    # what staff and the resident read while the receipt is awaited, and after it
+    states = [_state(demo, sign)]
+    demo.step(
+        lambda d: outgoing.confirm_delivery(d, tenant=t, case_sign=sign, receipt_ref="UPD-1", actor_login="t")
+    )
+    engine_stack.work()
+    states.append(_state(demo, sign))
+    assert states == ["sent", "closed"]
     forwarded = _forward(demo, engine_stack, kanc, boss, referent)
     _RESULTS[engine_stack.kind] = {
         "forwarded": forwarded,
@@ -138,7 +146,16 @@ def test_kpa_paths(engine_stack: Stack) -> None:
         "actions": [a for a in _case_actions(demo, sign)],
         "item": _item_actions(demo, reg.sign),
         "tasks": tasks,
+        "states": states,
     }
+
+
+def _state(demo: Demo, sign: str) -> str:
+    def read(d: Any) -> str:
+        return str(d.session.execute(select(CaseFile.state).where(CaseFile.sign == sign)).scalar_one())
+
+    result: str = demo.step(read)
+    return result
 
 
 def _case_actions(demo: Demo, sign: str) -> list[str]:
@@ -237,6 +254,8 @@ def test_kpa_both_engines_agree() -> None:
         "akceptacja",
         "podpis",
         "wysylka",
+        "potwierdzenie_doreczenia",
+        "zakonczenie_sprawy",
     ]
     assert _RESULTS["embedded"]["item"][-5:] == [
         "dekretacja",

@@ -46,6 +46,14 @@ def test_case_states() -> None:
         transition(CaseState.ARCHIVED, CaseState.OPEN)
     with pytest.raises(InvalidState):
         transition(CaseState.OPEN, CaseState.ARCHIVED)
+    # the sealed reply went out: only its delivery receipt moves the case on, to closed
+    sent = transition(transition(CaseState.OPEN, CaseState.IN_APPROVAL), CaseState.SENT)
+    assert transition(sent, CaseState.CLOSED) is CaseState.CLOSED
+    for target in (CaseState.OPEN, CaseState.IN_APPROVAL, CaseState.ARCHIVED):
+        with pytest.raises(InvalidState):
+            transition(sent, target)
+    with pytest.raises(InvalidState):
+        transition(CaseState.OPEN, CaseState.SENT)
 
 
 def _chain(n: int) -> list[Entry]:

@@ -352,6 +352,19 @@ ENDPOINTS = [
         ),
     ),
     Endpoint("jrwa-import", "POST", lambda w: f"/api/v1/tenants/{T}/jrwa", frozenset({"admin"}), body=_jrwa),
+    Endpoint(
+        "approval-rule",
+        "GET",
+        lambda w: f"/api/v1/tenants/{T}/jrwa/{w['jrwa']}/approval-rule",
+        EVERYONE,
+    ),
+    Endpoint(
+        "approval-rule-set",
+        "PUT",
+        lambda w: f"/api/v1/tenants/{T}/jrwa/{w['jrwa']}/approval-rule",
+        frozenset({"admin"}),
+        body=lambda w: {"json": {"chains": [["kierownik"]]}},
+    ),
 ]
 
 

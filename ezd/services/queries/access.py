@@ -23,7 +23,7 @@ from ezd.db.tables import CaseFile, CaseShare, IncomingItem, Tenant, Unit, User
 from ezd.records.cases import CaseState
 from ezd.records.errors import NotFound, PermissionDenied
 from ezd.records.tenancy import Role
-from ezd.services import audit
+from ezd.services import audit, copies
 from ezd.services.actor import Actor
 from ezd.services.lookup import case_by_sign, tenant_by_code
 
@@ -107,6 +107,8 @@ def item_access(session: Session, actor: Actor, tenant: str, item: IncomingItem)
         case = session.get(CaseFile, item.case_id)
         if case is not None and case.state == CaseState.ARCHIVED.value and actor.can(tenant, Role.ARCHIWISTA):
             return
+    if copies.holds_copy(session, actor, tenant, item):  # "do wiadomości": reading only
+        return
     if tenant in actor.tenants():
         raise PermissionDenied(f"{actor.login} may not read {item.sign}")
     raise NotFound(f"no incoming item {item.sign} in this office")

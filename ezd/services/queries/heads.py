@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ezd.db.tables import CaseFile, IncomingItem, Unit
-from ezd.records.cases import CaseState
+from ezd.records.cases import ACTIVE_STATES, CaseState
 from ezd.records.errors import PermissionDenied
 from ezd.records.tenancy import Role
 from ezd.services.actor import Actor
@@ -19,7 +19,7 @@ from ezd.services.queries.access import logged_read, logins_of, units_with
 from ezd.services.queries.cases import summary_fields
 from ezd.services.queries.models import Dashboard, OverdueCase, ReferentCount, WeekCount
 
-OPEN_STATES = (CaseState.OPEN.value, CaseState.IN_APPROVAL.value)
+OPEN_STATES = tuple(s.value for s in ACTIVE_STATES)
 
 
 def head_scope(actor: Actor, tenant: str, unit: str | None) -> set[str] | None:
@@ -103,7 +103,7 @@ def dashboard(
         tenant=tenant,
         units=sorted(units) if units is not None else None,
         intake_per_week=intake,
-        open=states.get(CaseState.OPEN.value, 0) + states.get(CaseState.IN_APPROVAL.value, 0),
+        open=sum(states.get(s, 0) for s in OPEN_STATES),
         closed=states.get(CaseState.CLOSED.value, 0) + states.get(CaseState.ARCHIVED.value, 0),
         by_state=dict(states),
         overdue_per_referent=[ReferentCount(referent=k, count=v) for k, v in sorted(late.items())],

@@ -46,7 +46,7 @@ def case_list(
     tenant: Tenant,
     me: Me,
     uow: UoW,
-    state: Annotated[str | None, Query(pattern="^(open|in_approval|closed|archived)$")] = None,
+    state: Annotated[str | None, Query(pattern="^(open|in_approval|sent|closed|archived)$")] = None,
     unit: Annotated[str | None, Query(pattern=UNIT)] = None,
 ) -> list[CaseSummary]:
     return queries.case_list(uow.session, me.actor, tenant=tenant, state=state, unit=unit)

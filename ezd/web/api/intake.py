@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ezd.records.errors import InvalidInput
 from ezd.records.intake import Channel
-from ezd.services import cases, intake, queries
+from ezd.services import cases, copies, intake, queries
 from ezd.services.duplicates import DuplicateSuspected
 from ezd.services.queries.models import ItemView, OutgoingRow
 from ezd.web.api.models import TENANT, AssignBody, CaseDecisionBody, DecreeBody
@@ -143,8 +143,16 @@ def item(tenant: Tenant, year: Year, number: Number, me: Me, uow: UoW) -> ItemVi
 def decree(
     tenant: Tenant, year: Year, number: Number, body: DecreeBody, me: Me, deps: ServiceDeps
 ) -> Decreed:
-    intake.decree(deps, me.actor, tenant=tenant, rpw=rpw(year, number), unit=body.unit)
-    return Decreed(rpw=rpw(year, number), unit=body.unit)
+    sign = rpw(year, number)
+    intake.decree(deps, me.actor, tenant=tenant, rpw=sign, unit=body.unit)
+    added = (
+        copies.give_copies(
+            deps, me.actor, tenant=tenant, rpw=sign, units=body.copies_units, people=body.copies_people
+        )
+        if body.copies_units or body.copies_people
+        else []
+    )
+    return Decreed(rpw=sign, unit=body.unit, copies=added)
 
 
 @router.post(

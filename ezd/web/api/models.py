@@ -30,6 +30,9 @@ class LoginBody(Body):
 
 class DecreeBody(Body):
     unit: UnitCode
+    # "do wiadomości": other units or people see the item and are notified, but do not act on it
+    copies_units: list[UnitCode] = Field(default_factory=list, max_length=30)
+    copies_people: list[Login] = Field(default_factory=list, max_length=30)
 
 
 class AssignBody(Body):

@@ -17,6 +17,7 @@ class Registered(BaseModel):
 class Decreed(BaseModel):
     rpw: str
     unit: str
+    copies: list[str] = []  # recipients added "do wiadomości": unit:GK, user:sw.referent2
 
 
 class Assigned(BaseModel):

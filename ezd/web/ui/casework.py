@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from ezd.db.tables import Tenant
-from ezd.records.cases import CaseState
+from ezd.records.cases import ACTIVE_STATES, CaseState
 from ezd.records.tenancy import Role
 from ezd.services import archive, case_actions, cases, letter_view, queries
 from ezd.services.deps import Deps
@@ -27,6 +27,7 @@ from ezd.web.links import download_link
 from ezd.web.ui.common import back, tenant_of
 from ezd.web.ui.directory import Directory
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of
+from ezd.web.ui.kpa_context import approval_choice, term_actions
 from ezd.web.ui.letters import failed_steps, return_notes, shown_letters
 from ezd.web.ui.render import render
 
@@ -63,7 +64,9 @@ def _case_response(
     t = translator(language(request))
     view = queries.case_view(deps.session, deps.engine, me.actor, tenant=tenant, sign=sign)
     late = bool(
-        view.deadline and view.state in ("open", "in_approval") and view.deadline < date.today().isoformat()
+        view.deadline
+        and view.state in {s.value for s in ACTIVE_STATES}
+        and view.deadline < date.today().isoformat()
     )
     partners = (
         sorted(c for c in deps.session.execute(select(Tenant.code)).scalars() if c != tenant)
@@ -83,6 +86,8 @@ def _case_response(
         late=late,
         partners=partners,
         steps_text=", ".join(steps) or "—",
+        terms=term_actions(deps, me.actor, tenant, view),
+        approval=approval_choice(deps, tenant, view),
         returns=return_notes(view.metryka),
         failed_steps=failed_steps(
             deps.engine,
@@ -112,8 +117,10 @@ async def draft(
     file: Annotated[UploadFile, File()],
     addressee: Annotated[str, Form(max_length=300)] = "",
     channel: Annotated[str, Form(pattern="^(epuap|e-doreczenia|poczta)$")] = "epuap",
+    approval_chain: Annotated[str, Form(max_length=60)] = "",
+    opinions: Annotated[list[str] | None, Form(max_length=30)] = None,
 ) -> Response:
-    values = {"addressee": addressee, "channel": channel}
+    values = {"addressee": addressee, "channel": channel, "approval_chain": approval_chain}
     try:
         data, filename, _ = await read_upload(file, deps.settings.max_upload_bytes)
         cases.submit_draft(
@@ -125,6 +132,9 @@ async def draft(
             filename=filename,
             addressee=addressee.strip() or None,
             channel=channel,
+            # the chain within what the JRWA class allows (the service checks it; empty: default)
+            approval_chain=approval_chain.split(",") if approval_chain else None,
+            opinions=opinions or (),
         )
     except USER_ERRORS as exc:
         form = failed(request, exc, values)

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from starlette.datastructures import FormData, UploadFile
 
 from ezd.i18n import errors as error_text
+from ezd.i18n import errors_kpa
 from ezd.records.errors import EzdError
 from ezd.records.jrwa import JrwaError
 from ezd.web.i18n import language, translator
@@ -99,6 +100,7 @@ FIELD_OF = {
     "Kod urzędu %(x)s jest niepoprawny.": "code",
     "Zastępstwo musi się kończyć nie wcześniej niż się zaczyna.": "end",
     "Nikt nie może zastępować samego siebie.": "substitute",
+    **errors_kpa.FIELDS,
 }
 
 

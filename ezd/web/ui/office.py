@@ -14,9 +14,9 @@ from ezd.db.tables import RoleGrant, Unit, User
 from ezd.records.errors import InvalidInput, PermissionDenied
 from ezd.records.intake import Channel
 from ezd.records.tenancy import Role
-from ezd.services import cases, intake, letter_view, queries
+from ezd.services import cases, copies, intake, letter_view, queries
 from ezd.services.deps import Deps
-from ezd.services.lookup import business_key, tenant_by_code
+from ezd.services.lookup import business_key, item_by_sign, tenant_by_code
 from ezd.services.office_admin import list_jrwa, list_units
 from ezd.services.tasks import by_screen
 from ezd.web.dependencies import Me, Principal, ServiceDeps, UoW
@@ -24,6 +24,7 @@ from ezd.web.forms import register_upload
 from ezd.web.labels import N_
 from ezd.web.ui.common import back, rpw_parts, tenant_of
 from ezd.web.ui.form_state import USER_ERRORS, FormState, failed, refused, status_of, typed_values
+from ezd.web.ui.kpa_context import office_people, partner_offices
 from ezd.web.ui.letters import failed_steps
 from ezd.web.ui.render import render
 
@@ -158,12 +159,29 @@ def _item_response(
         open_tasks=open_tasks,
         can_decree=me.actor.can(tenant, Role.KANCELARIA),
         can_assign=bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit),
+        # before a referent is assigned the head of the unit or the kancelaria may re-decree it,
+        # and the head may return it as "niewłaściwa komórka" (the service checks both again)
+        can_redecree="assign_referent" in open_tasks
+        and (
+            me.actor.can(tenant, Role.KANCELARIA)
+            or (bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit))
+        ),
+        can_return="assign_referent" in open_tasks
+        and bool(unit)
+        and me.actor.can(tenant, Role.KIEROWNIK, unit),
+        partners=partner_offices(deps, tenant) if decide else [],
+        people=office_people(deps, tenant) if "decree" in open_tasks else [],
+        copies=copies.copy_recipients(
+            deps.session, item_by_sign(deps.session, tenant_by_code(deps.session, tenant).id, sign)
+        ),
         can_decide=decide is not None
         and (
             decide.assignee in {me.actor.login, *(b for _, b in me.actor.grants if b)}
             or (bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit))
         ),
-        units=list_units(deps.session, me.actor, tenant=tenant) if "decree" in open_tasks else [],
+        units=list_units(deps.session, me.actor, tenant=tenant)
+        if {"decree", "assign_referent"} & open_tasks.keys()
+        else [],
         referents=_referents(deps.session, tenant, unit) if "assign_referent" in open_tasks else [],
         jrwa=list_jrwa(deps.session, me.actor, tenant=tenant, leaves_only=True) if decide else [],
     )
@@ -198,6 +216,8 @@ def decree(
     me: Me,
     deps: ServiceDeps,
     unit: Annotated[str, Form(max_length=30)] = "",
+    copy_units: Annotated[list[str] | None, Form(max_length=30)] = None,
+    copy_people: Annotated[list[str] | None, Form(max_length=30)] = None,
 ) -> Response:
     values = {"unit": unit}
     if not unit:
@@ -205,7 +225,12 @@ def decree(
         form = refused(request, CHOOSE_UNIT, "unit", values)
         return _refused_again(request, deps, me, tenant, year, number, form)
     try:
-        intake.decree(deps, me.actor, tenant=tenant, rpw=f"RPW/{number}/{year}", unit=unit)
+        sign = f"RPW/{number}/{year}"
+        intake.decree(deps, me.actor, tenant=tenant, rpw=sign, unit=unit)
+        if copy_units or copy_people:  # "do wiadomości", in the same transaction as the decree
+            copies.give_copies(
+                deps, me.actor, tenant=tenant, rpw=sign, units=copy_units or [], people=copy_people or []
+            )
     except USER_ERRORS as exc:
         form = failed(request, exc, values)
         return _refused_again(request, deps, me, tenant, year, number, form, status_of(exc))

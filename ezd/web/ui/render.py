@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ezd.records.tenancy import Role
+from ezd.services import notifications
 from ezd.web.i18n import file_size, language, local_day, local_time, plural_translator, translator
 from ezd.web.labels import N_, label
 from ezd.web.security import PRE_COOKIE, pre_csrf
@@ -79,6 +80,10 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
         "person": names.person,
         "office": names.office,
         "form": form,
+        # the header shows how many inbox messages are unread (every page, so a new task is seen)
+        "unread": notifications.unread_count(uow.session, principal.actor)
+        if principal is not None and uow is not None
+        else 0,
         **context,
     }
     response = TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
