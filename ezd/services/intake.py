@@ -199,10 +199,10 @@ def register_incoming(
     )
     session.add(item)
     session.flush()
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, sign),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="rejestracja",
@@ -262,10 +262,10 @@ def decree(deps: Deps, actor: Actor, *, tenant: str, rpw: str, unit: str) -> Non
     task = open_task(deps.engine, business_key(tenant, rpw), "Task_Decree")
     item.unit_id = unit_row.id
     item.status = "decreed"
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, rpw),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="dekretacja",
@@ -295,10 +295,10 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
     task = open_task(deps.engine, business_key(tenant, rpw), "Task_AssignReferent")
     item.referent_id = user.id
     item.status = "assigned"
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, rpw),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="przydzial",
