@@ -17,7 +17,7 @@ COPY bpmn bpmn
 RUN python -m venv /opt/ezd && /opt/ezd/bin/pip install -c constraints.txt .
 
 FROM python:3.11.11-slim-bookworm
-RUN apt-get update && apt-get install -y --no-install-recommends libxml2 libxslt1.1 libpango-1.0-0 libpangoft2-1.0-0 curl procps \
+RUN apt-get update && apt-get install -y --no-install-recommends libxml2 libxslt1.1 libpango-1.0-0 libpangoft2-1.0-0 ocrmypdf tesseract-ocr-pol curl procps \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/ezd --create-home ezd
 COPY --from=build /opt/ezd /opt/ezd

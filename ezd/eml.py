@@ -145,7 +145,9 @@ def _walk(msg: Message) -> list[Message]:
 def _header(msg: Message, name: str) -> str | None:
     try:
         value = msg.get(name)
-    except (ValueError, IndexError, TypeError):  # an undecodable header is treated as absent
+    except (ValueError, IndexError, TypeError, AttributeError):  # an undecodable header is treated as absent
+        # (AttributeError: the stdlib address parser on a From that reads as a group, found by
+        # bench/fuzz.py email -- "'Group' object has no attribute 'local_part'")
         return None
     text = " ".join(str(value).split()) if value is not None else ""
     return text or None
@@ -192,7 +194,9 @@ def _text_of(part: Message) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return data.decode(charset, errors="replace")
-    except LookupError:  # an unknown charset name: the bytes are kept in the record anyway
+    except (LookupError, ValueError):  # an unknown charset name: the bytes are kept in the record anyway
+        # (ValueError: a charset name with a NUL in it, found by bench/fuzz.py email; UnicodeError
+        # from codecs such as idna that refuse errors="replace")
         return data.decode("utf-8", errors="replace")
 
 

@@ -92,7 +92,14 @@ def is_epuap_form(root: etree._Element) -> bool:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    # from the tag text, not etree.QName(el): a namespace URI may contain "}", which QName
+    # refuses with a ValueError (found by bench/fuzz.py xml); a local name never does
+    return el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
+
+
+def _namespace(el: etree._Element) -> str:
+    tag = el.tag
+    return tag[1 : tag.rindex("}")] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
 def _find(root: etree._Element, *path: str) -> etree._Element | None:
@@ -187,7 +194,7 @@ def _party(el: etree._Element | None) -> tuple[str, str | None, str | None]:
 def parse_letter(root: etree._Element, *, max_attachment_bytes: int = 20 * 1024 * 1024) -> EpuapLetter:
     if not is_epuap_form(root):
         raise InvalidInput("not an ePUAP form (the root element is not in a crd.gov.pl/wzor namespace)")
-    form = etree.QName(root).namespace or ""
+    form = _namespace(root)
     sender, sender_addr, sender_id = _party(_find(root, "Nadawcy", "Podmiot"))
     addressee, _, _ = _party(_find(root, "Adresaci", "Podmiot"))
     if not sender:
@@ -302,13 +309,13 @@ def validate_letter(root: etree._Element) -> list[str]:
             if holder is None:
                 problems.append(f"DaneDokumentu/{container} is missing")
                 continue
-            if not (etree.QName(holder).namespace or "").startswith(CRD_SCHEMAS + "struktura/"):
+            if not _namespace(holder).startswith(CRD_SCHEMAS + "struktura/"):
                 problems.append(f"{container} is not in the crd.gov.pl struktura namespace")
             podmioty = [p for p in holder if _local(p) == "Podmiot"]
             if not podmioty:
                 problems.append(f"{container} holds no Podmiot")
             for p in podmioty:
-                if not (etree.QName(p).namespace or "").startswith(CRD_SCHEMAS + "meta/"):
+                if not _namespace(p).startswith(CRD_SCHEMAS + "meta/"):
                     problems.append(f"{container}/Podmiot is not in the crd.gov.pl meta namespace")
     for z in root.iter():
         if _local(z) == "Zalacznik":

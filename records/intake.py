@@ -16,6 +16,8 @@ class Channel(StrEnum):
     IN_PERSON = "osobiscie"
     EMAIL = "email"
     COURIER = "kurier"
+    # a request of another office of the partnership on the same installation (art. 106 KPA)
+    PARTNER_OFFICE = "urzad-partnerski"
 
 
 def parse_channel(text: str) -> Channel:

@@ -21,6 +21,9 @@ command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 command -v softhsm2-util >/dev/null || need_apt+=(softhsm2)
 # a real IMAP server for the e-mail intake tests (tests/infra/dovecot.py starts a private one)
 [[ -x /usr/sbin/dovecot ]] || need_apt+=(dovecot-imapd)
+# OCR of scans (ezd.ocr): ocrmypdf with tesseract's Polish model
+command -v ocrmypdf >/dev/null || need_apt+=(ocrmypdf)
+[[ -f /usr/share/tesseract-ocr/5/tessdata/pol.traineddata || -f /usr/share/tesseract-ocr/4.00/tessdata/pol.traineddata ]] || need_apt+=(tesseract-ocr-pol)
 # WeasyPrint (printable registers) renders through the system's Pango
 ldconfig -p | grep -q 'libpangoft2-1.0' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if ((${#need_apt[@]})); then
@@ -37,7 +40,7 @@ if [[ ! -x .venv/bin/python ]]; then
   .venv/bin/pip install -q --upgrade pip
 fi
 log "installing ezd with test dependencies"
-.venv/bin/pip install -q -c constraints.txt -e ".[dev,test]"  # the tested versions (scripts/lock.sh)
+.venv/bin/pip install -q -c constraints.txt -e ".[dev,test,fuzz]"  # the tested versions (scripts/lock.sh)
 export PATH="$ROOT/.venv/bin:$PATH"
 
 if [[ "${EZD_LINT:-0}" == 1 ]]; then  # .ci/run: the static checks first, in this venv

@@ -13,11 +13,12 @@ from cryptography import x509
 from lxml import etree
 from signxml.algorithms import DigestAlgorithm
 
-from ezd.signatures import dsig
+from ezd.signatures import dsig, dsig_filter2
 from ezd.signatures.certs import cert_digest, der
 from ezd.signatures.dsig import Refusal as _Refusal
-from ezd.signatures.outcome import DS, NS, Outcome
+from ezd.signatures.outcome import DS, NS, XADES, Outcome
 from ezd.signatures.port import INDICATION_OF, SubIndication, Verdict, subindication_of
+from ezd.signatures.xades111 import QUALIFYING_PROPERTIES, SIGNED_PROPERTIES_111, XADES111
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116"
@@ -34,6 +35,20 @@ ALLOWED_TRANSFORMS = C14N_TRANSFORMS | {ENVELOPED, XPATH_TRANSFORM, BASE64_TRANS
 # The only XPath filter we emulate: "everything except signatures" (used by DSS-style parallel
 # signatures).  Any other expression is refused rather than ignored.
 _XPATH_NO_SIGNATURE = "not(ancestor-or-self::{p}:Signature)"
+# XMLDSig §6.6.3's own XPath equivalent of the enveloped-signature transform (what libxmlsec1's
+# and Santuario's examples, and tools built on them, write): every node but this signature's
+_XPATH_NOT_THIS_SIGNATURE = (
+    "count(ancestor-or-self::{p}:Signature|here()/ancestor::{p}:Signature[1])"
+    ">count(ancestor-or-self::{p}:Signature)"
+)
+
+
+def xpath_form(t: etree._Element) -> str:
+    """Which of the two evaluated XPath transforms ``t`` is: "all" signatures removed, or "this"
+    one (after :func:`check_transform` accepted it)."""
+    xp = t.find("ds:XPath", NS)
+    expr = "".join((xp.text or "").split()) if xp is not None else ""
+    return "this" if expr.startswith("count(") else "all"
 
 
 def check_transform(t: etree._Element, *, canonical: bool = False) -> None:
@@ -49,7 +64,9 @@ def check_transform(t: etree._Element, *, canonical: bool = False) -> None:
     if alg == dsig.FILTER2:
         steps = dsig.filter2_steps(t)
         known = dsig.FILTER2_ALL_SIGNATURES | dsig.FILTER2_THIS_SIGNATURE
-        for flt, expr, ns in steps:
+        for (flt, expr, ns), (_f, raw, _b) in zip(steps, dsig_filter2.steps(t), strict=True):
+            if dsig_filter2.is_safe(flt, raw) and not (flt == "subtract" and expr in known):
+                continue  # evaluated by ezd.signatures.dsig_filter2 (its grammar bounds the work)
             if flt != "subtract" or expr not in known or not (ns == DS or (canonical and ns is None)):
                 raise _Refusal(
                     Verdict.TOTAL_FAILED,
@@ -61,10 +78,14 @@ def check_transform(t: etree._Element, *, canonical: bool = False) -> None:
         xp = t.find("ds:XPath", NS)
         expr = "".join((xp.text or "").split()) if xp is not None else ""
         nsmap = xp.nsmap if xp is not None else {}
-        prefix = expr.removeprefix("not(ancestor-or-self::").partition(":")[0]
+        prefix = (
+            expr.removeprefix("not(ancestor-or-self::")
+            .removeprefix("count(ancestor-or-self::")
+            .partition(":")[0]
+        )
         bound = nsmap.get(prefix) if prefix else None
         if not (
-            expr == _XPATH_NO_SIGNATURE.format(p=prefix)
+            expr in (_XPATH_NO_SIGNATURE.format(p=prefix), _XPATH_NOT_THIS_SIGNATURE.format(p=prefix))
             and (bound == DS or (canonical and prefix not in nsmap))
         ):
             raise _Refusal(Verdict.INDETERMINATE, f"FORMAT_FAILURE: unsupported XPath transform {expr!r}")
@@ -94,14 +115,15 @@ def check_signer_identified(sig: etree._Element) -> None:
     """A XAdES signature names its signer in SigningCertificate(V2); without one the signing
     certificate is not identified (EN 319 102-1 §5.2.3, checked before the cryptography, as DSS
     does).  Read from unverified data only to refuse: the verified properties are checked later."""
-    qps = sig.findall("ds:Object/xades:QualifyingProperties", NS)
+    qps = [qp for obj in sig.findall("ds:Object", NS) for qp in obj if qp.tag in QUALIFYING_PROPERTIES]
     if not qps:
         return  # plain XMLDSig: reported as not ETSI after the cryptographic checks
-    ssp = "xades:SignedProperties/xades:SignedSignatureProperties"
+    ssp = "x:SignedProperties/x:SignedSignatureProperties"
     if not any(
-        qp.find(f"{ssp}/xades:SigningCertificateV2", NS) is not None
-        or qp.find(f"{ssp}/xades:SigningCertificate", NS) is not None
+        qp.find(f"{ssp}/x:SigningCertificateV2", {"x": ns}) is not None
+        or qp.find(f"{ssp}/x:SigningCertificate", {"x": ns}) is not None
         for qp in qps
+        for ns in (XADES, XADES111)
     ):
         raise _Refusal(
             Verdict.INDETERMINATE,
@@ -115,12 +137,22 @@ def check_properties_target(sig: etree._Element, signed_props: dsig.VerifiedRefe
     another signature's properties referenced by Id."""
     sig_id = sig.get("Id")
     own = [
-        sp.get("Id")
-        for qp in sig.findall("ds:Object/xades:QualifyingProperties", NS)
-        if sig_id and qp.get("Target") == f"#{sig_id}"
-        for sp in qp.findall("xades:SignedProperties", NS)
+        (obj, sp)
+        for obj in sig.findall("ds:Object", NS)
+        for qp in obj
+        if qp.tag in QUALIFYING_PROPERTIES and sig_id and qp.get("Target") == f"#{sig_id}"
+        for sp in qp
+        if sp.tag in (f"{{{XADES}}}SignedProperties", SIGNED_PROPERTIES_111)
     ]
-    if len(own) != 1 or signed_props.uri != f"#{own[0]}":
+    # the reference names the SignedProperties by Id, or (XAdES v1.1.1 with XPath Filter 2.0, as
+    # the Austrian tools do) names its ds:Object and the filter keeps only the SignedProperties,
+    # which the digested bytes then are
+    uris = {f"#{own[0][1].get('Id')}"} if len(own) == 1 and own[0][1].get("Id") else set()
+    if len(own) == 1 and own[0][0].get("Id") and len(own[0][0]) == 1:
+        verified = signed_props.signed_xml
+        if verified is not None and verified.tag == own[0][1].tag:
+            uris.add(f"#{own[0][0].get('Id')}")
+    if len(own) != 1 or signed_props.uri not in uris:
         raise _Refusal(
             Verdict.INDETERMINATE,
             "FORMAT_FAILURE: XML_NOT_ETSI: the signed xades:SignedProperties are not in this signature's "

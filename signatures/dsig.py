@@ -69,9 +69,12 @@ from ezd.signatures.dsig_algorithms import (
     verify_signature_value,
 )
 from ezd.signatures.dsig_algorithms import failed as _failed
+from ezd.signatures.dsig_filter2 import evaluate as filter2_evaluate
 from ezd.signatures.dsig_nodes import (
     c14n,
     c14n_excluding,
+    c14n_pieces,
+    filter2_known,
     filter2_steps,
     filter2_subtracted,
     has_top_level_pis,
@@ -225,11 +228,13 @@ class CoreVerifier:
         ids: IdIndex,
         content: Callable[[str], bytes | None] | None,
         transform_policy: Callable[[etree._Element], None],
+        xpath_form: Callable[[etree._Element], str],
     ) -> None:
         self._root = root
         self._ids = ids
         self._content = content
         self._policy = transform_policy  # raises Refusal for a transform outside our policy
+        self._xpath_form = xpath_form  # which accepted XPath transform: "all" or "this" signature
 
     def verify(self, sig: etree._Element, candidates: list[x509.Certificate]) -> CoreResult:
         signed_info, sv = _children(sig, _SIGNATURE_SHAPE, "ds:Signature")[:2]
@@ -312,16 +317,28 @@ class CoreVerifier:
             raise _failed("FORMAT_FAILURE: enveloped-signature transform on the signature itself")
         if ENVELOPED in algs and any(a is node for a in sig.iterancestors()):
             excluded.append(sig)
-        if XPATH_TRANSFORM in algs:
+        for t in transforms:
+            if t.get("Algorithm") != XPATH_TRANSFORM:
+                continue
+            if self._xpath_form(t) == "this":  # XMLDSig §6.6.3: like enveloped-signature
+                if node is sig:
+                    raise _failed("FORMAT_FAILURE: XPath transform would remove the whole payload")
+                if any(a is node for a in sig.iterancestors()):
+                    excluded.append(sig)
+                continue
             if node.tag == SIGNATURE_TAG:
                 raise _failed("FORMAT_FAILURE: XPath transform would remove the whole payload")
             excluded.extend(node.iter(SIGNATURE_TAG))
-        for t in transforms:
-            if t.get("Algorithm") == FILTER2:
-                excluded.extend(filter2_subtracted(t, node, sig))
-        # same-document references are node-sets without comments (XMLDSig 4.4.3.3)
-        excluded = in_document_order(outermost(excluded))
-        data = c14n_excluding(node, excluded, exclusive, prefixes)
+        general = [t for t in transforms if t.get("Algorithm") == FILTER2 and not filter2_known(t)]
+        if general:
+            data = self._filter2_general(sig, node, index, transforms, general, exclusive, prefixes)
+        else:
+            for t in transforms:
+                if t.get("Algorithm") == FILTER2:
+                    excluded.extend(filter2_subtracted(t, node, sig))
+            # same-document references are node-sets without comments (XMLDSig 4.4.3.3)
+            excluded = in_document_order(outermost(excluded))
+            data = c14n_excluding(node, excluded, exclusive, prefixes)
         ok = hashlib.new(hname, data).digest() == want
         if not ok and uri == "" and has_top_level_pis(node):
             # URI="" is the whole document: processing instructions beside the root belong to
@@ -332,6 +349,35 @@ class CoreVerifier:
         if not ok:
             raise _failed(f"HASH_FAILURE: Digest mismatch for reference {index} ({uri})")
         return VerifiedReference(ref, uri, rtype, data, node.tag if isinstance(node.tag, str) else None)
+
+    def _filter2_general(
+        self,
+        sig: etree._Element,
+        node: etree._Element,
+        index: int,
+        transforms: list[etree._Element],
+        general: list[etree._Element],
+        exclusive: bool,
+        prefixes: list[str] | None,
+    ) -> bytes:
+        """Digest input of a reference whose XPath Filter 2.0 intersects or unites
+        (:mod:`ezd.signatures.dsig_filter2`); one such transform and no other tree transform."""
+        others = {t.get("Algorithm") for t in transforms} - set(C14N) - {FILTER2}
+        if len(general) != 1 or others or sum(t.get("Algorithm") == FILTER2 for t in transforms) != 1:
+            raise Refusal(
+                Verdict.INDETERMINATE,
+                "FORMAT_FAILURE: unsupported combination of XPath Filter 2.0 transforms",
+            )
+        position = transforms.index(general[0])
+        orig = sig.findall("ds:SignedInfo/ds:Reference", NS)[index].findall("ds:Transforms/ds:Transform", NS)
+        here = [x for x in orig[position] if isinstance(x.tag, str)] if position < len(orig) else []
+        pieces = filter2_evaluate(general[0], node, here)
+        if not pieces:
+            raise Refusal(
+                Verdict.INDETERMINATE,
+                f"SIGNED_DATA_NOT_FOUND: the XPath Filter 2.0 transform of reference {index} selects no node",
+            )
+        return c14n_pieces(pieces, exclusive, prefixes)
 
 
 __all__ = [

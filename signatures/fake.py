@@ -54,6 +54,11 @@ class FakeSigner:
         etree.SubElement(sig, f"{{{DS}}}KeyInfo").text = self.subject_name
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
+    def sign_pdf(self, pdf: bytes) -> bytes:
+        """A PDF comment carrying the digest: the PDF still opens, no reader counts it as signed."""
+        self.signed.append(pdf)
+        return pdf + b"\n%ezd-fake-seal " + hashlib.sha256(pdf).hexdigest().encode() + b"\n"
+
     def sign_detached(self, data: bytes, *, uri: str, mime_type: str = "application/octet-stream") -> bytes:
         self.signed.append(data)
         return (

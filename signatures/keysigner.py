@@ -115,6 +115,7 @@ class XadesKeySigner:
             sig_alg = SignatureMethod.ECDSA_SHA256 if digest == "sha256" else SignatureMethod.ECDSA_SHA512
         self._signature_method = sig_alg
         self._digest = DigestAlgorithm.SHA256 if digest == "sha256" else DigestAlgorithm.SHA512
+        self._digest_name = digest
         self._policy = signature_policy
         self._dof = data_object_format or XAdESDataObjectFormat(
             Description="ezd document", MimeType="text/xml"
@@ -170,6 +171,22 @@ class XadesKeySigner:
         except Exception as exc:  # signxml raises a variety of types; callers get one
             raise SigningError(f"signing failed: {exc}") from exc
         return self._maybe_timestamp(etree.tostring(signed, xml_declaration=True, encoding="UTF-8"))
+
+    def sign_pdf(self, pdf: bytes) -> bytes:
+        """Return ``pdf`` sealed with PAdES B-B (an incremental update with one signature field).
+
+        Raises :class:`SigningError` for a file that cannot be sealed (not a PDF, encrypted, broken).
+        """
+        from ezd.signatures.pades_sign import seal_pdf
+
+        return seal_pdf(
+            pdf,
+            key=self._key,
+            cert=self._cert,
+            chain=self._chain,
+            digest=self._digest_name,
+            name=self.subject,
+        )
 
     def _maybe_timestamp(self, signed: bytes) -> bytes:
         if self._tsa is None:

@@ -20,7 +20,10 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
 XADES141 = "http://uri.etsi.org/01903/v1.4.1#"
 NS = {"ds": DS, "xades": XADES, "xades141": XADES141}
-SIGNED_PROPERTIES_TYPES = {"http://uri.etsi.org/01903#SignedProperties"}
+SIGNED_PROPERTIES_TYPES = {
+    "http://uri.etsi.org/01903#SignedProperties",
+    "http://uri.etsi.org/01903/v1.1.1#SignedProperties",  # XAdES v1.1.1 (signatures/xades111.py)
+}
 COUNTERSIGNED_TYPE = "http://uri.etsi.org/01903#CountersignedSignature"
 
 _SEVERITY = {Verdict.TOTAL_PASSED: 0, Verdict.INDETERMINATE: 1, Verdict.TOTAL_FAILED: 2}

@@ -128,6 +128,10 @@ class Signer(Protocol):
         """Return ``xml`` with an enveloped XAdES-BES ``ds:Signature`` as the root's last child."""
         ...
 
+    def sign_pdf(self, pdf: bytes) -> bytes:
+        """Return ``pdf`` with a PAdES seal added in an incremental update."""
+        ...
+
 
 @runtime_checkable
 class Verifier(Protocol):

@@ -21,7 +21,7 @@ from signxml.xades import XAdESVerifier
 
 from ezd import xmlsafe
 from ezd.signatures import dsig
-from ezd.signatures.checks import C14N_TRANSFORMS, ENVELOPED, XPATH_TRANSFORM
+from ezd.signatures.checks import C14N_TRANSFORMS, ENVELOPED, XPATH_TRANSFORM, xpath_form
 from ezd.signatures.dsig import Refusal as _Refusal
 from ezd.signatures.outcome import NS, Verdict
 
@@ -130,6 +130,12 @@ class _PinnedVerifier(XAdESVerifier):
         if isinstance(payload, bytes) and any(a in C14N_TRANSFORMS for a in algs):
             # detached XML content that is canonicalized: it is untrusted XML, so our parser
             payload = xmlsafe.parse(payload)
+        listed = transforms_node.findall("ds:Transform", NS) if transforms_node is not None else []
+        if any(t.get("Algorithm") == XPATH_TRANSFORM and xpath_form(t) == "this" for t in listed):
+            # the emulation below removes every signature; the here() form keeps the others
+            raise _Refusal(
+                Verdict.INDETERMINATE, "FORMAT_FAILURE: here() XPath transform on the signxml path"
+            )
         if XPATH_TRANSFORM in algs and not isinstance(payload, bytes):
             # emulate not(ancestor-or-self::ds:Signature): drop every signature from a copy
             payload = self._fromstring(self._tostring(payload))

@@ -49,6 +49,7 @@ from ezd.signatures.checks import (
     check_signing_certificate,
     check_signing_time,
     check_structure,
+    xpath_form,
 )
 from ezd.signatures.dsig import Refusal as _Refusal
 from ezd.signatures.outcome import (
@@ -65,6 +66,7 @@ from ezd.signatures.port import SignatureReport, Verdict, VerificationResult
 from ezd.signatures.qc import DERError
 from ezd.signatures.signxml_fallback import signxml_core
 from ezd.signatures.timestamps import TimestampChecks
+from ezd.signatures.xades111 import SIGNED_PROPERTIES_111, as_v132
 
 
 class XadesVerifier(TimestampChecks):
@@ -335,7 +337,7 @@ class XadesVerifier(TimestampChecks):
                 root, sig, refs, certs, content, self._pick_signing_cert(sig, certs), self._now()
             )
         else:
-            core = dsig.CoreVerifier(root, ids, content, check_canonical_transform).verify(
+            core = dsig.CoreVerifier(root, ids, content, check_canonical_transform, xpath_form).verify(
                 sig, self._pick_signing_cert(sig, certs)
             )
             signing_cert, results = core.signing_cert, core.references
@@ -348,7 +350,10 @@ class XadesVerifier(TimestampChecks):
         data_results: list[dsig.VerifiedReference] = []
         signed_props_result: dsig.VerifiedReference | None = None
         for res in results:
-            if (res.type or "") in SIGNED_PROPERTIES_TYPES or res.node_tag == f"{{{XADES}}}SignedProperties":
+            if (res.type or "") in SIGNED_PROPERTIES_TYPES or res.node_tag in (
+                f"{{{XADES}}}SignedProperties",
+                SIGNED_PROPERTIES_111,
+            ):
                 if signed_props_result is not None:
                     raise _Refusal(Verdict.TOTAL_FAILED, "FORMAT_FAILURE: SignedProperties referenced twice")
                 signed_props_result = res
@@ -371,6 +376,8 @@ class XadesVerifier(TimestampChecks):
 
         # --- XAdES signed properties -----------------------------------------------------------
         sp = signed_props_result.signed_xml if signed_props_result is not None else None
+        if sp is not None and sp.tag == SIGNED_PROPERTIES_111:
+            sp = as_v132(sp)  # the verified v1.1.1 properties, read by the v1.3.2 checks
         if signed_props_result is None or sp is None or sp.tag != f"{{{XADES}}}SignedProperties":
             out.add(Verdict.INDETERMINATE, "FORMAT_FAILURE: XML_NOT_ETSI (no XAdES 1.3.2 SignedProperties)")
         else:

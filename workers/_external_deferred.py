@@ -23,7 +23,9 @@ from ezd.workflow.port import (
     Deployment,
     ExternalTask,
     HistoryEntry,
+    Incident,
     InstanceState,
+    NoMatchingInstance,
     ProcessInstance,
     UserTask,
     Variables,
@@ -34,7 +36,7 @@ ORIGIN_VARIABLE = "ezd_origin_task"
 
 
 class DeferringEngine:
-    """A :class:`WorkflowEngine` in front of another: ``start`` is deferred, the rest passes through."""
+    """A :class:`WorkflowEngine` in front of another: ``start`` and ``correlate_message`` are deferred."""
 
     def __init__(self, engine: WorkflowEngine, task_id: str) -> None:
         self._engine = engine
@@ -50,6 +52,20 @@ class DeferringEngine:
         )
         # The id is not known before the real start; callers in handlers do not use it.
         return ProcessInstance(id="", process_key=process_key, business_key=business_key)
+
+    def correlate_message(
+        self, message_name: str, business_key: str, variables: Variables | None = None
+    ) -> None:
+        # Held back like start: a message to another process (the asked office's answer to the
+        # asking office's case) must not arrive before the records it refers to are committed.
+        self._deferred.append(
+            {
+                "op": "correlate",
+                "message": message_name,
+                "business_key": business_key,
+                "variables": dict(variables or {}),
+            }
+        )
 
     def drain_deferred(self) -> list[DeferredCall]:
         calls, self._deferred = self._deferred, []
@@ -68,6 +84,13 @@ class DeferringEngine:
     def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
         # not a step's change of a process: asked after the seal import has committed
         return self._engine.retry_exhausted_tasks(topics, business_key_prefix, retries)
+
+    def incidents(self, business_key_prefix: str) -> list[Incident]:
+        return self._engine.incidents(business_key_prefix)
+
+    def retry_task(self, task_id: str, retries: int) -> None:
+        # a person's retry, not a step's change of a process: no outbox entry needed
+        self._engine.retry_task(task_id, retries)
 
     def user_tasks(
         self,
@@ -104,11 +127,6 @@ class DeferringEngine:
     ) -> None:
         self._engine.bpmn_error(task_id, error_code, message, variables)
 
-    def correlate_message(
-        self, message_name: str, business_key: str, variables: Variables | None = None
-    ) -> None:
-        self._engine.correlate_message(message_name, business_key, variables)
-
     def instance(self, instance_id: str) -> InstanceState:
         return self._engine.instance(instance_id)
 
@@ -125,6 +143,14 @@ class DeferringEngine:
 def replay(engine: WorkflowEngine, calls: Sequence[Mapping[str, Any]]) -> None:
     """Make the recorded calls; a start already made for the same origin task is skipped."""
     for call in calls:
+        if call.get("op") == "correlate":
+            try:
+                engine.correlate_message(
+                    str(call["message"]), str(call["business_key"]), dict(call.get("variables") or {})
+                )
+            except NoMatchingInstance:
+                continue  # replayed after a crash: the first attempt was delivered
+            continue
         if call.get("op") != "start":
             raise ValueError(f"unknown deferred engine call {call.get('op')!r}")
         variables = dict(call.get("variables") or {})

@@ -88,11 +88,26 @@ def _tokens(src: str) -> list[tuple[str, str]]:
     return out
 
 
+# A diagram's condition is a handful of tokens; these caps keep parsing and evaluation (both
+# recursive) far from Python's recursion limit whatever the input (bench/fuzz.py juel found a
+# RecursionError at 250 nested parentheses)
+MAX_TOKENS = 256
+MAX_DEPTH = 32
+
+
 class _Parser:
     def __init__(self, src: str) -> None:
         self.src = src
         self.toks = _tokens(src)
+        if len(self.toks) > MAX_TOKENS:
+            raise JuelError(f"expression longer than {MAX_TOKENS} tokens: ${{{src[:80]}…}}")
         self.i = 0
+        self.depth = 0
+
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise JuelError(f"expression nested deeper than {MAX_DEPTH} levels: ${{{self.src[:80]}…}}")
 
     def peek(self) -> tuple[str, str] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -132,20 +147,24 @@ class _Parser:
         if tok and tok[0] == "op" and tok[1] in _COMPARE:
             self.take()
             right = self.unary()
-            fn = _COMPARE[tok[1]]
-            return lambda v: fn(left(v), right(v))
+            fn, op, src = _COMPARE[tok[1]], tok[1], self.src
+            return lambda v: _compare(fn, op, left(v), right(v), src)
         return left
 
     def unary(self) -> Evaluator:
         tok = self.peek()
         if tok == ("op", "!"):
             self.take()
+            self.nested()
             inner = self.unary()
+            self.depth -= 1
             return lambda v: not inner(v)
         if tok and tok[0] == "empty":
             self.take()
+            self.nested()
             inner = self.unary()
-            return lambda v: inner(v) in (None, "") or (isinstance(inner(v), list | dict) and not inner(v))
+            self.depth -= 1
+            return lambda v: _is_empty(inner(v))  # evaluated once: "empty empty …" stays linear
         return self.atom()
 
     def atom(self) -> Evaluator:
@@ -166,11 +185,28 @@ class _Parser:
                 raise JuelError(f"method calls are not allowed: {value}(...) in ${{{self.src}}}")
             return lambda v: _lookup(v, value)
         if (kind, value) == ("op", "("):
+            self.nested()
             inner = self.or_()
+            self.depth -= 1
             if self.take() != ("op", ")"):
                 raise JuelError(f"missing ')' in expression ${{{self.src}}}")
             return inner
         raise JuelError(f"unexpected {value!r} in expression ${{{self.src}}}")
+
+
+def _is_empty(value: Any) -> bool:
+    return value in (None, "") or (isinstance(value, list | dict) and not value)
+
+
+def _compare(fn: Callable[[Any, Any], bool], op: str, a: Any, b: Any, src: str) -> bool:
+    # values of unlike types (a number and a text, null and a number) have no order here: one
+    # clear error for the task, not a TypeError out of the engine (found by bench/fuzz.py juel)
+    try:
+        return fn(a, b)
+    except TypeError:
+        raise JuelError(
+            f"cannot compare {type(a).__name__} with {type(b).__name__} ({op}) in ${{{src}}}"
+        ) from None
 
 
 def _lookup(variables: Mapping[str, Any], name: str) -> Any:

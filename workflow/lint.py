@@ -25,6 +25,9 @@ _ALLOWED = {
     "laneSet", "lane", "flowNodeRef", "textAnnotation", "text", "association",
     "startEvent", "endEvent", "intermediateCatchEvent", "boundaryEvent",
     "userTask", "serviceTask", "manualTask", "task",
+    # a collaboration's pools exchange messages: a send task is an external task like a service
+    # task; a receive task waits for a message (and can carry boundary timers, unlike a catch event)
+    "sendTask", "receiveTask", "messageFlow",
     "exclusiveGateway", "parallelGateway",
     "sequenceFlow", "incoming", "outgoing", "conditionExpression",
     "timerEventDefinition", "timeDuration", "timeDate",
@@ -96,7 +99,7 @@ def check_definitions(data: bytes, source: str = "<bpmn>") -> list[ProcessInfo]:
         if proc.get(f"{{{CAMUNDA}}}historyTimeToLive") is None:
             raise DeploymentRejected(f"{source}: process {key!r} has no camunda:historyTimeToLive")
         topics: list[str] = []
-        for task in proc.iter(f"{{{BPMN}}}serviceTask"):
+        for task in (*proc.iter(f"{{{BPMN}}}serviceTask"), *proc.iter(f"{{{BPMN}}}sendTask")):
             if task.get(f"{{{CAMUNDA}}}type") != "external" or not task.get(f"{{{CAMUNDA}}}topic"):
                 raise DeploymentRejected(
                     f'{source}: {_where(task)} must be camunda:type="external" with a camunda:topic'
@@ -150,7 +153,7 @@ def check_deployable(data: bytes, source: str, known_topics: Collection[str]) ->
     infos = check_definitions(data, source)
     task_forms(data, source)  # a form ezd could not render or validate is refused now
     root = xmlsafe.parse(data)
-    for task in root.iter(f"{{{BPMN}}}serviceTask"):
+    for task in (*root.iter(f"{{{BPMN}}}serviceTask"), *root.iter(f"{{{BPMN}}}sendTask")):
         topic = task.get(f"{{{CAMUNDA}}}topic") or ""
         if topic not in known_topics:
             raise DeploymentRejected(

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from ezd.workflow._operaton_values import from_typed_map, to_typed_map
+from ezd.workflow._operaton_values import from_typed_map, parse_date, to_typed_map
 from ezd.workflow.operaton_rest import OperatonRest, one_line
-from ezd.workflow.port import ExternalTask, TaskNotFound, Variables
+from ezd.workflow.port import ExternalTask, Incident, TaskNotFound, Variables
+
+
+def _instant(value: object) -> datetime | None:
+    """Operaton's timestamp as naive UTC, as the embedded engine stores its times."""
+    moment = parse_date(str(value)) if value else None
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 class OperatonExternalTasks(OperatonRest):
@@ -193,6 +202,42 @@ class OperatonExternalTasks(OperatonRest):
             "POST",
             f"external-task/{quote(task_id, safe='')}/unlock",
             f"unlock {task_id}",
+            not_found=TaskNotFound,
+        )
+
+    def incidents(self, business_key_prefix: str) -> list[Incident]:
+        params = {"noRetriesLeft": "true", **self._tenant_params()}
+        found = self._call("GET", "external-task", "exhausted tasks", params=params) or []
+        mine = [t for t in found if str(t.get("businessKey") or "").startswith(business_key_prefix)]
+        if not mine:
+            return []
+        # the time is the incident's (an external task has none); one call for all of them
+        listed = self._call(
+            "GET",
+            "incident",
+            "incidents",
+            params={"incidentType": "failedExternalTask", **self._tenant_params()},
+        )
+        when = {str(i.get("configuration")): _instant(i.get("incidentTimestamp")) for i in listed or []}
+        out = [
+            Incident(
+                task_id=str(t["id"]),
+                topic=str(t.get("topicName") or ""),
+                activity_id=str(t.get("activityId") or ""),
+                business_key=str(t.get("businessKey") or ""),
+                message=str(t.get("errorMessage") or ""),
+                at=when.get(str(t["id"])),
+            )
+            for t in mine
+        ]
+        return sorted(out, key=lambda i: (i.at is None, i.at or datetime.min, i.task_id))
+
+    def retry_task(self, task_id: str, retries: int) -> None:
+        self._call(
+            "PUT",
+            f"external-task/{quote(task_id, safe='')}/retries",
+            f"retry {task_id}",
+            json={"retries": retries},
             not_found=TaskNotFound,
         )
 

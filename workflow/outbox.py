@@ -48,6 +48,7 @@ from ezd.workflow.port import (
     DeploymentRejected,
     ExternalTask,
     HistoryEntry,
+    Incident,
     InstanceState,
     NoMatchingInstance,
     ProcessInstance,
@@ -105,6 +106,13 @@ class OutboxEngine:
     def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
         # not a step's change of a process: asked after the seal import has committed
         return self._engine.retry_exhausted_tasks(topics, business_key_prefix, retries)
+
+    def incidents(self, business_key_prefix: str) -> list[Incident]:
+        return self._engine.incidents(business_key_prefix)
+
+    def retry_task(self, task_id: str, retries: int) -> None:
+        # a person's retry, not a step's change of a process: no outbox entry needed
+        self._engine.retry_task(task_id, retries)
 
     def fetch_external_tasks(self, topics: Sequence[str], max_tasks: int = 10) -> list[ExternalTask]:
         return self._engine.fetch_external_tasks(topics, max_tasks)

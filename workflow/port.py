@@ -85,6 +85,18 @@ class InstanceState:
 
 
 @dataclass(frozen=True)
+class Incident:
+    """An external task that ran out of retries: the process waits on it until it is retried."""
+
+    task_id: str
+    topic: str
+    activity_id: str
+    business_key: str
+    message: str
+    at: datetime | None  # when the last retry failed (UTC), if the engine knows
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     activity_id: str
     activity_type: str
@@ -149,6 +161,16 @@ class WorkflowEngine(Protocol):
     def retry_exhausted_tasks(self, topics: Sequence[str], business_key_prefix: str, retries: int) -> int:
         """Give external tasks of ``topics`` that ran out of retries (incidents), in instances whose
         business key starts with ``business_key_prefix``, ``retries`` again; returns how many."""
+        ...
+
+    def incidents(self, business_key_prefix: str) -> list[Incident]:
+        """External tasks without retries left in instances whose business key starts with
+        ``business_key_prefix`` (an office's: ``"<office>/"``), oldest first."""
+        ...
+
+    def retry_task(self, task_id: str, retries: int) -> None:
+        """Give one external task ``retries`` again (a worker fetches it next); TaskNotFound if
+        it no longer exists."""
         ...
 
     def bpmn_error(

@@ -69,6 +69,7 @@ class WorkflowTask(Base):
     error: Mapped[str | None] = mapped_column(Text)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime)  # when retries ran out (an incident)
 
 
 class WorkflowHistory(Base):

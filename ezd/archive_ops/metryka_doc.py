@@ -55,6 +55,7 @@ ACTIONS: Mapping[str, str] = {
     "projekt_do_akceptacji": "Projekt przekazany do akceptacji",
     "akceptacja": "Akceptacja projektu",
     "podpis": "Podpisanie (e-pieczęć)",
+    "ponowienie_kroku": "Ponowienie kroku systemu",
     "wysylka": "Wysyłka",
     "potwierdzenie_doreczenia": "Potwierdzenie doręczenia",
     "zakonczenie_sprawy": "Zakończenie sprawy",

@@ -1,6 +1,14 @@
 """Every table module, so that ``Base.metadata`` is complete (Alembic, test schemas)."""
 
-from ezd.db import tables, tables_archive, tables_intake, tables_kpa, tables_office, tables_web
+from ezd.db import (
+    tables,
+    tables_archive,
+    tables_intake,
+    tables_kpa,
+    tables_office,
+    tables_opinion,
+    tables_web,
+)
 from ezd.workers import tables as tables_workers
 from ezd.workflow import tables as tables_engine
 
@@ -11,6 +19,7 @@ __all__ = [
     "tables_intake",
     "tables_kpa",
     "tables_office",
+    "tables_opinion",
     "tables_web",
     "tables_workers",
 ]

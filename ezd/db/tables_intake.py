@@ -1,11 +1,11 @@
-"""Tables of the intake channels (migration 0006_mail): an office's IMAP mailbox, and the
-e-mail messages already registered (the idempotency record of the mailbox poll)."""
+"""Tables of the intake channels: an office's IMAP mailbox and the e-mail messages already
+registered (migration 0006_mail); the text recognised in scanned documents (0007_ocr)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ezd.db.base import Base, utcnow
@@ -39,3 +39,15 @@ class EmailIntake(Base):
     message_key: Mapped[str] = mapped_column(String(300))
     rpw: Mapped[str] = mapped_column(String(30))
     registered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DocumentText(Base):
+    """The text of a document that is not in its file as text: what OCR read from a scan. The
+    scan stays the record; the searchable PDF/A is an attachment beside it."""
+
+    __tablename__ = "document_text"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(20))  # ocr
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -187,14 +187,18 @@ class Demo:
         today = date.today()
         case_key = business_key(t.code, sign)
         addressee = self.step(lambda d: _sender_of(d, t.code, sign))
-        reply = outgoing_xml.reply_letter(t.name, sign, addressee, "Państwa pismo", today)
+        # every fourth reply is a PDF (sealed with PAdES), the rest ePUAP XML (XAdES): both paths
+        # run in every demo, embedded and distributed
+        as_pdf = n % 4 == 2
+        make = letters.reply_pdf if as_pdf else outgoing_xml.reply_letter
+        reply = make(t.name, sign, addressee, "Państwa pismo", today)
         submit = lambda d: cases.submit_draft(  # noqa: E731
             d,
             referent,
             tenant=t.code,
             case_sign=sign,
             content=reply,
-            filename="odpowiedz.xml",
+            filename="odpowiedz.pdf" if as_pdf else "odpowiedz.xml",
             addressee=addressee,
         )
         self.step(submit)

@@ -115,3 +115,24 @@ def reply_letter(office: str, case_sign: str, addressee: str, subject: str, when
         f"W odpowiedzi na pismo w sprawie {case_sign} uprzejmie informuję, że sprawa została załatwiona.",
     )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def reply_pdf(office: str, case_sign: str, addressee: str, subject: str, when: date) -> bytes:
+    """The same standard reply as a PDF, as most offices send them (sealed with PAdES)."""
+    import html
+
+    from weasyprint import HTML  # imported on use: pango is loaded only for PDF replies
+
+    from ezd.outgoing_xml import REPLY_TEXT
+
+    esc = html.escape
+    page = (
+        '<!doctype html><html lang="pl"><head><meta charset="utf-8"><title>Odpowiedź</title>'
+        "<style>@page { size: A4; margin: 25mm } body { font-family: serif; font-size: 11pt }</style>"
+        f"</head><body><p>{esc(office)}</p><p style='text-align:right'>{when:%d.%m.%Y}</p>"
+        f"<p>Znak sprawy: {esc(case_sign)}</p><p>{esc(addressee)}</p>"
+        f"<h1 style='font-size:13pt'>Odpowiedź: {esc(subject)}</h1>"
+        f"<p>{esc(REPLY_TEXT.format(case_sign=case_sign))}</p></body></html>"
+    )
+    pdf: bytes = HTML(string=page).write_pdf()
+    return pdf

@@ -107,8 +107,15 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("say what to change when returning a draft", N_("Napisz, co poprawić, zwracając projekt.")),
     ("case {s} has no reply draft", N_("Sprawa %(s)s nie ma projektu odpowiedzi.")),
     (
-        "only XML replies can be sealed with XAdES here",
-        N_("Tę odpowiedź można opieczętować tylko jako plik XML."),
+        "a reply must be a PDF (sealed with PAdES) or an XML file (sealed with XAdES)",
+        N_(
+            "Odpowiedź musi być plikiem PDF albo XML — tylko takie urząd opieczętowuje "
+            "e-pieczęcią. Zapisz pismo jako PDF i dodaj je ponownie."
+        ),
+    ),
+    (
+        "the PDF reply cannot be sealed: {x}",
+        N_("Nie można opieczętować odpowiedzi PDF (plik uszkodzony lub zaszyfrowany): %(x)s"),
     ),
     ("a case cannot go from {a} to {b}", N_("Sprawy nie można przenieść do tego stanu.")),
     ("the reply in {s} is not approved", N_("Odpowiedź w sprawie %(s)s nie jest zaakceptowana.")),

@@ -10,6 +10,8 @@ from ezd import eml, epuap, xmlsafe
 from ezd.channels.port import DispatchRejected
 from ezd.db.tables import Attachment, IncomingItem
 from ezd.jobs.email_content import store_email_content
+from ezd.jobs.ocr_step import recognise_text
+from ezd.jobs.opinion_handlers import OPINION_HANDLERS
 from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_with_content, tenant_by_code
@@ -284,6 +286,7 @@ HANDLERS: dict[str, Handler] = {
     "ezd.validate-xml": validate_xml,
     "ezd.verify-signature": verify_signature,
     "ezd.store-content": store_content,
+    "ezd.ocr": recognise_text,
     "ezd.issue-upp": issue_upp,
     "ezd.create-case": create_case,
     "ezd.attach-to-case": attach_to_case,
@@ -294,6 +297,8 @@ HANDLERS: dict[str, Handler] = {
     "ezd.close-case": close_case,
     "ezd.archive-prepare": archive_prepare,
     "ezd.archive": archive_store,
+    # the art. 106 KPA collaboration's steps (their own module: this one is near its size limit)
+    **OPINION_HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Handler"]

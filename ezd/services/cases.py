@@ -29,6 +29,7 @@ from ezd.services.lookup import (
     unit_code,
     unit_group,
 )
+from ezd.services.replies import reply_media_type
 from ezd.services.tasks import complete_task, open_task
 
 CASE_PROCESS = "ezd_case"
@@ -219,13 +220,15 @@ def submit_draft(
     case_sign: str,
     content: bytes,
     filename: str,
-    media_type: str = "application/xml",
     addressee: str | None = None,
     channel: str = "epuap",
     approval_chain: Sequence[str] | None = None,
     opinions: Sequence[str] = (),
 ) -> str:
     """The referent uploads (a new version of) the reply and sends it for akceptacja.
+
+    The reply is a PDF or an XML file (the bytes decide, see :mod:`ezd.services.replies`):
+    anything the office could not seal is refused here, before anyone approves it.
 
     ``approval_chain`` names the roles that approve in turn (default: the unit head);
     ``opinions`` the units whose heads give their opinion first, all at once.
@@ -238,6 +241,8 @@ def submit_draft(
     on_behalf = _as_referent(session, actor, tenant, unit, task.assignee)
     if len(content) > deps.settings.max_upload_bytes:
         raise InvalidInput("the draft is larger than the upload limit")
+    # refused here, before approval, rather than in the sealing step after it (issue 13)
+    media_type = reply_media_type(content)
     stored = deps.store.put(content, media_type)
     draft = _current_draft(session, case)
     if draft is None:

@@ -14,6 +14,7 @@ from ezd.clock import office_date, office_today, polish_date
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
 from ezd.db.tables import Document, DocumentVersion, IncomingItem, User
+from ezd.ocr import OCR_TYPES
 from ezd.records.errors import InvalidInput, NotFound
 from ezd.records.intake import Channel, IncomingMetadata
 from ezd.records.registers import Register, RegisterNumber
@@ -32,6 +33,7 @@ from ezd.services.lookup import (
 from ezd.services.tasks import complete_task, open_task
 
 INCOMING_PROCESS = "ezd_incoming"
+OCR_PROCESS = "ezd_ocr"
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,16 @@ def register_incoming(
     channel: Channel = Channel.EPUAP,
     received: date | None = None,
     duplicate_reason: str | None = None,
+    start_process: bool = True,
 ) -> Registered:
     """Register one incoming item: RPW number, the original bytes as the record, metryka, process.
 
     Hostile or malformed input is rejected before anything is stored or numbered. ``received``
     is the day a paper letter came in (the envelope stamp), entered by the clerk; an item that
     looks like one registered in the last 30 days is refused with ``DuplicateSuspected`` unless
-    ``duplicate_reason`` says why it is registered again.
+    ``duplicate_reason`` says why it is registered again. ``start_process=False`` registers an
+    item whose handling process the caller starts itself (a request from a partner office under
+    art. 106 KPA starts the asked office's pool of ``opinion_exchange.bpmn``).
     """
     session = deps.session
     limit = deps.settings.max_upload_bytes
@@ -217,6 +222,8 @@ def register_incoming(
         },
     )
     key = business_key(tenant, sign)
+    if not start_process:
+        return Registered(sign, doc.uid, stored.sha256, key)
     deps.engine.start(
         INCOMING_PROCESS,
         key,
@@ -230,6 +237,9 @@ def register_incoming(
             "assign_action": "assign",
         },
     )
+    if media_type in OCR_TYPES:
+        # a scan is OCR'd beside the incoming process; the clerk never waits for it
+        deps.engine.start(OCR_PROCESS, key, {"tenant": tenant, "rpw": sign})
     return Registered(sign, doc.uid, stored.sha256, key)
 
 

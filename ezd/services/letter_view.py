@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ezd import eml, epuap, xmlsafe
 from ezd.db.tables import MetrykaEntry
+from ezd.db.tables_intake import DocumentText
 from ezd.records.errors import EzdError, NotFound
 from ezd.services import audit, queries
 from ezd.services.actor import Actor
@@ -88,6 +89,7 @@ class DocumentView:
     letter: LetterText | None
     attachments: tuple[AttachmentView, ...]
     unreadable: bool  # XML that could not be read as a letter: only the download is offered
+    ocr_text: str | None = None  # what OCR read from a scan (ezd.ocr), shown beside it
 
 
 def _letter(deps: Deps, data: bytes, signed: bool) -> tuple[LetterText | None, bool]:
@@ -230,6 +232,9 @@ def document_view(
             for i, a in enumerate(sorted(doc.attachments, key=lambda a: a.id), 1)
         ),
         unreadable=unreadable,
+        ocr_text=deps.session.execute(
+            select(DocumentText.text).where(DocumentText.document_id == doc.id)
+        ).scalar_one_or_none(),
     )
 
 

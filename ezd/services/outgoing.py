@@ -16,6 +16,8 @@ from ezd.services import audit
 from ezd.services.cases import current_draft
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, case_by_sign, tenant_by_code
+from ezd.services.replies import PDF, reply_media_type
+from ezd.signatures.errors import SigningError
 
 DELIVERY_MESSAGE = "ezd.delivery-confirmed"
 
@@ -35,18 +37,23 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
     if draft.status != DraftState.APPROVED.value:
         raise InvalidState(f"the reply in {case_sign} is not approved")
     content = deps.store.get(last.sha256)
-    if last.media_type != "application/xml":
-        raise InvalidInput("only XML replies can be sealed with XAdES here")
+    kind = reply_media_type(content)  # the bytes decide, as at upload: a stored label may be old
     signer = deps.office_signer(tenant)
-    signed = signer.sign_enveloped(content)
-    stored = deps.store.put(signed, "application/xml")
+    if kind == PDF:
+        try:
+            signed = signer.sign_pdf(content)
+        except SigningError as exc:
+            raise InvalidInput(f"the PDF reply cannot be sealed: {exc}") from None
+    else:
+        signed = signer.sign_enveloped(content)
+    stored = deps.store.put(signed, kind)
     session.add(
         DocumentVersion(
             document_id=draft.id,
             version=last.version + 1,
             sha256=stored.sha256,
             size=stored.size,
-            media_type="application/xml",
+            media_type=kind,
             filename=last.filename,
             note="podpisano e-pieczęcią urzędu",
             created_by=actor_login,
@@ -62,7 +69,11 @@ def sign_draft(deps: Deps, *, tenant: str, case_sign: str, actor_login: str) -> 
         actor=actor_login,
         action="podpis",
         document_ref=draft.uid,
-        details={"sha256": stored.sha256, "signer": signer.subject},
+        details={
+            "sha256": stored.sha256,
+            "signer": signer.subject,
+            "format": "PAdES" if kind == PDF else "XAdES",
+        },
     )
     return stored.sha256
 

@@ -27,7 +27,7 @@ Authorization is role × unit × tenant; records of other offices answer 404."""
 
 def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
     from ezd.web import oidc, pki
-    from ezd.web.api import admin, archive, auth, cases, files, form_tasks, intake, public
+    from ezd.web.api import admin, archive, auth, cases, files, form_tasks, intake, opinions, public
     from ezd.web.ui import pages
 
     web = FastAPI(
@@ -56,6 +56,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         public.router,
         files.router,
         form_tasks.router,
+        opinions.router,
     ):
         web.include_router(router)
     web.include_router(pages.router)

@@ -52,6 +52,22 @@ DOCUMENT_KIND = {
     "skarga": N_("skarga"),
     "faktura": N_("faktura"),
     "upp": N_("urzędowe poświadczenie przedłożenia"),
+    "wystapienie_art106": N_("wystąpienie organu (art. 106 KPA)"),
+    "stanowisko_art106": N_("stanowisko organu (art. 106 KPA)"),
+    "odmowa_art106": N_("odmowa zajęcia stanowiska"),
+}
+
+OPINION_KIND = {
+    "opinia": N_("opinia"),
+    "uzgodnienie": N_("uzgodnienie"),
+    "informacja": N_("informacja"),
+}
+
+OPINION_STATUS = {
+    "sent": N_("wysłane"),
+    "received": N_("w organie opiniującym"),
+    "answered": N_("stanowisko zajęte"),
+    "refused": N_("odmowa: organ niewłaściwy"),
 }
 
 CHANNEL = {
@@ -61,6 +77,7 @@ CHANNEL = {
     "osobiscie": N_("osobiście"),
     "email": N_("poczta elektroniczna"),
     "kurier": N_("kurier"),
+    "urzad-partnerski": N_("urząd partnerski"),
 }
 
 VERDICT = {
@@ -70,6 +87,7 @@ VERDICT = {
 }
 
 ACTION = {
+    "ponowienie_kroku": N_("ponowienie kroku systemu"),
     "akceptacja": N_("akceptacja projektu"),
     "archiwizacja": N_("archiwizacja"),
     "audyt_integralnosci": N_("audyt integralności"),
@@ -103,6 +121,7 @@ ACTION = {
     "przyjecie_z_przekazania": N_("przyjęcie z przekazania"),
     "przypomnienie_o_terminie": N_("przypomnienie o terminie"),
     "rejestracja": N_("rejestracja pisma"),
+    "rozpoznanie_tekstu": N_("rozpoznanie tekstu skanu (OCR)"),
     "spis_zdawczo_odbiorczy": N_("spis zdawczo-odbiorczy"),
     "udostepnienie": N_("udostępnienie akt"),
     "udostepnienie_sprawy": N_("udostępnienie sprawy innemu urzędowi"),
@@ -128,6 +147,17 @@ ACTION = {
     "zwrot_do_kancelarii": N_("zwrot do kancelarii"),
     "zwrot_do_poprawy": N_("zwrot projektu do poprawy"),
     "zwrot_udostepnienia": N_("zwrot udostępnionych akt"),
+    # art. 106 KPA between partner offices
+    "wystapienie_art106": N_("wystąpienie do innego organu (art. 106 KPA)"),
+    "doreczenie_wystapienia_art106": N_("doręczenie wystąpienia organowi"),
+    "wplyw_wystapienia_art106": N_("wpływ wystąpienia innego organu (art. 106 KPA)"),
+    "projekt_stanowiska_art106": N_("projekt stanowiska"),
+    "odmowa_art106": N_("odmowa zajęcia stanowiska: organ niewłaściwy"),
+    "odeslanie_stanowiska_art106": N_("odesłanie stanowiska z e-pieczęcią"),
+    "stanowisko_art106": N_("stanowisko innego organu w aktach sprawy"),
+    "przypomnienie_art106": N_("przypomnienie o terminie stanowiska"),
+    "eskalacja_art106": N_("termin stanowiska minął: zgłoszono kierownikowi"),
+    "zawiadomienie_o_zwloce_art106": N_("zawiadomienie o zwłoce (art. 106 § 4 KPA)"),
 }
 
 # system actors are recorded as ``system:<topic or source>``
@@ -135,6 +165,7 @@ SYSTEM_ACTOR = {
     "ezd.validate-xml": N_("system (sprawdzenie pisma XML)"),
     "ezd.verify-signature": N_("system (weryfikacja podpisu)"),
     "ezd.store-content": N_("system (zapis treści)"),
+    "ezd.ocr": N_("system (rozpoznanie tekstu skanu)"),
     "ezd.create-case": N_("system (założenie sprawy)"),
     "ezd.attach-to-case": N_("system (dołączenie do sprawy)"),
     "ezd.sign": N_("system (e-pieczęć urzędu)"),
@@ -146,6 +177,13 @@ SYSTEM_ACTOR = {
     "ezd.deadline-reminder": N_("system (przypomnienie o terminie)"),
     "ezd.delivery-confirmed": N_("system (potwierdzenie doręczenia)"),
     "ezd.forward-to-office": N_("system (przekazanie do właściwego urzędu)"),
+    "ezd.opinion-send": N_("system (wysłanie wystąpienia do organu)"),
+    "ezd.opinion-remind": N_("system (przypomnienie o terminie stanowiska)"),
+    "ezd.opinion-escalate": N_("system (eskalacja: termin stanowiska minął)"),
+    "ezd.opinion-delay-noted": N_("system (zawiadomienie o zwłoce)"),
+    "ezd.opinion-received": N_("system (stanowisko do akt sprawy)"),
+    "ezd.opinion-seal-answer": N_("system (e-pieczęć i odesłanie stanowiska)"),
+    "ezd.opinion-refuse": N_("system (odmowa i przekazanie według właściwości)"),
     "epuap": N_("system (skrzynka ePUAP)"),
     "ezd.imap": N_("system (skrzynka poczty elektronicznej)"),
     "upp": N_("system (poświadczenie przedłożenia)"),
@@ -163,6 +201,9 @@ TASK = {
     "Task_FixDispatch": N_("Poprawa danych wysyłki"),
     "Task_CompleteFiles": N_("Uzupełnienie akt"),
     "Task_AcceptTransfer": N_("Przyjęcie akt do archiwum"),
+    "Task_DecreeRequest": N_("Dekretacja wystąpienia"),
+    "Task_PrepareAnswer": N_("Przygotowanie stanowiska"),
+    "Task_ApproveAnswer": N_("Akceptacja stanowiska"),
 }
 
 # the system's own steps (BPMN service tasks), named in a failure shown on a page
@@ -170,6 +211,7 @@ SYSTEM_STEP = {
     "Task_ValidateXml": N_("Walidacja dokumentu"),
     "Task_VerifySignature": N_("Weryfikacja podpisu"),
     "Task_StoreContent": N_("Zapis treści i metadanych"),
+    "Task_Ocr": N_("Rozpoznanie tekstu (OCR)"),
     "Task_IssueUpp": N_("Wystawienie UPP"),
     "Task_CreateCase": N_("Założenie sprawy"),
     "Task_AttachToCase": N_("Dołączenie do sprawy"),
@@ -193,6 +235,8 @@ TABLES: dict[str, dict[str, str]] = {
     "role": ROLE,
     "verdict": VERDICT,
     "action": ACTION,
+    "opinion_kind": OPINION_KIND,
+    "opinion_status": OPINION_STATUS,
 }
 
 UNKNOWN = N_("(inna wartość)")

@@ -539,3 +539,34 @@ def test_wait_idle_for_some_business_keys_ignores_other_processes(
     for t in fetched:
         if t.business_key == other:
             engine.unlock(t.id)
+
+
+def test_an_incident_is_listed_and_retried_through_the_port(
+    engine: OperatonEngine, proc: Proc, business_key: str
+) -> None:
+    """The office administrator's "Incydenty" page and its "Ponów" (issue 13) on Operaton."""
+    from ezd.workflow.port import TaskNotFound
+
+    instance_id = start_approved(engine, proc, business_key)
+    [task] = fetch_mine(engine, [proc.register], [business_key])
+    assert engine.incidents(business_key) == []
+    engine.fail_external_task(task.id, "seal missing", retries=0)
+    [incident] = engine.incidents(business_key)
+    assert (incident.task_id, incident.topic, incident.activity_id, incident.message) == (
+        task.id,
+        proc.register,
+        "Task_Register",
+        "seal missing",
+    )
+    assert incident.business_key == business_key
+    assert incident.at is not None and incident.at.tzinfo is None  # naive UTC, as the embedded engine's
+    assert engine.incidents(business_key + "-other") == []  # another office's prefix sees nothing
+
+    engine.retry_task(incident.task_id, 3)
+    assert engine.incidents(business_key) == [] and engine.instance(instance_id).incidents == ()
+    [again] = fetch_mine(engine, [proc.register], [business_key])
+    assert again.id == task.id and again.retries == 3
+    engine.complete_external_task(again.id, {})
+    assert "Task_Register" not in engine.instance(instance_id).active_activities
+    with pytest.raises(TaskNotFound):
+        engine.retry_task(again.id, 3)  # completed: nothing to retry

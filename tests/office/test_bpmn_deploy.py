@@ -19,6 +19,16 @@ from ezd.services.processes import ProcessVersion
 from ezd.workflow.port import DeploymentRejected
 from ezd.workflow.tables import WorkflowDefinition, WorkflowInstance
 
+# the processes of bpmn/ (ezd's own): each deployed once, then only when its file changes
+PROCESSES = {
+    "ezd_incoming",
+    "ezd_case",
+    "ezd_archive",
+    "ezd_ocr",
+    "ezd_opinion_request",
+    "ezd_opinion_answer",
+}
+
 
 def bpmn_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "bpmn"
@@ -48,13 +58,9 @@ def start_incoming(app: App) -> str:
 def check_changed_only(app: App, tmp_path: Path) -> None:
     folder = bpmn_copy(tmp_path)
     first = app.deploy_processes(folder)
-    assert {(d.process_key, d.new) for d in first} == {
-        ("ezd_incoming", True),
-        ("ezd_case", True),
-        ("ezd_archive", True),
-    }
+    assert {(d.process_key, d.new) for d in first} == {(p, True) for p in PROCESSES}
     again = app.deploy_processes(folder)
-    assert [d.new for d in again] == [False, False, False]  # unchanged files: no new versions
+    assert [d.new for d in again] == [False] * len(PROCESSES)  # unchanged files: no new versions
     start_incoming(app)
     assert versions(app)[("ezd_incoming", 1)] == 1
 
@@ -65,8 +71,7 @@ def check_changed_only(app: App, tmp_path: Path) -> None:
     start_incoming(app)
     # the instance started on v1 keeps v1; the new one runs v2
     assert versions(app) == {
-        ("ezd_archive", 1): 0,
-        ("ezd_case", 1): 0,
+        **{(p, 1): 0 for p in PROCESSES},
         ("ezd_incoming", 1): 1,
         ("ezd_incoming", 2): 1,
     }
@@ -119,12 +124,12 @@ def test_two_processes_deploying_at_once_deploy_once(pg_app: App, tmp_path: Path
         )
         holder.commit()
     other.join(timeout=120)
-    assert [d.new for d in first] == [True, True, True]
+    assert [d.new for d in first] == [True] * len(PROCESSES)
     (second,) = results
-    assert isinstance(second, list) and [d.new for d in second] == [False, False, False]
+    assert isinstance(second, list) and [d.new for d in second] == [False] * len(PROCESSES)
     with pg_app.uow() as uow:
         rows = uow.session.execute(select(WorkflowDefinition.process_key, WorkflowDefinition.version)).all()
-    assert sorted(rows) == [("ezd_archive", 1), ("ezd_case", 1), ("ezd_incoming", 1)]
+    assert sorted(rows) == sorted((p, 1) for p in PROCESSES)
 
 
 def wait_for_lock_waiter(app: App) -> None:
@@ -161,7 +166,7 @@ def test_serve_and_workers_deploy_on_start(tmp_path: Path, monkeypatch: pytest.M
     first = started_app()
     second = started_app()
     try:
-        assert versions(second) == {("ezd_archive", 1): 0, ("ezd_case", 1): 0, ("ezd_incoming", 1): 0}
+        assert versions(second) == {(p, 1): 0 for p in PROCESSES}
     finally:
         first.db.dispose()
         second.db.dispose()

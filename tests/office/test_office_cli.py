@@ -108,7 +108,14 @@ def test_set_up_lists(
     leaves = ls("jrwa", "show", OFFICE, "0")
     assert leaves and all(c["symbol"].startswith("0") for c in leaves)
     processes = {p["process_key"] for p in ls("bpmn", "list")}
-    assert processes == {"ezd_incoming", "ezd_case", "ezd_archive"}
+    assert processes == {
+        "ezd_incoming",
+        "ezd_case",
+        "ezd_archive",
+        "ezd_ocr",
+        "ezd_opinion_request",
+        "ezd_opinion_answer",
+    }
     # the administrative log: every set-up step is in the office's metryka
     db = sqlite3.connect(office / "ezd.sqlite3")
     actions = [r[0] for r in db.execute("select action from metryka_entry order by id")]

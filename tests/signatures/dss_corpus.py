@@ -279,7 +279,8 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     tsa_past = Tsa(tsa_id.cert, tsa_id.key, clock=lambda: two_hours_ago)
     src = d / "letter.xml"
     src.write_bytes(LETTER)
-    content = b"%PDF-1.4 not really a PDF, a detached file\n"
+    # a real PDF: a detached .xml/.xades beside a PDF is the usual output of Polish signing tools
+    content = _blank_pdf()
     det_src = d / "zalacznik.pdf"
     det_src.write_bytes(content)
 
@@ -294,6 +295,8 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
             ("enveloped-xpath", "ENVELOPED", "xpath", src),
             ("enveloping", "ENVELOPING", "default", src),
             ("detached", "DETACHED", "default", det_src),
+            # a PDF inside the signature as a base64 ds:Object, as podpis zaufany makes them
+            ("enveloping-pdf", "ENVELOPING", "default", det_src),
         ):
             job = dss.SignJob(
                 inp, d / f"dss-{name}-{level}.xml", ok.p12, "XADES", packaging, transform, tsa_p12
@@ -337,6 +340,13 @@ def build(d: Path, base_url: str, crls: dict[str, bytes]) -> Corpus:
     dss_env = (d / "dss-enveloped-default-B.xml").read_bytes()
     corpus.add("tampered-content-ezd", _tamper_text(b_env))
     corpus.add("tampered-content-dss", _tamper_text(dss_env))
+    # the PDF beside a detached .xml signature changed after signing (one byte of its body)
+    changed_pdf = content.replace(b"/MediaBox", b"/MediaBoX", 1)
+    corpus.add(
+        "tampered-detached-pdf",
+        (d / "dss-detached-B.xml").read_bytes(),
+        detached={"zalacznik.pdf": changed_pdf},
+    )
     corpus.add("signed-properties-removed", _drop_signed_properties(b_env))
     corpus.add(
         "wrong-signing-certificate-digest", _WrongDigestSigner(ok, stranger.cert).sign_enveloped(LETTER)

@@ -59,3 +59,26 @@ def test_pades_offline_pass_and_tamper(pki: DemoPki, tmp_path: Path) -> None:
 def test_not_a_signed_pdf(pki: DemoPki) -> None:
     result = PadesVerifier([pki.ca_pem], online=False).verify(b"%PDF-1.4\nnonsense")
     assert result.verdict.value == "TOTAL-FAILED"
+
+
+def test_office_seal_seals_a_pdf_also_inside_a_running_event_loop(pki: DemoPki) -> None:
+    """ezd's own PAdES sealing (the office's key through pyHanko) from plain code and from a
+    thread whose event loop runs (pyHanko's synchronous call is asyncio.run, refused there)."""
+    import asyncio
+
+    from ezd.signatures.pkcs12 import Pkcs12Signer
+
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    w.write(buf)
+    signer = Pkcs12Signer(pki.eseal_p12, pki.password)
+
+    async def inside_a_loop() -> bytes:
+        return signer.sign_pdf(buf.getvalue())
+
+    for sealed in (signer.sign_pdf(buf.getvalue()), asyncio.run(inside_a_loop())):
+        result = PadesVerifier([pki.ca_pem], online=False).verify(sealed)
+        assert result.passed, result.reasons
+        assert result.signatures[0].signature_id == "PieczecUrzedu"
+        assert sealed.startswith(buf.getvalue())  # an incremental update

@@ -216,3 +216,30 @@ def test_pkcs11_signer_survives_fork(token: Token) -> None:
     verifier = XadesVerifier([token.pkis["rsa"].ca_pem])
     assert verifier.verify(signed).passed
     assert verifier.verify(signer.sign_enveloped(DOC)).passed  # and the parent still signs
+
+
+@pytest.mark.parametrize("key_type", ["rsa", "ec"])
+def test_pkcs11_seals_a_pdf_with_pades(token: Token, key_type: str) -> None:
+    """The office seal on a token seals PDF replies too: the key signs inside the token."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from ezd.signatures.hsm import Pkcs11Signer
+    from ezd.signatures.pades import PadesVerifier
+
+    pki = token.pkis[key_type]
+    signer = Pkcs11Signer(token.lib, TOKEN, PIN, f"eseal-{key_type}")
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    w.write(buf)
+    sealed = signer.sign_pdf(buf.getvalue())
+    result = PadesVerifier([pki.ca_pem], online=False).verify(sealed)
+    assert result.verdict is Verdict.TOTAL_PASSED, result.reasons
+    (report,) = result.signatures
+    assert report.details["format"] == "PAdES" and report.details["coverage"] == "ENTIRE_FILE"
+    assert len(report.details["chain"]) == 3  # type: ignore[arg-type]
+    at = sealed.index(b"/MediaBox")  # a changed byte inside the signed range
+    broken = sealed[:at] + b"/MediaBoy" + sealed[at + 9 :]
+    assert PadesVerifier([pki.ca_pem], online=False).verify(broken).verdict is Verdict.TOTAL_FAILED

@@ -236,3 +236,25 @@ def test_a_failed_system_step_shows_on_its_case_in_polish(shared_site: Site) -> 
     assert re.search(
         r'<details><summary>Szczegóły techniczne</summary><p class="mono" lang="en">only XML', box.group(1)
     )
+
+
+def test_a_reply_the_office_cannot_seal_is_refused_at_upload(shared_site: Site) -> None:
+    """Only PDF (PAdES) and XML (XAdES) replies can be sealed: anything else is refused when it is
+    uploaded, in the form and by the API, and the case stays as it was (issue 13)."""
+    sign = shared_site.world.opened(T)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    ref = sign_in(shared_site, "sw.referent")
+    page = ref.get(f"/sprawy/{T}/{sign}").text
+    r = ref.post(
+        f"/sprawy/{T}/{sign}/projekt",
+        data={"addressee": "Jan Kowalski", "channel": "poczta", "csrf_token": csrf_of(page)},
+        files={"file": ("skan.png", png, "image/png")},
+    )
+    assert r.status_code == 400
+    assert _field_error(r.text, "file").startswith("Odpowiedź musi być plikiem PDF albo XML")
+    assert 'value="Jan Kowalski"' in r.text  # what was typed is kept
+    api = shared_site.client("sw.referent").post(
+        f"/api/v1/tenants/{T}/cases/{sign}/draft", files={"file": ("skan.png", png, "image/png")}
+    )
+    assert api.status_code == 400 and api.json()["code"] == "invalid_input", api.text
+    assert shared_site.world.case_state(T, sign) == "open"

@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.message import (
+    MessageEventDefinition as BaseMessageEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
@@ -35,6 +39,7 @@ from ezd.workflow.port import (
     Deployment,
     ExternalTask,
     HistoryEntry,
+    Incident,
     InstanceState,
     NoMatchingInstance,
     ProcessInstance,
@@ -65,6 +70,7 @@ from ezd.workflow.spiff.rows import (
     TASK_OWNER,
     USER_TASKS,
     Head,
+    mark_due_timers,
     merged_data,
     record_history,
     save_instance,
@@ -115,8 +121,11 @@ class SpiffEngine:
         wf = BpmnWorkflow(spec, subs, script_engine=_SCRIPT_ENGINE)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(dict(variables or {}))
+        completed: list[Any] = []
+        wf.do_engine_steps(did_complete_task=completed.append)
+        _deliver_start_message(wf, variables)
         head = Head(str(uuid.uuid4()), process_key, version, business_key, 0, STATE_FORMAT)
-        self._advance(head, wf, frozenset(), [])
+        self._advance(head, wf, frozenset(), completed)
         return ProcessInstance(head.id, process_key, business_key, version)
 
     def _load(self, instance_id: str, *, for_change: bool) -> tuple[Head, BpmnWorkflow, frozenset[str]]:
@@ -278,6 +287,7 @@ class SpiffEngine:
         trow.retries = max(0, retries)
         trow.error = message
         trow.locked_until = utcnow() + timedelta(milliseconds=retry_timeout_ms) if retries > 0 else None
+        trow.failed_at = utcnow() if retries <= 0 else None
         self.session.flush()
 
     def bpmn_error(
@@ -310,7 +320,7 @@ class SpiffEngine:
             waiting = [
                 t
                 for t in wf.get_tasks(state=TaskState.WAITING)
-                if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+                if isinstance(getattr(t.task_spec, "event_definition", None), BaseMessageEventDefinition)
                 and t.task_spec.event_definition.name == message_name
             ]
             if not waiting:
@@ -318,10 +328,12 @@ class SpiffEngine:
             self._loaded.pop(instance_id, None)  # about to change it (see _load)
             for t in waiting:
                 t.data.update(dict(variables or {}))
-            defn = MessageEventDefinition(message_name)
-            wf.catch(
-                BpmnEvent(defn, payload={"payload": dict(variables or {}), "result_var": "message_payload"})
-            )
+            # SpiffWorkflow matches an event by its exact class: the camunda parser gives catch and
+            # boundary events its own message definition, a receive task keeps the plain one
+            for kind in {type(t.task_spec.event_definition) for t in waiting}:
+                wf.catch(BpmnEvent(kind(message_name), payload=_message_payload(kind, variables)))
+            for t in waiting:  # a caught boundary event took its parent's data when it became ready
+                t.data.update(dict(variables or {}))
             self._advance(head, wf, ids, [])
             return
         raise NoMatchingInstance(
@@ -354,6 +366,24 @@ class SpiffEngine:
             )
         return len(ids)
 
+    def incidents(self, business_key_prefix: str) -> list[Incident]:
+        rows = self.session.execute(
+            select(WorkflowTask, WorkflowInstance.business_key)
+            .join(WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id)
+            .where(WorkflowTask.kind == "external", WorkflowTask.retries == 0)
+            .where(WorkflowInstance.business_key.startswith(business_key_prefix, autoescape=True))
+            .order_by(WorkflowTask.failed_at, WorkflowTask.created_at)
+        ).all()
+        return [
+            Incident(t.id, t.topic or "", t.task_key, key or "", t.error or "", t.failed_at)
+            for t, key in rows
+        ]
+
+    def retry_task(self, task_id: str, retries: int) -> None:
+        trow = self._task(task_id)
+        trow.retries, trow.error, trow.locked_until, trow.failed_at = retries, None, None, None
+        self.session.flush()
+
     def fire_due_timers(self, now: datetime | None = None, limit: int = 100) -> int:
         """Advance instances whose next timer is due; returns how many were advanced."""
         now = now or utcnow()
@@ -361,6 +391,7 @@ class SpiffEngine:
         count = 0
         for instance_id in list(ids):
             head, wf, task_ids = self._load(instance_id, for_change=True)
+            mark_due_timers(wf, now)
             wf.refresh_timers()
             self._advance(head, wf, task_ids, [])
             count += 1
@@ -408,3 +439,26 @@ class SpiffEngine:
             .order_by(WorkflowHistory.id)
         ).scalars()
         return [HistoryEntry(r.activity_id, r.activity_type, r.name, None, r.ended_at) for r in rows]
+
+
+def _deliver_start_message(wf: BpmnWorkflow, variables: Variables | None) -> None:
+    """A process whose start event is a message start event is started by that message.
+
+    Operaton starts such a process by key at its only start event (the pool of the asked office
+    in ``opinion_exchange.bpmn``); SpiffWorkflow would wait at it for the message, so ``start``
+    delivers it: the same step on both engines.
+    """
+    for t in wf.get_tasks(state=TaskState.WAITING):
+        definition = getattr(t.task_spec, "event_definition", None)
+        if isinstance(definition, BaseMessageEventDefinition) and isinstance(t.task_spec, StartEvent):
+            t.data.update(dict(variables or {}))
+            kind = type(definition)
+            wf.catch(BpmnEvent(kind(definition.name), payload=_message_payload(kind, variables)))
+
+
+def _message_payload(kind: type[BaseMessageEventDefinition], variables: Variables | None) -> dict[str, Any]:
+    """The event payload in the shape the definition's class copies into the task data."""
+    values = dict(variables or {})
+    if issubclass(kind, MessageEventDefinition):  # camunda's: {payload, result_var}
+        return {"payload": values, "result_var": "message_payload"}
+    return values  # the plain one sets the payload's keys as task data

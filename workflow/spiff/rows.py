@@ -245,3 +245,18 @@ def next_timer(wf: BpmnWorkflow) -> datetime | None:
             elif isinstance(value, dict) and "next" in value:
                 due.append(datetime.fromisoformat(value["next"]).astimezone(UTC).replace(tzinfo=None))
     return min(due) if due else None
+
+
+def mark_due_timers(wf: BpmnWorkflow, now: datetime) -> None:
+    """Let the caller's clock decide which date and duration timers are due (``now``, naive UTC).
+
+    SpiffWorkflow compares a timer with its own wall clock; ``fire_due_timers(now)`` is the
+    engine's clock, so a timer due by ``now`` is marked fired before the timers are refreshed
+    (this is also what lets a test move the clock instead of sleeping).
+    """
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        defn = getattr(task.task_spec, "event_definition", None)
+        value = task._get_internal_data("event_value")
+        due = isinstance(defn, TimerEventDefinition) and isinstance(value, str)
+        if due and datetime.fromisoformat(str(value)).astimezone(UTC).replace(tzinfo=None) <= now:
+            task._set_internal_data(event_fired=True)

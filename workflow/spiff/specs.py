@@ -3,6 +3,7 @@
 * ``serviceTask camunda:type="external"`` becomes :class:`ExternalServiceTask`: a *manual* task, so
   ``do_engine_steps`` stops at it and a worker fetches it by topic -- the same contract as an
   Operaton external task.
+* ``sendTask camunda:type="external"`` is the same (the collaboration's message senders).
 * ``userTask`` keeps ``camunda:assignee`` / ``camunda:candidateGroups`` (SpiffWorkflow's camunda
   parser drops them).
 """
@@ -69,5 +70,7 @@ class EzdParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES: ClassVar[dict[str, tuple[type, type]]] = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (ExternalServiceTaskParser, ExternalServiceTask),
+        # Operaton runs a send task with camunda:type="external" as an external task: so does ezd
+        full_tag("sendTask"): (ExternalServiceTaskParser, ExternalServiceTask),
         full_tag("userTask"): (EzdUserTaskParser, EzdUserTask),
     }

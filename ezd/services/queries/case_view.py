@@ -159,6 +159,17 @@ def _processes(
     return processes
 
 
+def _may_approve(actor: Actor, tenant: str, unit: str, task: UserTask) -> bool:
+    """The approval step is the role its task is offered to (``<office>:<unit>:<role>``): the
+    unit head first, then e.g. the sekretarz of a longer chain (as approval.decide checks)."""
+    roles = {g.rsplit(":", 1)[-1] for g in task.candidate_groups} or {Role.KIEROWNIK.value}
+    for name in roles & {r.value for r in Role}:
+        role = Role(name)
+        if actor.can(tenant, role, unit if role == Role.KIEROWNIK else None):
+            return True
+    return False
+
+
 def _abilities(
     actor: Actor, tenant: str, case: CaseFile, mode: str, tasks: list[UserTask], *, has_outgoing: bool
 ) -> CaseAbilities:
@@ -173,7 +184,7 @@ def _abilities(
             draft_task.assignee in {actor.login, *(b for _, b in actor.grants if b)}
             or actor.can(tenant, Role.KIEROWNIK, unit)
         ),
-        approve=full and "Task_Approve" in keys and actor.can(tenant, Role.KIEROWNIK, unit),
+        approve=full and "Task_Approve" in keys and _may_approve(actor, tenant, unit, keys["Task_Approve"]),
         accept_transfer=full and "Task_AcceptTransfer" in keys and actor.can(tenant, Role.ARCHIWISTA),
         share=full and actor.can(tenant, Role.KIEROWNIK, unit),
         access_code=full

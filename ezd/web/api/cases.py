@@ -85,11 +85,11 @@ async def submit_draft(
     sign: Sign,
     me: Me,
     deps: ServiceDeps,
-    file: Annotated[UploadFile, File(description="The reply (XML is sealed with XAdES)")],
+    file: Annotated[UploadFile, File(description="The reply: PDF (PAdES seal) or XML (XAdES seal)")],
     addressee: Annotated[str, Form(max_length=300)] = "",
     channel: Annotated[str, Form(pattern="^(epuap|e-doreczenia|poczta)$")] = "epuap",
 ) -> DraftSubmitted:
-    data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
+    data, filename, _ = await read_upload(file, deps.settings.max_upload_bytes)
     uid = cases.submit_draft(
         deps,
         me.actor,
@@ -97,7 +97,6 @@ async def submit_draft(
         case_sign=sign,
         content=data,
         filename=filename,
-        media_type=media_type,
         addressee=addressee.strip() or None,
         channel=channel,
     )

@@ -16,6 +16,7 @@ from ezd.records.cases import CaseState
 from ezd.records.tenancy import Role
 from ezd.services import archive, case_actions, cases, letter_view, queries
 from ezd.services.deps import Deps
+from ezd.services.incidents import office_incidents
 from ezd.services.lookup import business_key, tenant_by_code
 from ezd.web.charts import bar_chart
 from ezd.web.dependencies import Me, Principal, ServiceDeps, UoW
@@ -114,7 +115,7 @@ async def draft(
 ) -> Response:
     values = {"addressee": addressee, "channel": channel}
     try:
-        data, filename, media_type = await read_upload(file, deps.settings.max_upload_bytes)
+        data, filename, _ = await read_upload(file, deps.settings.max_upload_bytes)
         cases.submit_draft(
             deps,
             me.actor,
@@ -122,7 +123,6 @@ async def draft(
             case_sign=sign,
             content=data,
             filename=filename,
-            media_type=media_type,
             addressee=addressee.strip() or None,
             channel=channel,
         )
@@ -245,11 +245,11 @@ def unit_page(request: Request, me: Me, uow: UoW) -> Response:
 
 
 @router.get("/pulpit")
-def dashboard_page(request: Request, me: Me, uow: UoW) -> Response:
+def dashboard_page(request: Request, me: Me, deps: ServiceDeps) -> Response:
     tenant = tenant_of(me, request)
-    data = queries.dashboard(uow.session, me.actor, tenant=tenant, today=date.today())
+    data = queries.dashboard(deps.session, me.actor, tenant=tenant, today=date.today())
     t = translator(language(request))
-    names = Directory(uow.session, t)  # the chart names referents by full name, like the pages
+    names = Directory(deps.session, t)  # the chart names referents by full name, like the pages
     intake = bar_chart(t("Wpływ tygodniowo"), [(w.week[5:], w.count) for w in data.intake_per_week])
     states = bar_chart(t("Otwarte i zakończone"), [(t("Otwarte"), data.open), (t("Zakończone"), data.closed)])
     late = bar_chart(
@@ -264,4 +264,7 @@ def dashboard_page(request: Request, me: Me, uow: UoW) -> Response:
         intake_chart=intake,
         state_chart=states,
         late_chart=late,
+        # failed system steps of the office: the head sees that cases wait on them
+        incident_count=len(office_incidents(deps.engine, tenant)),
+        is_admin=me.actor.can(tenant, Role.ADMIN),
     )

@@ -55,6 +55,11 @@ FIELD_OF = {
     "Plik XML nie jest formularzem ePUAP — wypełnij metadane pisma.": "sender",
     "Pismo, które nie jest formularzem ePUAP, wymaga metadanych: nadawcy, tytułu i dat.": "sender",
     "Plik XML jest uszkodzony lub niepoprawny.": "file",
+    (
+        "Odpowiedź musi być plikiem PDF albo XML — tylko takie urząd opieczętowuje "
+        "e-pieczęcią. Zapisz pismo jako PDF i dodaj je ponownie."
+    ): "file",
+    "Nie można opieczętować odpowiedzi PDF (plik uszkodzony lub zaszyfrowany): %(x)s": "file",
     "W tym urzędzie nie ma komórki %(u)s.": "unit",
     "Wybierz komórkę.": "unit",
     "Wybierz referenta.": "referent",

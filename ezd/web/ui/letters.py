@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ezd.services.queries.models import DocumentView, MetrykaView
+from ezd.web import error_text
 from ezd.web.labels import N_
 from ezd.workflow.port import WorkflowEngine
 
@@ -69,3 +70,25 @@ def failed_steps(engine: WorkflowEngine, business_keys: Iterable[str]) -> list[F
                 activity, _, detail = incident.partition(": ")
                 found.append(FailedStep(activity, detail))
     return found
+
+
+SEAL_HELD = N_(
+    "Urząd nie ma ważnej e-pieczęci, więc system nie mógł opieczętować dokumentu. Administrator "
+    "importuje e-pieczęć urzędu (ezd seal import), potem ponawia ten krok."
+)
+STEP_FAILED = N_(
+    "System kilka razy próbował wykonać ten krok i za każdym razem się nie udało. Usuń przyczynę "
+    "opisaną w szczegółach technicznych (albo przekaż je administratorowi systemu), potem ponów krok."
+)
+# the sealing steps hold themselves with this line when the office cannot seal (services.seals)
+_SEAL_HELD_PREFIX = "Podpis wstrzymany"
+
+
+def explain_step(message: str, topic: str, t: Callable[..., str]) -> str:
+    """Why a system step failed, in the page's language: a known service error as its catalogue
+    message, a held seal as what to do about it, anything else as the general advice."""
+    if message.startswith(_SEAL_HELD_PREFIX):
+        return t(SEAL_HELD)
+    if error_text.find(message) is not None:
+        return error_text.translate(message, t)
+    return t(STEP_FAILED)

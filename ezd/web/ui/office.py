@@ -261,3 +261,14 @@ def decide(
         form = failed(request, exc, values)
         return _refused_again(request, deps, me, tenant, year, number, form, status_of(exc))
     return back(f"/rpw/{tenant}/{year}/{number}")
+
+
+@router.get("/wystapienia")
+def opinions_page(request: Request, me: Me, uow: UoW) -> Response:
+    """Art. 106 KPA: requests this office sent and received, with their terms and overdue badges."""
+    from ezd.services.queries.opinions import received_requests, sent_requests
+
+    tenant = tenant_of(me, request)
+    sent = sent_requests(uow.session, me.actor, tenant=tenant)
+    received = received_requests(uow.session, me.actor, tenant=tenant)
+    return render(request, "opinions.html", sent=sent, received=received, tenant=tenant)

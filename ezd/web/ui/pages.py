@@ -9,6 +9,7 @@ from ezd.web.ui import (
     archive_pages,
     archivist_pages,
     casework,
+    incident_pages,
     item_labels,
     office,
     public_pages,
@@ -26,6 +27,7 @@ for sub in (
     archive_pages.router,
     archivist_pages.router,
     admin_pages.router,
+    incident_pages.router,
     viewer.router,
 ):
     router.include_router(sub)

@@ -16,6 +16,7 @@ from ezd.web.labels import N_, label
 from ezd.web.security import PRE_COOKIE, pre_csrf
 from ezd.web.ui.directory import Directory
 from ezd.web.ui.form_state import KEPT_COOKIE, FormState, restored
+from ezd.web.ui.letters import explain_step
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 
@@ -27,10 +28,16 @@ NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("/wychodzace", "Rejestr przesyłek wychodzących", (Role.KANCELARIA, Role.SEKRETARZ)),
     ("/sprawy", "Sprawy", (Role.REFERENT, Role.KIEROWNIK, Role.SEKRETARZ, Role.KANCELARIA)),
     ("/akceptacje", "Akceptacje", (Role.KIEROWNIK, Role.SEKRETARZ)),
+    (
+        "/wystapienia",
+        "Wystąpienia do organów",
+        (Role.REFERENT, Role.KIEROWNIK, Role.SEKRETARZ, Role.KANCELARIA),
+    ),
     ("/wydzial", "Wydział", (Role.KIEROWNIK, Role.SEKRETARZ)),
     ("/pulpit", "Pulpit", (Role.KIEROWNIK, Role.SEKRETARZ)),
     ("/archiwum", "Archiwum", (Role.ARCHIWISTA,)),
     ("/admin", "Administracja", (Role.ADMIN,)),
+    ("/admin/incydenty", "Incydenty", (Role.ADMIN,)),
 )
 
 
@@ -65,6 +72,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
         "when": local_time,
         "day": local_day,
         "size": lambda n: file_size(n, lang),
+        "explain": lambda message, topic: explain_step(message, topic, t),
         "person": names.person,
         "office": names.office,
         "form": form,
