@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ezd.i18n import errors as error_text
 from ezd.services.queries.models import DocumentView, MetrykaView
-from ezd.web import error_text
 from ezd.web.labels import N_
 from ezd.workflow.port import WorkflowEngine
 
