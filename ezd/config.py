@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None, description="Web session secret; default generated in $EZD_HOME"
     )
+    system_admins: str = Field(
+        default="",
+        description="Comma-separated logins of system administrators: on the web they create offices "
+        "and their first administrators (the command line's operator always may)",
+    )
     oidc_issuer: str | None = Field(
         default=None, description="OpenID Connect issuer URL; unset = local accounts only"
     )
@@ -121,6 +126,10 @@ class Settings(BaseSettings):
     @cached_property
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()
+
+    @property
+    def system_admin_logins(self) -> frozenset[str]:
+        return frozenset(x.strip() for x in self.system_admins.split(",") if x.strip())
 
     @property
     def db_url(self) -> str:

@@ -62,6 +62,11 @@ if [[ ! -f tests/web/node/node_modules/axe-core/axe.min.js ]]; then
   npm ci --prefix tests/web/node --no-audit --no-fund --silent
 fi
 
+if [[ ! -x tools/bpmnlint/node_modules/.bin/bpmnlint ]]; then
+  log "installing bpmnlint for the diagram lint (npm, tools/bpmnlint)"
+  npm ci --prefix tools/bpmnlint --no-audit --no-fund --silent
+fi
+
 # --- services for the tests (tests/infra/): binaries only, each session starts its own
 if [[ ! -f engine/target/ezd-engine.jar ]]; then
   log "building the Operaton engine jar"

@@ -282,8 +282,14 @@ def to_task_result(lt: Any, task: ExternalTask, outcome: Outcome) -> Any:
     if outcome.kind == "bpmn_error":
         code, _, message = (outcome.error or "").partition(":")
         return TaskResult.bpmn_error(lt, error_code=code, error_message=message)
-    retries = failure_retries(task)
     message = outcome.error or "failed"
+    if outcome.held is not None:
+        # retrying cannot help until a person acts (its note is written once); 'ezd seal import'
+        # gives the retries back -- as report_to does for the embedded engine
+        return TaskResult.failure(
+            lt, error_message=message, error_details=message, retries=0, retry_timeout=0
+        )
+    retries = failure_retries(task)
     return TaskResult.failure(
         lt, error_message=message, error_details=message, retries=retries, retry_timeout=backoff_ms(retries)
     )

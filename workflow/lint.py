@@ -149,9 +149,11 @@ def check_deployable(data: bytes, source: str, known_topics: Collection[str]) ->
     surfacing as a stuck case weeks later.
     """
     from ezd.workflow.forms import task_forms
+    from ezd.workflow.screens import check_screens
 
     infos = check_definitions(data, source)
     task_forms(data, source)  # a form ezd could not render or validate is refused now
+    check_screens(data, source)  # each domain screen finds its task
     root = xmlsafe.parse(data)
     for task in (*root.iter(f"{{{BPMN}}}serviceTask"), *root.iter(f"{{{BPMN}}}sendTask")):
         topic = task.get(f"{{{CAMUNDA}}}topic") or ""

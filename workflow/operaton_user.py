@@ -23,15 +23,19 @@ class OperatonUserTasks(OperatonRest):
         business_key: str | None = None,
         process_instance_id: str | None = None,
     ) -> list[UserTask]:
-        """Open user tasks matching all given filters.
+        """Open user tasks matching the filters.
 
-        ``candidate_groups``: tasks offered to any of the groups, claimed or not (combine with
-        ``assignee`` to narrow); an empty sequence matches nothing.
+        ``candidate_groups`` alone: tasks offered to any of the groups, claimed or not; an empty
+        sequence matches nothing.  With ``assignee`` too, the filters *widen*, as on the embedded
+        engine: the assignee's own tasks or the groups' unclaimed ones (a clerk's list).
         """
         query: dict[str, Any] = {"sorting": [{"sortBy": "created", "sortOrder": "asc"}]}
-        if assignee is not None:
+        if assignee is not None and candidate_groups:
+            # one or-query: Operaton's candidateGroups matches unclaimed tasks unless told otherwise
+            query["orQueries"] = [{"assignee": assignee, "candidateGroups": list(candidate_groups)}]
+        elif assignee is not None:
             query["assignee"] = assignee
-        if candidate_groups is not None:
+        elif candidate_groups is not None:
             if not candidate_groups:
                 return []
             query["candidateGroups"] = list(candidate_groups)

@@ -140,7 +140,10 @@ class WorkflowEngine(Protocol):
         candidate_groups: Sequence[str] | None = None,
         business_key: str | None = None,
         process_instance_id: str | None = None,
-    ) -> list[UserTask]: ...
+    ) -> list[UserTask]:
+        """Open user tasks.  ``assignee`` with ``candidate_groups``: the assignee's own tasks *or*
+        the groups' unclaimed ones (the same on every engine: tests/conformance)."""
+        ...
 
     def task_definition_xml(self, task_id: str) -> bytes:
         """The BPMN of the process version a user task belongs to (for its form fields)."""

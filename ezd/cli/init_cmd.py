@@ -69,7 +69,7 @@ def init(
     import sys
 
     from ezd.jrwa_io import load_jrwa_file
-    from ezd.services import office_setup, seals
+    from ezd.services import office_founding, seals
     from ezd.services.admin import import_jrwa
 
     interactive = not yes and sys.stdin.isatty()
@@ -93,21 +93,13 @@ def init(
     actor = resolve_actor(app, None)
     with app.uow() as uow:
         s = uow.session
-        info = office_setup.create_office(
+        info = office_founding.found_office(
             s,
             actor,
-            code=code,
-            name=full_name,
-            kind=office_kind,
-            regon=regon,
-            epuap_box=epuap_box,
-            address=address,
+            office_founding.NewOffice(code, full_name, office_kind, regon, epuap_box, address),
+            units,
+            office_founding.FirstAdmin(login, person, admin_email, password),
         )
-        for unit_code, unit_name in units:
-            office_setup.add_unit(s, actor, office=code, code=unit_code, name=unit_name)
-        office_setup.add_user(s, actor, office=code, login=login, full_name=person, email=admin_email)
-        office_setup.grant_role(s, actor, office=code, login=login, role="admin", unit=units[0][0])
-        office_setup.set_password(s, actor, office=code, login=login, password=password)
         classes = import_jrwa(s, actor, tenant=code, entries=entries) if entries is not None else 0
         seal = (
             seals.import_p12(s, app.settings, actor, office=code, data=seal_data, password=seal_password)

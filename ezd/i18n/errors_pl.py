@@ -298,4 +298,32 @@ POLISH_LINES: tuple[tuple[str, str], ...] = (
         "przekazać można tylko do innego organu niż pytający i opiniujący",
         N_("Przekazać można tylko do innego organu niż pytający i opiniujący."),
     ),
+    # the web administration (ezd.services.office_founding, jrwa_edit, admin_log)
+    ("podaj co najmniej jedną komórkę urzędu", N_("Podaj co najmniej jedną komórkę urzędu.")),
+    (
+        "podaj kategorię archiwalną klasy końcowej (A, B n, BE n albo Bc)",
+        N_("Podaj kategorię archiwalną klasy końcowej (A, B n, BE n albo Bc)."),
+    ),
+    (
+        "kategoria archiwalna {x} jest niepoprawna; podaj A, B n, BE n albo Bc (np. B5, BE10)",
+        N_("Kategoria archiwalna %(x)s jest niepoprawna; podaj A, B n, BE n albo Bc (np. B5, BE10)."),
+    ),
+    ("podaj hasło klasyfikacyjne (tytuł klasy)", N_("Podaj hasło klasyfikacyjne (tytuł klasy).")),
+    (
+        "klasa {s} ma podklasy; kategorię archiwalną mają tylko klasy końcowe",
+        N_("Klasa %(s)s ma podklasy; kategorię archiwalną mają tylko klasy końcowe."),
+    ),
+    (
+        "symbol klasy {s} jest niepoprawny: od 1 do 4 cyfr",
+        N_("Symbol klasy %(s)s jest niepoprawny: od 1 do 4 cyfr."),
+    ),
+    ("klasa {s} już jest w wykazie akt", N_("Klasa %(s)s już jest w wykazie akt.")),
+    (
+        "w klasie {s} są sprawy ({n}); sprawy są tylko w klasach końcowych, więc nie można jej podzielić",
+        N_(
+            "W klasie %(s)s są sprawy (%(n)s); sprawy są tylko w klasach końcowych, więc nie można jej podzielić."
+        ),
+    ),
+    ("data początkowa jest późniejsza niż końcowa", N_("Data początkowa jest późniejsza niż końcowa.")),
+    ("numer strony zaczyna się od 1", N_("Numer strony zaczyna się od 1.")),
 )

@@ -19,6 +19,8 @@ class Actor:
     user_id: int | None
     grants: tuple[tuple[Grant, str | None], ...] = field(default_factory=tuple)
     system: bool = False
+    # a signed-in person named in EZD_SYSTEM_ADMINS: may found offices, holds no office rights by it
+    system_admin: bool = False
 
     def tenants(self) -> set[str]:
         return {g.tenant for g, _ in self.grants}

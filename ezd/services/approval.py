@@ -24,7 +24,7 @@ from ezd.services import audit, notifications
 from ezd.services.actor import Actor, unit_by_code
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, case_by_sign, tenant_by_code, tenant_group, unit_group
-from ezd.services.tasks import complete_task
+from ezd.services.tasks import complete_task, task_screen
 
 # the roles a chain may name, in the order the office hierarchy allows them
 CHAIN_ROLES = (Role.KIEROWNIK, Role.SEKRETARZ)
@@ -240,7 +240,7 @@ def give_opinion(
     tasks = [
         t
         for t in deps.engine.user_tasks(business_key=business_key(tenant, case_sign))
-        if t.task_key == "Task_Opinion" and group in t.candidate_groups
+        if group in t.candidate_groups and task_screen(deps.engine, t) == "opinion"
     ]
     if not tasks:
         raise InvalidState(f"sprawa {case_sign} nie czeka na opinię komórki {unit}")

@@ -149,7 +149,7 @@ def decide_transfer(
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
     on_behalf = actor.require(tenant, Role.ARCHIWISTA)
-    task = open_task(deps.engine, business_key(tenant, case_sign), "Task_AcceptTransfer")
+    task = open_task(deps.engine, business_key(tenant, case_sign), "accept_transfer")
     audit.on_case(
         session,
         case,

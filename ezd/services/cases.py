@@ -67,7 +67,7 @@ def case_decision(
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     item = item_by_sign(session, tenant_row.id, rpw)
-    task = open_task(deps.engine, business_key(tenant, rpw), "Task_CaseDecision")
+    task = open_task(deps.engine, business_key(tenant, rpw), "case_decision")
     if task.assignee not in (actor.login, *[b for _, b in actor.grants if b]):
         actor.require(tenant, Role.KIEROWNIK, unit_code(session, item.unit_id))
     if attach_to:
@@ -237,7 +237,7 @@ def submit_draft(
     tenant_row = tenant_by_code(session, tenant)
     case = case_by_sign(session, tenant_row.id, case_sign)
     unit = case.unit.code
-    task = open_task(deps.engine, business_key(tenant, case_sign), "Task_Draft")
+    task = open_task(deps.engine, business_key(tenant, case_sign), "draft")
     on_behalf = _as_referent(session, actor, tenant, unit, task.assignee)
     if len(content) > deps.settings.max_upload_bytes:
         raise InvalidInput("the draft is larger than the upload limit")
@@ -331,7 +331,7 @@ def decide_approval(
     case = case_by_sign(session, tenant_row.id, case_sign)
     if not approved and not comment.strip():
         raise InvalidInput("say what to change when returning a draft")
-    task = open_task(deps.engine, business_key(tenant, case_sign), "Task_Approve")
+    task = open_task(deps.engine, business_key(tenant, case_sign), "approve")
     draft = current_draft(session, case)
     decision = approval.decide(
         deps, actor, tenant=tenant, case=case, draft=draft, approved=approved, comment=comment

@@ -37,7 +37,7 @@ def decide_forward(deps: Deps, actor: Actor, *, tenant: str, rpw: str, to_tenant
     session = deps.session
     tenant_row = tenant_by_code(session, tenant)
     item = item_with_content(session, tenant_row.id, rpw)
-    task = open_task(deps.engine, business_key(tenant, rpw), "Task_CaseDecision")
+    task = open_task(deps.engine, business_key(tenant, rpw), "case_decision")
     if task.assignee not in (actor.login, *[b for _, b in actor.grants if b]):
         actor.require(tenant, Role.KIEROWNIK, unit_code(session, item.unit_id))
     why = _reason(reason)

@@ -25,6 +25,14 @@ from ezd.workflow.port import TaskNotFound, UserTask
 Value = str | int | bool | None
 
 
+class FieldInvalid(InvalidInput):
+    """A form value refused; ``field`` says which, so a page can show the message beside it."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class GenericTask:
     id: str
@@ -50,7 +58,7 @@ def _may_act(actor: Actor, task: UserTask) -> bool:
 def list_generic_tasks(deps: Deps, actor: Actor) -> list[GenericTask]:
     """The actor's open tasks that have a generated form (own, their groups', substituted)."""
     groups, logins = task_groups(actor)
-    # asked separately: the adapters differ on assignee *and* groups in one query (Operaton narrows)
+    # asked separately: a substitute also sees the absent colleague's claimed tasks
     candidates = [t for login in logins for t in deps.engine.user_tasks(assignee=login)]
     if groups:
         offered = deps.engine.user_tasks(candidate_groups=sorted(groups))
@@ -87,37 +95,36 @@ def show_generic_task(deps: Deps, actor: Actor, task_id: str) -> GenericTask:
 
 
 def _convert(f: FormField, raw: str) -> Value:
-    label = f"pole „{f.label}”"
     if f.type == "long":
         try:
             number = int(raw)
         except ValueError:
-            raise InvalidInput(f"{label}: podaj liczbę całkowitą") from None
+            raise FieldInvalid(f"pole „{f.label}”: podaj liczbę całkowitą", f.id) from None
         if f.min is not None and number < f.min:
-            raise InvalidInput(f"{label}: co najmniej {f.min}")
+            raise FieldInvalid(f"pole „{f.label}”: co najmniej {f.min}", f.id)
         if f.max is not None and number > f.max:
-            raise InvalidInput(f"{label}: co najwyżej {f.max}")
+            raise FieldInvalid(f"pole „{f.label}”: co najwyżej {f.max}", f.id)
         return number
     if f.type == "boolean":
         if raw.lower() not in ("tak", "nie", "true", "false", "1", "0"):
-            raise InvalidInput(f"{label}: odpowiedz tak albo nie")
+            raise FieldInvalid(f"pole „{f.label}”: odpowiedz tak albo nie", f.id)
         return raw.lower() in ("tak", "true", "1")
     if f.type == "date":
         try:
             day = date.fromisoformat(raw) if "-" in raw else datetime.strptime(raw, "%d.%m.%Y").date()
         except ValueError:
-            raise InvalidInput(f"{label}: podaj datę dd.mm.rrrr") from None
+            raise FieldInvalid(f"pole „{f.label}”: podaj datę dd.mm.rrrr", f.id) from None
         return day.isoformat()  # ISO text: ordered, and the same on both engines
     if f.type == "enum":
         allowed = {value for value, _ in f.options}
         if raw not in allowed:
             names = ", ".join(f"{v} ({n})" for v, n in f.options)
-            raise InvalidInput(f"{label}: wybierz jedną z wartości: {names}")
+            raise FieldInvalid(f"pole „{f.label}”: wybierz jedną z wartości: {names}", f.id)
         return raw
     if f.minlength is not None and len(raw) < f.minlength:
-        raise InvalidInput(f"{label}: co najmniej {f.minlength} znaków")
+        raise FieldInvalid(f"pole „{f.label}”: co najmniej {f.minlength} znaków", f.id)
     if f.maxlength is not None and len(raw) > f.maxlength:
-        raise InvalidInput(f"{label}: co najwyżej {f.maxlength} znaków")
+        raise FieldInvalid(f"pole „{f.label}”: co najwyżej {f.maxlength} znaków", f.id)
     return raw
 
 
@@ -133,7 +140,7 @@ def validate(fields: tuple[FormField, ...], values: Mapping[str, str]) -> dict[s
             continue
         if not raw:
             if f.required:
-                raise InvalidInput(f"pole „{f.label}” jest wymagane")
+                raise FieldInvalid(f"pole „{f.label}” jest wymagane", f.id)
             out[f.id] = None if f.type != "boolean" else False
             continue
         out[f.id] = _convert(f, raw)
@@ -168,4 +175,17 @@ def complete_generic_task(deps: Deps, actor: Actor, task_id: str, values: Mappin
     return generic
 
 
-__all__ = ["GenericTask", "complete_generic_task", "list_generic_tasks", "show_generic_task", "validate"]
+def is_form_task(deps: Deps, task_id: str, task_key: str) -> bool:
+    """Whether an open task is done through the generated form (not a domain screen)."""
+    return task_key in task_forms(deps.engine.task_definition_xml(task_id))
+
+
+__all__ = [
+    "FieldInvalid",
+    "GenericTask",
+    "complete_generic_task",
+    "is_form_task",
+    "list_generic_tasks",
+    "show_generic_task",
+    "validate",
+]

@@ -269,7 +269,7 @@ def decree(deps: Deps, actor: Actor, *, tenant: str, rpw: str, unit: str) -> Non
     on_behalf = actor.require(tenant, Role.KANCELARIA)
     item = item_by_sign(session, tenant_row.id, rpw)
     unit_row = unit_by_code(session, tenant_row.id, unit)
-    task = open_task(deps.engine, business_key(tenant, rpw), "Task_Decree")
+    task = open_task(deps.engine, business_key(tenant, rpw), "decree")
     item.unit_id = unit_row.id
     item.status = "decreed"
     audit.on_item(
@@ -302,7 +302,7 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
     user = session.execute(select(User).where(User.login == referent)).scalar_one_or_none()
     if user is None:
         raise NotFound(f"no user {referent!r}")
-    task = open_task(deps.engine, business_key(tenant, rpw), "Task_AssignReferent")
+    task = open_task(deps.engine, business_key(tenant, rpw), "assign_referent")
     item.referent_id = user.id
     item.status = "assigned"
     audit.on_item(

@@ -77,6 +77,9 @@ def _office(session: Session, actor: Actor, code: str, *, manage: bool = True) -
     return tenant
 
 
+office_for = _office  # the same check for the other office services (JRWA edit, admin log)
+
+
 def _office_info(t: Tenant) -> OfficeInfo:
     return OfficeInfo(
         t.code, t.name, t.kind, OFFICE_KINDS.get(t.kind, t.kind), t.regon, t.epuap_box, t.address
@@ -97,7 +100,7 @@ def create_office(
     epuap_box: str | None = None,
     address: str | None = None,
 ) -> OfficeInfo:
-    if not actor.system:
+    if not (actor.system or actor.system_admin):
         raise PermissionDenied("urzędy zakłada tylko administrator systemu")
     check_tenant_code(code)
     check_office_kind(kind)
@@ -117,7 +120,8 @@ def create_office(
 
 def list_offices(session: Session, actor: Actor) -> list[OfficeInfo]:
     rows = session.execute(select(Tenant).order_by(Tenant.code)).scalars()
-    return [_office_info(t) for t in rows if actor.system or t.code in actor.tenants()]
+    every = actor.system or actor.system_admin
+    return [_office_info(t) for t in rows if every or t.code in actor.tenants()]
 
 
 # -------------------------------------------------------------------------------------- units
@@ -384,6 +388,7 @@ __all__ = [
     "list_offices",
     "list_units",
     "list_users",
+    "office_for",
     "rename_unit",
     "revoke_role",
     "set_active",

@@ -107,7 +107,7 @@ def return_to_kancelaria(deps: Deps, actor: Actor, *, tenant: str, rpw: str, rea
 
 def _waiting_for_referent(deps: Deps, tenant: str, rpw: str) -> UserTask:
     try:
-        return open_task(deps.engine, business_key(tenant, rpw), "Task_AssignReferent")
+        return open_task(deps.engine, business_key(tenant, rpw), "assign_referent")
     except InvalidState:
         raise InvalidState(
             f"{rpw} ma już referenta albo nie czeka na przydział; ponowna dekretacja jest możliwa "

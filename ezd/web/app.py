@@ -27,7 +27,18 @@ Authorization is role × unit × tenant; records of other offices answer 404."""
 
 def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
     from ezd.web import oidc, pki
-    from ezd.web.api import admin, archive, auth, cases, files, form_tasks, intake, opinions, public
+    from ezd.web.api import (
+        admin,
+        archive,
+        auth,
+        cases,
+        files,
+        form_tasks,
+        intake,
+        office_admin_api,
+        opinions,
+        public,
+    )
     from ezd.web.ui import pages
 
     web = FastAPI(
@@ -53,6 +64,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         cases.router,
         archive.router,
         admin.router,
+        office_admin_api.router,
         public.router,
         files.router,
         form_tasks.router,

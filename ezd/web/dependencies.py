@@ -8,7 +8,7 @@ failed commit is an error response, never a lost write).  Any exception rolls it
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated
 
@@ -97,6 +97,8 @@ def optional_principal(
         return None
     ws, user = found
     actor = load_actor(uow.session, user.login, date.today())
+    if user.login in core(request).settings.system_admin_logins:
+        actor = replace(actor, system_admin=True)
     principal = Principal(user.login, user.full_name, user.id, actor, ws.csrf_token, ws.token_hash, via)
     request.state.principal = principal
     return principal

@@ -1,9 +1,9 @@
 """Server-rendered SVG of a case's BPMN processes with the current step and the path taken.
 
-The layout is computed here (and the same layout is written into the BPMN files' diagram
-interchange by ``scripts/bpmn_layout.py``): nodes are placed in columns by their longest distance
-from the start event (back edges of loops ignored), in discovery order within a column.  Done
-steps are green, current steps yellow.
+A process is drawn from its own diagram interchange (:mod:`ezd.web.diagram_di`), as laid out in
+Camunda Modeler.  Only a file without DI for a process gets the layout computed here: nodes in
+columns by their longest distance from the start event (back edges of loops ignored), in
+discovery order within a column.  Done steps are green, current steps yellow.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ezd import xmlsafe
 from ezd.services.queries.models import ProcessView
+from ezd.web.diagram_di import Drawing, read_di, render_drawn
 
 if TYPE_CHECKING:
     from ezd.bootstrap import App
@@ -51,6 +52,8 @@ class Process:
     nodes: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (kind, name)
     flows: list[tuple[str, str, str]] = field(default_factory=list)  # (id, source, target)
     attached: dict[str, str] = field(default_factory=dict)  # boundary id -> task id
+    flow_names: dict[str, str] = field(default_factory=dict)
+    drawing: Drawing | None = None  # the file's DI for this process
 
 
 def parse_processes(data: bytes) -> list[Process]:
@@ -66,6 +69,10 @@ def parse_processes(data: bytes) -> list[Process]:
                     p.attached[el.get("id", "")] = el.get("attachedToRef", "")
             elif tag == "sequenceFlow":
                 p.flows.append((el.get("id", ""), el.get("sourceRef", ""), el.get("targetRef", "")))
+                p.flow_names[el.get("id", "")] = el.get("name") or ""
+        drawing = read_di(root, p.key)
+        # drawn as the DI says only when it places every node (else the computed layout)
+        p.drawing = drawing if drawing is not None and set(p.nodes) <= set(drawing.shapes) else None
         out.append(p)
     return out
 
@@ -145,6 +152,19 @@ def _label(text: str, width: int = 18) -> list[str]:
     return lines[:3]
 
 
+def _render_drawn(
+    p: Process, drawing: Drawing, visited: Iterable[str], active: Iterable[str], y0: int
+) -> tuple[str, int, int]:
+    title = (
+        f'<text x="8" y="{y0 + 16}" font-size="14" font-weight="700" fill="#1a1a1a">{escape(p.name)}</text>'
+    )
+    flows = [(fid, s, t, p.flow_names.get(fid, "")) for fid, s, t in p.flows]
+    body, height, width = render_drawn(
+        drawing, p.nodes, flows, visited, active, y0 + 24, on_border=p.attached
+    )
+    return title + body, int(height) + 24, int(width)
+
+
 def render_process(p: Process, visited: Iterable[str], active: Iterable[str], y0: int) -> tuple[str, int]:
     pos = layout(p)
     done, now = set(visited), set(active)
@@ -217,10 +237,14 @@ def render_svg(library: Mapping[str, Process], processes: Sequence[ProcessView])
         proc = library.get(info.process_key)
         if proc is None:
             continue
-        part, height = render_process(proc, info.visited, info.active, y)
+        if proc.drawing is not None:
+            part, height, drawn_width = _render_drawn(proc, proc.drawing, info.visited, info.active, y)
+            width = max(width, drawn_width)
+        else:
+            part, height = render_process(proc, info.visited, info.active, y)
+            cols = max((c for c, _ in layout(proc).values()), default=0) + 1
+            width = max(width, cols * COL_W + 16)
         body.append(part)
-        cols = max((c for c, _ in layout(proc).values()), default=0) + 1
-        width = max(width, cols * COL_W + 16)
         y += height + 12
     desc = "; ".join(
         f"{i.process_key}: {', '.join(i.active) or ('zakończony' if i.ended else '—')}" for i in processes

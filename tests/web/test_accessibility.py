@@ -204,6 +204,14 @@ START = [
     "/archiwum/brakowanie",
     "/admin",
     "/admin/incydenty",
+    "/admin/komorki",
+    "/admin/uzytkownicy",
+    "/admin/zastepstwa",
+    "/admin/jrwa",
+    "/admin/jrwa/klasa/0",
+    "/admin/pieczec",
+    "/admin/procesy",
+    "/admin/dziennik",
     "/kancelaria/rejestracja",
 ]
 

@@ -65,6 +65,20 @@ def _jrwa(_: dict[str, str]) -> dict[str, Any]:
     return {"files": {"file": ("jrwa.csv", data, "text/csv")}}
 
 
+ADM = f"/api/v1/tenants/{T}/admin"
+
+
+def _p12(w: dict[str, str]) -> dict[str, Any]:
+    """The office's own demo e-seal again (the demo keys are in the site's home)."""
+    from pathlib import Path
+
+    keys = Path(w["keys"])
+    return {
+        "files": {"file": ("eseal.p12", (keys / f"eseal-{T}.p12").read_bytes(), "application/x-pkcs12")},
+        "data": {"password": (keys / "eseal.password").read_text()},
+    }
+
+
 def js(body: dict[str, Any]) -> Callable[[dict[str, str]], dict[str, Any]]:
     return lambda _w: {"json": body}
 
@@ -242,6 +256,101 @@ ENDPOINTS = [
         body=js({"values": {"wynik": "tak"}}),
     ),
     Endpoint("jrwa", "GET", lambda w: f"/api/v1/tenants/{T}/jrwa", EVERYONE),
+    # office administration on the command line's services (ezd.web.api.office_admin_api); the
+    # writes below run in this order: the unit added is the one closed, the role granted is revoked
+    Endpoint("admin-units", "GET", lambda w: f"{ADM}/units", EVERYONE),  # the tree is no secret
+    Endpoint(
+        "admin-unit-add",
+        "POST",
+        lambda w: f"{ADM}/units",
+        frozenset({"admin"}),
+        body=js({"code": "MTXA", "name": "Matrix A", "parent": "OR"}),
+    ),
+    Endpoint(
+        "admin-unit-rename",
+        "POST",
+        lambda w: f"{ADM}/units/MTXA/rename",
+        frozenset({"admin"}),
+        body=js({"name": "Matrix B"}),
+    ),
+    Endpoint(
+        "admin-unit-close", "POST", lambda w: f"{ADM}/units/MTXA/close", frozenset({"admin"}), body=js({})
+    ),
+    Endpoint("admin-users", "GET", lambda w: f"{ADM}/users", frozenset({"admin"})),
+    Endpoint(
+        "admin-user-add",
+        "POST",
+        lambda w: f"{ADM}/users",
+        frozenset({"admin"}),
+        body=js({"login": "sw.matrix2", "full_name": "Maria Matrix", "unit": "OR", "role": "referent"}),
+    ),
+    Endpoint(
+        "admin-user-active",
+        "POST",
+        lambda w: f"{ADM}/users/sw.matrix2/active",
+        frozenset({"admin"}),
+        body=js({"active": True}),
+    ),
+    Endpoint(
+        "admin-user-password",
+        "POST",
+        lambda w: f"{ADM}/users/sw.matrix2/password",
+        frozenset({"admin"}),
+        body=js({"password": "macierz-haslo-1"}),
+    ),
+    Endpoint(
+        "admin-role-grant",
+        "POST",
+        lambda w: f"{ADM}/users/sw.matrix2/roles",
+        frozenset({"admin"}),
+        body=js({"role": "kancelaria", "unit": "KAN"}),
+    ),
+    Endpoint(
+        "admin-role-revoke",
+        "POST",
+        lambda w: f"{ADM}/users/sw.matrix2/roles/revoke",
+        frozenset({"admin"}),
+        body=js({"role": "kancelaria", "unit": "KAN"}),
+    ),
+    Endpoint("admin-jrwa", "GET", lambda w: f"{ADM}/jrwa", frozenset({"admin"})),
+    Endpoint(
+        "admin-jrwa-add",
+        "POST",
+        lambda w: f"{ADM}/jrwa",
+        frozenset({"admin"}),
+        body=js({"symbol": "9", "title": "Klasa macierzy", "category": "B5"}),
+    ),
+    Endpoint(
+        "admin-jrwa-edit",
+        "PUT",
+        lambda w: f"{ADM}/jrwa/9",
+        frozenset({"admin"}),
+        body=js({"title": "Klasa macierzy (zmieniona)", "category": "B10"}),
+    ),
+    Endpoint("admin-seal", "GET", lambda w: f"{ADM}/seal", frozenset({"admin"})),
+    Endpoint("admin-seal-import", "POST", lambda w: f"{ADM}/seal", frozenset({"admin"}), body=_p12),
+    Endpoint("admin-processes", "GET", lambda w: f"{ADM}/processes", frozenset({"admin"})),
+    Endpoint("admin-log", "GET", lambda w: f"{ADM}/log", frozenset({"admin"})),
+    Endpoint("offices", "GET", lambda w: "/api/v1/offices", EVERYONE, tenant_scoped=False),
+    Endpoint(  # nobody here: only EZD_SYSTEM_ADMINS found offices (tests/web/test_office_admin.py)
+        "office-found",
+        "POST",
+        lambda w: "/api/v1/offices",
+        frozenset(),
+        tenant_scoped=False,
+        body=js(
+            {
+                "code": "ug-macierz",
+                "name": "Urząd Gminy Macierz",
+                "kind": "urzad-gminy",
+                "unit_code": "OR",
+                "unit_name": "Referat",
+                "admin_login": "mc.admin",
+                "admin_name": "Jan Macierz",
+                "admin_password": "macierz-haslo-1",
+            }
+        ),
+    ),
     Endpoint("jrwa-import", "POST", lambda w: f"/api/v1/tenants/{T}/jrwa", frozenset({"admin"}), body=_jrwa),
 ]
 
@@ -280,6 +389,7 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
         archived=archived,
         lent=lent,
         doc=doc,
+        keys=str(shared_site.app.settings.keys_dir),
     )
 
 

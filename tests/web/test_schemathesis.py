@@ -32,6 +32,7 @@ ROLE_BY_PATH = (
     ("/delivery", "sw.kancelaria"),
     ("/archive", "sw.archiwista"),
     ("/audit", "sw.admin"),
+    ("/admin/", "sw.admin"),
     ("/units", "sw.admin"),
     ("/users", "sw.admin"),
     ("/substitutions", "sw.admin"),

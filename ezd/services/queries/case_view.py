@@ -27,6 +27,7 @@ from ezd.services.queries.models import (
     ProcessView,
     VersionView,
 )
+from ezd.services.tasks import by_screen
 from ezd.workflow.port import UserTask, WorkflowEngine
 
 # the metryka's details are JSON the services wrote; checked once into the typed shape
@@ -74,7 +75,7 @@ def case_view(session: Session, engine: WorkflowEngine, actor: Actor, *, tenant:
         shared_with=sorted(shared_with(session, case.id)) if mode == "full" else [],
         processes=_processes(engine, tenant, key, items),
         open_tasks=[OpenTask(id=t.id, task_key=t.task_key, name=t.name, assignee=t.assignee) for t in tasks],
-        can=_abilities(actor, tenant, case, mode, tasks, has_outgoing=bool(outgoing)),
+        can=_abilities(actor, tenant, case, mode, by_screen(engine, tasks), has_outgoing=bool(outgoing)),
     )
     logged_read(session, actor, case.tenant_id, "case", case.sign)
     return view
@@ -171,10 +172,10 @@ def _may_approve(actor: Actor, tenant: str, unit: str, task: UserTask) -> bool:
 
 
 def _abilities(
-    actor: Actor, tenant: str, case: CaseFile, mode: str, tasks: list[UserTask], *, has_outgoing: bool
+    actor: Actor, tenant: str, case: CaseFile, mode: str, keys: dict[str, UserTask], *, has_outgoing: bool
 ) -> CaseAbilities:
-    keys = {t.task_key: t for t in tasks}
-    draft_task = keys.get("Task_Draft")
+    # keyed by domain screen: a task renamed in Modeler keeps its screen (ezd.workflow.screens)
+    draft_task = keys.get("draft")
     unit = case.unit.code
     full = mode == "full"
     return CaseAbilities(
@@ -184,8 +185,8 @@ def _abilities(
             draft_task.assignee in {actor.login, *(b for _, b in actor.grants if b)}
             or actor.can(tenant, Role.KIEROWNIK, unit)
         ),
-        approve=full and "Task_Approve" in keys and _may_approve(actor, tenant, unit, keys["Task_Approve"]),
-        accept_transfer=full and "Task_AcceptTransfer" in keys and actor.can(tenant, Role.ARCHIWISTA),
+        approve=full and "approve" in keys and _may_approve(actor, tenant, unit, keys["approve"]),
+        accept_transfer=full and "accept_transfer" in keys and actor.can(tenant, Role.ARCHIWISTA),
         share=full and actor.can(tenant, Role.KIEROWNIK, unit),
         access_code=full
         and (

@@ -31,6 +31,7 @@ class TaskRow(ReadModel):
     due_soon: bool
     assignee: str | None
     on_behalf_of: str | None
+    screen: str | None = None  # the domain screen it is done on (ezd:screen), None for a generic task
 
 
 class CaseSummary(ReadModel):

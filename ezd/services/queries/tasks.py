@@ -14,6 +14,7 @@ from ezd.services.actor import Actor
 from ezd.services.lookup import split_business_key, tenant_by_code, tenant_group, unit_group
 from ezd.services.queries.access import iso, logged_read, units_with
 from ezd.services.queries.models import ApprovalRow, TaskRow
+from ezd.services.tasks import task_screen
 from ezd.workflow.port import UserTask, WorkflowEngine
 
 DUE_SOON_DAYS = 7
@@ -68,6 +69,7 @@ def my_tasks(session: Session, engine: WorkflowEngine, actor: Actor, today: date
                 due_soon=bool(deadline and today <= deadline <= today + timedelta(days=DUE_SOON_DAYS)),
                 assignee=task.assignee,
                 on_behalf_of=behalf,
+                screen=task_screen(engine, task),
             )
         )
     rows.sort(key=lambda r: (r.deadline or date.max, r.tenant, r.ref))
@@ -113,7 +115,7 @@ def approval_queue(
     tasks = [
         t
         for t in candidates
-        if t.task_key == "Task_Approve" and split_business_key(t.business_key)[0] == tenant
+        if split_business_key(t.business_key)[0] == tenant and task_screen(engine, t) == "approve"
     ]
     signs = [split_business_key(t.business_key)[1] for t in tasks]
     cases, _ = refs_of(session, {tenant: set(signs)})

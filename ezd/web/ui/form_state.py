@@ -74,6 +74,31 @@ FIELD_OF = {
     "Podaj imię i nazwisko.": "full_name",
     "Komórka %(x)s już istnieje.": "code",
     "Kod komórki %(x)s jest niepoprawny: wielkie litery i cyfry, np. OR albo OR-A.": "code",
+    # the web administration (messages of ezd.i18n.errors_pl)
+    "%(x)s nie jest adresem e-mail.": "email",
+    "Login to 1–64 liter, cyfr, kropek, łączników lub podkreśleń.": "login",
+    "Konto %(x)s już istnieje.": "login",
+    "Hasło musi mieć co najmniej %(n)s znaków.": "password",
+    'Podaj imię i nazwisko (--name "Imię Nazwisko").': "full_name",
+    "Podaj nazwę komórki (--name).": "name",
+    "Komórka %(u)s już istnieje w urzędzie %(t)s.": "code",
+    "Komórka nadrzędna %(u)s jest zamknięta.": "parent",
+    "Podaj kategorię archiwalną klasy końcowej (A, B n, BE n albo Bc).": "category",
+    "Kategoria archiwalna %(x)s jest niepoprawna; podaj A, B n, BE n albo Bc (np. B5, BE10).": "category",
+    "Klasa %(s)s ma podklasy; kategorię archiwalną mają tylko klasy końcowe.": "category",
+    "Podaj hasło klasyfikacyjne (tytuł klasy).": "title",
+    "Symbol klasy %(s)s jest niepoprawny: od 1 do 4 cyfr.": "symbol",
+    "Klasa %(s)s już jest w wykazie akt.": "symbol",
+    (
+        "W klasie %(s)s są sprawy (%(n)s); sprawy są tylko w klasach końcowych, więc nie można jej podzielić."
+    ): "symbol",
+    "Nie można otworzyć pliku PKCS#12: złe hasło albo brak klucza i certyfikatu.": "password",
+    "Certyfikat e-pieczęci wygasł %(d)s; nie zaimportowano.": "file",
+    "REGON %(x)s ma 9 albo 14 cyfr.": "regon",
+    "Urząd %(t)s już istnieje.": "code",
+    "Kod urzędu %(x)s jest niepoprawny.": "code",
+    "Zastępstwo musi się kończyć nie wcześniej niż się zaczyna.": "end",
+    "Nikt nie może zastępować samego siebie.": "substitute",
 }
 
 

@@ -18,6 +18,7 @@ from ezd.services import cases, intake, letter_view, queries
 from ezd.services.deps import Deps
 from ezd.services.lookup import business_key, tenant_by_code
 from ezd.services.office_admin import list_jrwa, list_units
+from ezd.services.tasks import by_screen
 from ezd.web.dependencies import Me, Principal, ServiceDeps, UoW
 from ezd.web.forms import register_upload
 from ezd.web.labels import N_
@@ -141,9 +142,10 @@ def _item_response(
 ) -> Response:
     sign = f"RPW/{number}/{year}"
     item = queries.item_view(deps.session, me.actor, tenant=tenant, rpw=sign)
-    open_tasks = {t.task_key: t for t in deps.engine.user_tasks(business_key=business_key(tenant, sign))}
+    # keyed by domain screen (decree, …): a task renamed in Modeler keeps its form here
+    open_tasks = by_screen(deps.engine, deps.engine.user_tasks(business_key=business_key(tenant, sign)))
     unit = item.unit
-    decide = open_tasks.get("Task_CaseDecision")
+    decide = open_tasks.get("case_decision")
     return render(
         request,
         "item.html",
@@ -161,8 +163,8 @@ def _item_response(
             decide.assignee in {me.actor.login, *(b for _, b in me.actor.grants if b)}
             or (bool(unit) and me.actor.can(tenant, Role.KIEROWNIK, unit))
         ),
-        units=list_units(deps.session, me.actor, tenant=tenant) if "Task_Decree" in open_tasks else [],
-        referents=_referents(deps.session, tenant, unit) if "Task_AssignReferent" in open_tasks else [],
+        units=list_units(deps.session, me.actor, tenant=tenant) if "decree" in open_tasks else [],
+        referents=_referents(deps.session, tenant, unit) if "assign_referent" in open_tasks else [],
         jrwa=list_jrwa(deps.session, me.actor, tenant=tenant, leaves_only=True) if decide else [],
     )
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ezd.web.ui import (
+    admin_office_pages,
     admin_pages,
     archive_pages,
     archivist_pages,
     casework,
+    form_task_pages,
     incident_pages,
     item_labels,
     office,
@@ -21,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 for sub in (
     public_pages.router,
     task_pages.router,
+    form_task_pages.router,
     item_labels.router,
     office.router,
     casework.router,
@@ -28,6 +31,7 @@ for sub in (
     archivist_pages.router,
     admin_pages.router,
     incident_pages.router,
+    admin_office_pages.router,
     viewer.router,
 ):
     router.include_router(sub)

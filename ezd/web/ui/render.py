@@ -46,7 +46,10 @@ def nav_for(request: Request) -> list[tuple[str, str]]:
     if principal is None:
         return []
     roles = {g.role for g, _ in principal.actor.grants}
-    return [(path, label) for path, label, wanted in NAV if not wanted or roles.intersection(wanted)]
+    items = [(path, label) for path, label, wanted in NAV if not wanted or roles.intersection(wanted)]
+    if principal.actor.system_admin:  # EZD_SYSTEM_ADMINS: founding offices
+        items.append(("/admin/urzedy", N_("Urzędy")))
+    return items
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

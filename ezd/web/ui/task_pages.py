@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from ezd.records.tenancy import Role
 from ezd.services import intake, task_list
 from ezd.services.deps import Deps
+from ezd.services.generic_tasks import is_form_task
 from ezd.services.office_admin import list_units
 from ezd.web.dependencies import Me, Principal, ServiceDeps
 from ezd.web.i18n import language, translator
@@ -57,8 +58,15 @@ def _tasks_response(
         page=page_no,
         label=lambda key: t(TASK.get(key, key)),
     )
+    # a task the web has no screen of its own for (added in Modeler) may have a generated form;
+    # only those are asked for their BPMN, not every row of a long list
+    form_tasks = {
+        ln.task.id
+        for ln in result.lines
+        if ln.task.task_key not in TASK and is_form_task(deps, ln.task.id, ln.task.task_key)
+    }
     kept = {k: v for k, v in p.items() if k in ("zadanie", "szukaj", "po_terminie") and v}
-    decree_tenants = sorted({ln.task.tenant for ln in result.lines if ln.task.task_key == "Task_Decree"})
+    decree_tenants = sorted({ln.task.tenant for ln in result.lines if ln.task.screen == "decree"})
     units = (
         list_units(deps.session, me.actor, tenant=decree_tenants[0])
         if decree_tenants and me.actor.can(decree_tenants[0], Role.KANCELARIA)
@@ -83,6 +91,8 @@ def _tasks_response(
         ),
         units=units,
         task_link=task_link,
+        form_tasks=form_tasks,
+        known_tasks=TASK,  # the others (added or renamed in Modeler) go by their BPMN name
     )
 
 
