@@ -164,6 +164,7 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("your account has no role in any office yet", N_("Twoje konto nie ma jeszcze roli w żadnym urzędzie.")),
     ("{who} has no kierownik role in unit {u} of {t}", N_("Nie jesteś kierownikiem komórki %(u)s.")),
     ("{who} has no role in {t}", N_("Nie masz roli w tym urzędzie.")),
+    ("{who} does not work in {t}", N_("Nie pracujesz w tym urzędzie.")),
     ("{who} has none of the roles {r} in {w}", N_("Nie masz uprawnień do tej czynności.")),
     ("{who} has no {r} role in {w}", N_("Ta czynność wymaga roli: %(r)s.")),
     ("{who} is not a head of any unit in {t}", N_("Nie jesteś kierownikiem żadnej komórki w tym urzędzie.")),

@@ -260,6 +260,44 @@ POLISH_LINES: tuple[tuple[str, str], ...] = (
         "no ezd app for the Celery tasks: start them with 'ezd worker celery'",
         N_("Zadania Celery nie mają aplikacji ezd: uruchom je poleceniem „ezd worker celery”."),
     ),
+    # art. 106 KPA between offices, incidents
+    ("no failed step {x} in {t}", N_("W urzędzie %(t)s nie ma nieudanego kroku %(x)s.")),
+    ("no art. 106 request {x}", N_("Nie ma wystąpienia (art. 106 KPA) %(x)s.")),
+    (
+        "rodzaj wystąpienia: opinia, uzgodnienie albo informacja",
+        N_("Rodzaj wystąpienia: opinia, uzgodnienie albo informacja."),
+    ),
+    (
+        "wystąpić można tylko do innego urzędu partnerskiego",
+        N_("Wystąpić można tylko do innego urzędu partnerskiego."),
+    ),
+    ("podaj, czego dotyczy wystąpienie", N_("Podaj, czego dotyczy wystąpienie.")),
+    (
+        "termin zajęcia stanowiska musi przypadać po dniu wystąpienia",
+        N_("Termin zajęcia stanowiska musi przypadać po dniu wystąpienia."),
+    ),
+    ("w sprawie {s} nie ma dokumentu {x}", N_("W sprawie %(s)s nie ma dokumentu %(x)s.")),
+    ("w {name} nie ma wystąpienia {rpw}", N_("W %(name)s nie ma wystąpienia %(rpw)s.")),
+    ("w urzędzie nie ma komórki {u}", N_("W urzędzie nie ma komórki %(u)s.")),
+    (
+        "autor stanowiska nie może go zaakceptować (zasada czterech oczu)",
+        N_("Autor stanowiska nie może go zaakceptować (zasada czterech oczu)."),
+    ),
+    ("na to wystąpienie już odpowiedziano", N_("Na to wystąpienie już odpowiedziano.")),
+    ("podaj przyczynę zwłoki (art. 106 § 4 KPA)", N_("Podaj przyczynę zwłoki (art. 106 § 4 KPA).")),
+    ("nowy termin musi przypadać po dotychczasowym", N_("Nowy termin musi przypadać po dotychczasowym.")),
+    (
+        "wiadomość do procesu innego urzędu odrzucona: to nie jego wystąpienie",
+        N_("Wiadomość do procesu innego urzędu odrzucona: to nie jego wystąpienie."),
+    ),
+    (
+        "przekazać według właściwości można tylko przy odmowie",
+        N_("Przekazać według właściwości można tylko przy odmowie."),
+    ),
+    (
+        "przekazać można tylko do innego organu niż pytający i opiniujący",
+        N_("Przekazać można tylko do innego organu niż pytający i opiniujący."),
+    ),
     # the web administration (ezd.services.office_founding, jrwa_edit, admin_log)
     ("podaj co najmniej jedną komórkę urzędu", N_("Podaj co najmniej jedną komórkę urzędu.")),
     (

@@ -45,10 +45,10 @@ def store_email_content(task: TaskInput, deps: Deps, tenant_id: int, item: Incom
         )
         listed.append({"name": part.filename, "sha256": stored.sha256, "size": stored.size})
     signatures = [c.as_dict() for c in checks]
-    audit.record(
+    audit.on_item(
         deps.session,
-        chain_key=audit.item_chain(task.require("tenant"), item.sign),
-        tenant_id=tenant_id,
+        item,
+        tenant=task.require("tenant"),
         actor=task.actor,
         action="zapis_tresci",
         document_ref=doc.uid,

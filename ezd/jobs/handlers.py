@@ -33,16 +33,16 @@ def _original(deps: Deps, item: IncomingItem) -> bytes:
 
 
 def validate_xml(task: TaskInput, deps: Deps) -> dict[str, Any]:
-    tenant_id, item = _item(task, deps)
+    _tenant_id, item = _item(task, deps)
     version = item.document.versions[0]
     if version.media_type != "application/xml":
         return {"xml_valid": False, "xml_form": None}
     root = xmlsafe.parse(_original(deps, item), max_bytes=deps.settings.max_upload_bytes)
     form = epuap.parse_letter(root).form if epuap.is_epuap_form(root) else None
-    audit.record(
+    audit.on_item(
         deps.session,
-        chain_key=audit.item_chain(task.require("tenant"), item.sign),
-        tenant_id=tenant_id,
+        item,
+        tenant=task.require("tenant"),
         actor=task.actor,
         action="walidacja",
         document_ref=item.document.uid,
@@ -53,7 +53,7 @@ def validate_xml(task: TaskInput, deps: Deps) -> dict[str, Any]:
 
 def verify_signature(task: TaskInput, deps: Deps) -> dict[str, Any]:
     """Verify and, when valid, re-read the letter from the signed data only (anti-wrapping)."""
-    tenant_id, item = _item(task, deps)
+    _tenant_id, item = _item(task, deps)
     if item.document.versions[0].media_type == eml.MEDIA_TYPE:
         result = deps.verifier.verify_smime(_original(deps, item))
     else:
@@ -67,10 +67,10 @@ def verify_signature(task: TaskInput, deps: Deps) -> dict[str, Any]:
             if getattr(item, field) != value:
                 changed[field] = value
                 setattr(item, field, value)
-    audit.record(
+    audit.on_item(
         deps.session,
-        chain_key=audit.item_chain(task.require("tenant"), item.sign),
-        tenant_id=tenant_id,
+        item,
+        tenant=task.require("tenant"),
         actor=task.actor,
         action="weryfikacja_podpisu",
         document_ref=doc.uid,
@@ -122,10 +122,10 @@ def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
                 )
             )
             count += 1
-    audit.record(
+    audit.on_item(
         deps.session,
-        chain_key=audit.item_chain(task.require("tenant"), item.sign),
-        tenant_id=tenant_id,
+        item,
+        tenant=task.require("tenant"),
         actor=task.actor,
         action="zapis_tresci",
         document_ref=doc.uid,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from typing_extensions import Unpack
 
 from ezd.db.base import utcnow
-from ezd.db.tables import AccessLog, CaseFile, MetrykaChain, MetrykaEntry, Tenant
+from ezd.db.tables import AccessLog, CaseFile, IncomingItem, MetrykaChain, MetrykaEntry, Tenant
 from ezd.records.metryka import GENESIS, ChainBreak, Entry, seal, verify_chain
 
 
@@ -157,6 +158,27 @@ def on_case(
         document_ref=document_ref,
         details=details,
     )
+
+
+class ItemEntryFields(TypedDict, total=False):
+    on_behalf_of: str | None
+    document_ref: str | None
+    details: dict[str, Any] | None
+
+
+def on_item(
+    session: Session,
+    item: IncomingItem,
+    *,
+    tenant: str,
+    actor: str,
+    action: str,
+    **more: Unpack[ItemEntryFields],
+) -> Entry:
+    """An entry in an incoming item's metryka (registration, decree, assignment, the workers'
+    checks): the chain is the office's code and the RPW sign, as :func:`item_chain` keys it."""
+    chain = item_chain(tenant, item.sign)
+    return record(session, chain_key=chain, tenant_id=item.tenant_id, actor=actor, action=action, **more)
 
 
 def on_office(

@@ -204,10 +204,10 @@ def register_incoming(
     )
     session.add(item)
     session.flush()
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, sign),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="rejestracja",
@@ -272,10 +272,10 @@ def decree(deps: Deps, actor: Actor, *, tenant: str, rpw: str, unit: str) -> Non
     task = open_task(deps.engine, business_key(tenant, rpw), "decree")
     item.unit_id = unit_row.id
     item.status = "decreed"
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, rpw),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="dekretacja",
@@ -305,10 +305,10 @@ def assign_referent(deps: Deps, actor: Actor, *, tenant: str, rpw: str, referent
     task = open_task(deps.engine, business_key(tenant, rpw), "assign_referent")
     item.referent_id = user.id
     item.status = "assigned"
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, rpw),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="przydzial",

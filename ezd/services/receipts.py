@@ -79,10 +79,10 @@ def issue_upp(deps: Deps, tenant: str, rpw: str, *, actor_login: str = "system:u
     )
     session.flush()
     session.expire(doc, ["attachments"])
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, item.sign),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor_login,
         action="upp",
         document_ref=doc.uid,
@@ -95,10 +95,10 @@ def note_upp_held(session: Session, *, tenant: str, rpw: str, message: str) -> N
     """The item's metryka says why its UPP was not issued yet (no or expired office e-seal)."""
     tenant_row = tenant_by_code(session, tenant)
     item = item_by_sign(session, tenant_row.id, rpw)
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, item.sign),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor="system:upp",
         action="upp_wstrzymane",
         document_ref=item.document.uid,

@@ -57,10 +57,10 @@ def redecree(deps: Deps, actor: Actor, *, tenant: str, rpw: str, unit: str, reas
     task = _waiting_for_referent(deps, tenant, rpw)
     item.unit_id = target.id
     item.status = "decreed"
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, rpw),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="ponowna_dekretacja",
@@ -92,10 +92,10 @@ def return_to_kancelaria(deps: Deps, actor: Actor, *, tenant: str, rpw: str, rea
     task = _waiting_for_referent(deps, tenant, rpw)
     item.unit_id = None
     item.status = "returned"
-    audit.record(
+    audit.on_item(
         session,
-        chain_key=audit.item_chain(tenant, rpw),
-        tenant_id=tenant_row.id,
+        item,
+        tenant=tenant,
         actor=actor.login,
         on_behalf_of=on_behalf,
         action="zwrot_do_kancelarii",
