@@ -27,7 +27,7 @@ Authorization is role × unit × tenant; records of other offices answer 404."""
 
 def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
     from ezd.web import oidc, pki
-    from ezd.web.api import admin, archive, auth, cases, files, form_tasks, intake, public
+    from ezd.web.api import admin, archive, auth, cases, disposal, files, form_tasks, intake, public
     from ezd.web.ui import pages
 
     web = FastAPI(
@@ -52,6 +52,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         intake.router,
         cases.router,
         archive.router,
+        disposal.router,
         admin.router,
         public.router,
         files.router,

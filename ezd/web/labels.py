@@ -177,6 +177,14 @@ SYSTEM_STEP = {
     "Task_Archive": N_("Przechowanie w archiwum"),
 }
 
+# a disposal request (brakowanie) on its way: filed, consented by the state archive, carried out
+DISPOSAL_STATUS = {
+    "requested": N_("czeka na zgodę archiwum państwowego"),
+    "consented": N_("zgoda archiwum państwowego"),
+    "executed": N_("wykonany — dokumentację zniszczono"),
+    "refused": N_("odmowa archiwum państwowego"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "system_step": SYSTEM_STEP,
     "task": TASK,
@@ -189,6 +197,7 @@ TABLES: dict[str, dict[str, str]] = {
     "role": ROLE,
     "verdict": VERDICT,
     "action": ACTION,
+    "disposal_status": DISPOSAL_STATUS,
 }
 
 UNKNOWN = N_("(inna wartość)")

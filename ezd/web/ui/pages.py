@@ -9,6 +9,7 @@ from ezd.web.ui import (
     archive_pages,
     archivist_pages,
     casework,
+    disposal_pages,
     office,
     public_pages,
     task_pages,
@@ -23,6 +24,7 @@ for sub in (
     casework.router,
     archive_pages.router,
     archivist_pages.router,
+    disposal_pages.router,
     admin_pages.router,
     viewer.router,
 ):

@@ -1,0 +1,28 @@
+"""disposal requests numbered by the gapless counters: seed the counter from the numbers already given
+
+Revision ID: 0006_archive
+Revises: 0005_kpa, 0002_archive
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0006_archive"
+# the disposal tables come from the archive branch (0002), which runs beside 0005 from 0001
+down_revision = ("0005_kpa", "0002_archive")
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Requests were numbered max+1 before; the counter must go on from the last number of each
+    # office and year, or the next request would collide with (tenant, year, number).
+    op.execute(
+        "INSERT INTO counter (tenant_id, kind, scope, year, last) "
+        "SELECT tenant_id, 'BRAK', '', year, MAX(number) FROM disposal_request GROUP BY tenant_id, year"
+    )
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM counter WHERE kind = 'BRAK'")
