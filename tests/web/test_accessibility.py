@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,38 @@ NOT_PAGES = ("/static/", "/api/", "/jezyk/", "/files/", "/oidc/", "/dokumenty/",
 PER_ROLE = 40
 
 pytestmark = pytest.mark.slow
+
+
+def _disposal_request(app: Any) -> None:
+    """A record due for disposal and a request awaiting consent: its page (with the upload form) is crawled."""
+    from ezd.archive_ops import disposal
+    from ezd.services.actor import system_actor
+    from tests.archive.helpers import add_entry
+
+    for n in (1, 2):
+        add_entry(
+            app,
+            tenant=T,
+            sign=f"OR.0001.{n}.2014",
+            title="Zaproszenia",
+            category="BE5",
+            retention_until=date(2020, 1, 1),
+            store=app.store,
+        )
+    with app.uow() as uow:
+        disposal.request_disposal(
+            uow.session, app.store, system_actor("archiwista-a11y"), tenant=T, as_of=disposal.office_today()
+        )
+        uow.commit()
+    # one more due record, so the due list and its request button show too
+    add_entry(
+        app,
+        tenant=T,
+        sign="OR.0001.3.2014",
+        title="Zaproszenia",
+        category="B5",
+        retention_until=date(2020, 1, 1),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +98,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[
     world.closed(T)
     world.in_transfer(T)
     world.archived(T)
+    _disposal_request(app)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(app), host="127.0.0.1", port=port, log_level="warning", access_log=False)
