@@ -70,6 +70,7 @@ def js(body: dict[str, Any]) -> Callable[[dict[str, str]], dict[str, Any]]:
 
 
 TODAY = date.today().isoformat()
+DISPOSAL = f"/api/v1/tenants/{T}/archive/disposal/requests"
 ENDPOINTS = [
     Endpoint("me", "GET", lambda w: "/api/v1/me", EVERYONE, tenant_scoped=False),
     Endpoint("tasks", "GET", lambda w: "/api/v1/tasks", EVERYONE, tenant_scoped=False),
@@ -178,6 +179,31 @@ ENDPOINTS = [
         body=lambda w: {"json": {"case": w["archived"], "borrower": "Wydział OR", "due_on": TODAY}},
     ),
     Endpoint("loans", "GET", lambda w: f"/api/v1/tenants/{T}/archive/loans", frozenset({"archiwista"})),
+    Endpoint("disposal-requests", "GET", lambda w: DISPOSAL, frozenset({"archiwista"})),
+    Endpoint("disposal-file", "POST", lambda w: DISPOSAL, frozenset({"archiwista"}), body=js({})),
+    Endpoint("disposal-show", "GET", lambda w: f"{DISPOSAL}/{w['requested']}", frozenset({"archiwista"})),
+    Endpoint(
+        "disposal-consent",
+        "POST",
+        lambda w: f"{DISPOSAL}/{w['requested']}/consent",
+        frozenset({"archiwista"}),
+        body=lambda w: {
+            "files": {"file": ("zgoda.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+            "data": {"reference": "AP.4131.1.2026", "consent_date": TODAY},
+        },
+    ),
+    Endpoint(
+        "disposal-execute",
+        "POST",
+        lambda w: f"{DISPOSAL}/{w['consented']}/execute",
+        frozenset({"archiwista"}),
+    ),
+    Endpoint(
+        "disposal-protocol",
+        "GET",
+        lambda w: f"{DISPOSAL}/{w['executed']}/protocol.pdf",
+        frozenset({"archiwista"}),
+    ),
     Endpoint(
         "loan-return",
         "POST",
@@ -266,7 +292,9 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
     assert r.status_code == 201, r.text
     doc = shared_site.client("sw.referent").get(case(approval)).json()["documents"][0]["uid"]
     form_task = _form_task(shared_site, registered)
+    disposals = _disposals(shared_site)
     return dict(
+        **disposals,
         form_task=form_task,
         registered=registered,
         decreed=decreed,
@@ -281,6 +309,48 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
         lent=lent,
         doc=doc,
     )
+
+
+def _disposals(site) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Disposal requests awaiting consent, consented and executed (year/number), and one record due."""
+    from ezd.archive_ops import disposal
+    from ezd.services.actor import system_actor
+    from tests.archive.helpers import add_entry
+
+    arch = system_actor("archiwista-matrix")
+    today = disposal.office_today()
+    found: dict[str, str] = {}
+    for n, state in enumerate(("requested", "consented", "executed", "due"), 1):
+        add_entry(
+            site.app,
+            tenant=T,
+            sign=f"OR.0001.{n}.2014",
+            title="Zaproszenia",
+            retention_until=date(2020, 1, 1),
+        )
+        if state == "due":
+            break
+        with site.app.uow() as uow:
+            s, store = uow.session, site.app.store
+            req = disposal.request_disposal(s, store, arch, tenant=T, as_of=today)
+            number = f"{req.number}/{req.year}"
+            if state != "requested":
+                disposal.record_consent(
+                    s,
+                    store,
+                    arch,
+                    tenant=T,
+                    request=number,
+                    document=b"%PDF-1.4",
+                    media_type="application/pdf",
+                    consent_date=today,
+                    reference="AP.1",
+                )
+            if state == "executed":
+                disposal.execute_disposal(s, store, arch, tenant=T, request=number, today=today)
+            uow.commit()
+        found[state] = f"{req.year}/{req.number}"
+    return found
 
 
 FORM_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -378,6 +448,7 @@ def test_the_matrix_covers_every_api_operation(shared_site) -> None:  # type: ig
         )
     }
     sample.update(registered="RPW/1/2026", decreed="RPW/1/2026", assigned="RPW/1/2026")
+    sample.update(requested="2026/1", consented="2026/2", executed="2026/3")
     import re
 
     for ep in ENDPOINTS:
