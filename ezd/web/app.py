@@ -27,7 +27,7 @@ Authorization is role × unit × tenant; records of other offices answer 404."""
 
 def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
     from ezd.web import oidc, pki
-    from ezd.web.api import admin, archive, auth, cases, disposal, files, form_tasks, intake, public
+    from ezd.web.api import admin, archive, auth, cases, disposal, files, form_tasks, intake, public, spis
     from ezd.web.ui import pages
 
     web = FastAPI(
@@ -53,6 +53,7 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         cases.router,
         archive.router,
         disposal.router,
+        spis.router,
         admin.router,
         public.router,
         files.router,

@@ -167,6 +167,18 @@ _TABLE: tuple[tuple[str, str], ...] = (
         "records are not in the archive (lent out?): {s}",
         N_("Akta nie są w archiwum (może wypożyczone): %(s)s."),
     ),
+    # spis zdawczo-odbiorczy
+    (
+        "no archived cases of unit {u} await a transfer list",
+        N_("Żadna zarchiwizowana sprawa komórki %(u)s nie czeka na spis."),
+    ),
+    ("no transfer list {n}", N_("Nie ma spisu zdawczo-odbiorczego nr %(n)s.")),
+    ("transfer list {n} has no {k} form", N_("Spisu nr %(n)s nie można pobrać w tej postaci.")),
+    ("a transfer list needs at least one case", N_("Spis musi obejmować co najmniej jedną sprawę.")),
+    (
+        "transfer list does not match {s}: {e}",
+        N_("Spis nie jest zgodny ze schematem archiwów państwowych; zgłoś to administratorowi."),
+    ),
     ("{s} is already lent out", N_("Akta sprawy %(s)s są już wypożyczone.")),
     ("{s} is not lent out", N_("Akta sprawy %(s)s nie są wypożyczone.")),
     (

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 
 
 def _disposal_request(app: Any) -> None:
-    """A record due for disposal and a request awaiting consent: its page (with the upload form) is crawled."""
+    """A disposal request awaiting consent and a transfer list: their pages (and forms) are crawled."""
     from ezd.archive_ops import disposal
     from ezd.services.actor import system_actor
     from tests.archive.helpers import add_entry
@@ -59,7 +59,13 @@ def _disposal_request(app: Any) -> None:
             uow.session, app.store, system_actor("archiwista-a11y"), tenant=T, as_of=disposal.office_today()
         )
         uow.commit()
-    # one more due record, so the due list and its request button show too
+    # a transfer list made (its page is crawled), then one more record: pending for the next
+    # list, and due for disposal, so both forms show too
+    from ezd.archive_ops.spis import create_transfer_list
+
+    with app.uow() as uow:
+        create_transfer_list(uow.session, app.store, system_actor("archiwista-a11y"), tenant=T, unit="OR")
+        uow.commit()
     add_entry(
         app,
         tenant=T,

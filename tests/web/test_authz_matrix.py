@@ -71,6 +71,7 @@ def js(body: dict[str, Any]) -> Callable[[dict[str, str]], dict[str, Any]]:
 
 TODAY = date.today().isoformat()
 DISPOSAL = f"/api/v1/tenants/{T}/archive/disposal/requests"
+SPIS = f"/api/v1/tenants/{T}/archive/transfer-lists"
 ENDPOINTS = [
     Endpoint("me", "GET", lambda w: "/api/v1/me", EVERYONE, tenant_scoped=False),
     Endpoint("tasks", "GET", lambda w: "/api/v1/tasks", EVERYONE, tenant_scoped=False),
@@ -179,6 +180,12 @@ ENDPOINTS = [
         body=lambda w: {"json": {"case": w["archived"], "borrower": "Wydział OR", "due_on": TODAY}},
     ),
     Endpoint("loans", "GET", lambda w: f"/api/v1/tenants/{T}/archive/loans", frozenset({"archiwista"})),
+    Endpoint("spis-lists", "GET", lambda w: SPIS, frozenset({"archiwista"})),
+    Endpoint("spis-pending", "GET", lambda w: f"{SPIS}/pending", frozenset({"archiwista"})),
+    Endpoint("spis-make", "POST", lambda w: SPIS, frozenset({"archiwista"}), body=js({"unit": "OR"})),
+    Endpoint("spis-show", "GET", lambda w: f"{SPIS}/{w['spis']}", frozenset({"archiwista"})),
+    Endpoint("spis-xml", "GET", lambda w: f"{SPIS}/{w['spis']}/spis.xml", frozenset({"archiwista"})),
+    Endpoint("spis-pdf", "GET", lambda w: f"{SPIS}/{w['spis']}/spis.pdf", frozenset({"archiwista"})),
     Endpoint("disposal-requests", "GET", lambda w: DISPOSAL, frozenset({"archiwista"})),
     Endpoint("disposal-file", "POST", lambda w: DISPOSAL, frozenset({"archiwista"}), body=js({})),
     Endpoint("disposal-show", "GET", lambda w: f"{DISPOSAL}/{w['requested']}", frozenset({"archiwista"})),
@@ -350,6 +357,14 @@ def _disposals(site) -> dict[str, str]:  # type: ignore[no-untyped-def]
                 disposal.execute_disposal(s, store, arch, tenant=T, request=number, today=today)
             uow.commit()
         found[state] = f"{req.year}/{req.number}"
+    # a transfer list of every OR case archived so far; the records added after it await the next
+    from ezd.archive_ops.spis import create_transfer_list
+
+    with site.app.uow() as uow:
+        tl = create_transfer_list(uow.session, site.app.store, arch, tenant=T, unit="OR")
+        found["spis"] = f"{tl.year}/{tl.number}"
+        uow.commit()
+    add_entry(site.app, tenant=T, sign="OR.0001.9.2014", title="Zaproszenia")
     return found
 
 
@@ -448,7 +463,7 @@ def test_the_matrix_covers_every_api_operation(shared_site) -> None:  # type: ig
         )
     }
     sample.update(registered="RPW/1/2026", decreed="RPW/1/2026", assigned="RPW/1/2026")
-    sample.update(requested="2026/1", consented="2026/2", executed="2026/3")
+    sample.update(requested="2026/1", consented="2026/2", executed="2026/3", spis="2026/1")
     import re
 
     for ep in ENDPOINTS:

@@ -1,4 +1,4 @@
-"""disposal requests numbered by the gapless counters: seed the counter from the numbers already given
+"""disposal requests and transfer lists numbered by the gapless counters: seed them from the numbers given
 
 Revision ID: 0006_archive
 Revises: 0005_kpa, 0002_archive
@@ -16,13 +16,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Requests were numbered max+1 before; the counter must go on from the last number of each
-    # office and year, or the next request would collide with (tenant, year, number).
+    # Requests and lists were numbered max+1 before; each counter must go on from the last
+    # number of its office and year, or the next one would collide with (tenant, year, number).
     op.execute(
         "INSERT INTO counter (tenant_id, kind, scope, year, last) "
         "SELECT tenant_id, 'BRAK', '', year, MAX(number) FROM disposal_request GROUP BY tenant_id, year"
     )
+    op.execute(
+        "INSERT INTO counter (tenant_id, kind, scope, year, last) "
+        "SELECT tenant_id, 'SPIS', '', year, MAX(number) FROM transfer_list GROUP BY tenant_id, year"
+    )
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM counter WHERE kind = 'BRAK'")
+    op.execute("DELETE FROM counter WHERE kind IN ('BRAK', 'SPIS')")

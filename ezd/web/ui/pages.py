@@ -12,6 +12,7 @@ from ezd.web.ui import (
     disposal_pages,
     office,
     public_pages,
+    spis_pages,
     task_pages,
     viewer,
 )
@@ -25,6 +26,7 @@ for sub in (
     archive_pages.router,
     archivist_pages.router,
     disposal_pages.router,
+    spis_pages.router,
     admin_pages.router,
     viewer.router,
 ):
