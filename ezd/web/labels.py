@@ -113,6 +113,7 @@ ACTION = {
     "utworzenie_konta": N_("utworzenie konta"),
     "walidacja": N_("sprawdzenie poprawności pisma"),
     "weryfikacja_podpisu": N_("weryfikacja podpisu"),
+    "uzupelnienie_paczki": N_("uzupełnienie paczki archiwalnej"),
     "wniosek_o_brakowanie": N_("wniosek o brakowanie"),
     "wydanie_kodu_dostepu": N_("wydanie kodu dostępu"),
     "wysylka": N_("wysyłka"),
