@@ -170,6 +170,17 @@ def _party(el: etree._Element | None) -> tuple[str, str | None, str | None]:
         if found is not None and _text(found):
             ident = f"{key}:{_text(found)}"
             break
+    if ident is None:  # the meta schema's form: <Identyfikator typIdentyfikatora="NIP">...</...>
+        for found in el.iter("{*}Identyfikator"):
+            kind = (found.get("typIdentyfikatora") or "").upper()
+            if kind in ("PESEL", "NIP", "REGON", "KRS") and _text(found):
+                ident = f"{kind}:{_text(found)}"
+                break
+    if not name and ident is not None and ident.split(":", 1)[0] in ("PESEL", "NIP", "REGON"):
+        # forms such as DT-1 identify a party by a number and the address, with empty names:
+        # the party is named as the clerk would write it ("NIP 5260250274, 20-001 Lublin, ...")
+        kind, value = ident.split(":", 1)
+        name = f"{kind} {value}" + (f", {address}" if address else "")
     return name, address, ident
 
 

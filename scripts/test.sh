@@ -19,6 +19,8 @@ command -v npm >/dev/null || need_apt+=(nodejs npm)
 command -v xmlsec1 >/dev/null || need_apt+=(xmlsec1 libxmlsec1-dev pkg-config)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 command -v softhsm2-util >/dev/null || need_apt+=(softhsm2)
+# a real IMAP server for the e-mail intake tests (tests/infra/dovecot.py starts a private one)
+[[ -x /usr/sbin/dovecot ]] || need_apt+=(dovecot-imapd)
 # WeasyPrint (printable registers) renders through the system's Pango
 ldconfig -p | grep -q 'libpangoft2-1.0' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if ((${#need_apt[@]})); then

@@ -120,3 +120,8 @@ class FakeVerifier:
         """The fake reads no PDF signatures: every PDF counts as unsigned."""
         self.seen.append(pdf)
         return VerificationResult(Verdict.TOTAL_FAILED, (), None, ("no signature",))
+
+    def verify_smime(self, message: bytes) -> VerificationResult:
+        """The fake reads no S/MIME signatures: every message counts as unsigned."""
+        self.seen.append(message)
+        return VerificationResult(Verdict.TOTAL_FAILED, (), None, ("no signature",))

@@ -142,3 +142,7 @@ class Verifier(Protocol):
     def verify_pdf(self, pdf: bytes) -> VerificationResult:
         """The signatures of a PDF (PAdES), with the same trust settings."""
         ...
+
+    def verify_smime(self, message: bytes) -> VerificationResult:
+        """The S/MIME signature of an e-mail message, with the same trust settings."""
+        ...

@@ -164,6 +164,15 @@ class XadesVerifier(TimestampChecks):
             self._anchors, online=self._revocation is not None, validation_time=self._validation_time
         ).verify(pdf)
 
+    def verify_smime(self, message: bytes) -> VerificationResult:
+        """S/MIME: a signed e-mail message, verified by pyHanko's CMS validation with this
+        verifier's anchors and revocation setting (see :mod:`ezd.signatures.smime`)."""
+        from ezd.signatures.smime import SmimeVerifier
+
+        return SmimeVerifier(
+            self._anchors, online=self._revocation is not None, validation_time=self._validation_time
+        ).verify(message)
+
     # --- internals -------------------------------------------------------------------------------
 
     def _now(self) -> dt.datetime:

@@ -46,6 +46,8 @@ class PeriodicJobs(Protocol):
 
     def fixity_sample(self, percent: float = ..., seed: int | None = None) -> dict[str, Any]: ...
 
+    def mailbox_poll(self) -> dict[str, Any]: ...
+
 
 class WorkerApp(Protocol[D]):
     @property

@@ -243,3 +243,10 @@ def retention_check() -> dict[str, Any]:
 )
 def fixity_sample(percent: float = FIXITY_PERCENT) -> dict[str, Any]:
     return ezd_app().jobs.fixity_sample(percent)
+
+
+@celery_app.task(name="ezd.periodic.mailbox_poll", acks_late=True)
+def mailbox_poll() -> dict[str, Any]:
+    # no retry here: an unreachable mailbox is tried again at the next run of the schedule, and
+    # its messages wait unread on the server meanwhile
+    return ezd_app().jobs.mailbox_poll()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,6 +12,10 @@ from sqlalchemy import select
 
 from ezd.cli.common import console, log_operator_read, make_app, print_json, resolve_actor
 from ezd.db.tables import IncomingItem, Tenant
+
+if TYPE_CHECKING:
+    from ezd.bootstrap import App
+    from ezd.services.actor import Actor
 
 rpw_app = typer.Typer(help="The register of incoming items (RPW).", no_args_is_help=True)
 
@@ -47,6 +51,7 @@ def register(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register an incoming item in the RPW and start its workflow."""
+    from ezd.eml import looks_like_email
     from ezd.records.deadlines import parse_day
     from ezd.records.intake import parse_channel
     from ezd.services.intake import register_incoming
@@ -62,6 +67,9 @@ def register(
     via = parse_channel(channel)
     data = file.read_bytes()
     actor = resolve_actor(app, as_login)
+    if looks_like_email(data, "", file.name):
+        _register_email(app, actor, tenant, data, file.name, as_json)
+        return
     with app.uow() as uow:
         code = _default_tenant(uow.session, tenant)
         reg = register_incoming(
@@ -81,6 +89,36 @@ def register(
         print_json({"rpw": reg.sign, "tenant": code, "document": reg.document_uid, "sha256": reg.sha256})
     else:
         console.print(f"Zarejestrowano {reg.sign} ({code}), SHA-256 {reg.sha256[:16]}…")
+
+
+def _register_email(
+    app: App, actor: Actor, tenant: str | None, data: bytes, name: str, as_json: bool
+) -> None:
+    """An ``.eml`` file: registered as the mailbox poll registers it (once per Message-ID)."""
+    from ezd.records.errors import ConflictError
+    from ezd.services.mail_intake import register_email
+    from ezd.workers.inprocess import run_pending
+
+    with app.uow() as uow:
+        code = _default_tenant(uow.session, tenant)
+        reg = register_email(app.deps(uow.session), actor, tenant=code, data=data, filename=name)
+        uow.commit()
+    if not reg.new:
+        raise ConflictError(f"this e-mail message is already registered as {reg.rpw}")
+    if app.settings.is_embedded:
+        run_pending(app)
+    if as_json:
+        done = reg.registered
+        print_json(
+            {
+                "rpw": reg.rpw,
+                "tenant": code,
+                "document": done.document_uid if done else None,
+                "sha256": done.sha256 if done else None,
+            }
+        )
+    else:
+        console.print(f"Zarejestrowano wiadomość e-mail jako {reg.rpw} ({code})")
 
 
 @rpw_app.command("list")
@@ -130,3 +168,26 @@ def rpw_list(
     for row in data:
         table.add_row(*(str(row[c]) for c in ("tenant", "rpw", "registered_at", "sender", "title", "status")))
     console.print(table)
+
+
+@rpw_app.command("label")
+def rpw_label(
+    sign: Annotated[str, typer.Argument(help="RPW number, e.g. RPW/12/2026, or a scanned label code")],
+    tenant: Annotated[str | None, typer.Option("--tenant", "-t")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="PDF file to write")] = None,
+    as_login: Annotated[str | None, typer.Option("--as", help="Print as this kancelaria user")] = None,
+) -> None:
+    """Print the label of a paper letter: office, RPW number, received date and a QR code."""
+    from ezd.services import item_labels
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        office, found = item_labels.find(
+            uow.session, actor, text=sign, default_tenant=_default_tenant(uow.session, tenant)
+        )
+        lab = item_labels.label(uow.session, actor, tenant=office, rpw=found)
+        uow.commit()
+    target = output or Path(f"etykieta-{found.replace('/', '-')}.pdf")
+    target.write_bytes(item_labels.label_pdf(lab))
+    console.print(f"Etykieta {lab.sign} ({lab.office_name}) zapisana w {target}")

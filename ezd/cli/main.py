@@ -25,6 +25,7 @@ from ezd.cli import (
     init_cmd,
     intake_cmd,
     jrwa_cmd,
+    mailbox_cmd,
     office_cmd,
     print_cmd,
     seal_cmd,
@@ -50,6 +51,7 @@ app.add_typer(office_cmd.office_app, name="office")
 app.add_typer(office_cmd.unit_app, name="unit")
 app.add_typer(user_cmd.user_app, name="user")
 app.add_typer(seal_cmd.seal_app, name="seal")
+app.add_typer(mailbox_cmd.mailbox_app, name="mailbox")
 app.add_typer(task_cmd.task_app, name="task")
 app.add_typer(bpmn_cmd.bpmn_app, name="bpmn")
 app.command("register")(intake_cmd.register)

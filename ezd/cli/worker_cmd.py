@@ -126,6 +126,7 @@ def beat(
                 "deadline_reminders": app.jobs.deadline_reminders(),
                 "retention_check": app.jobs.retention_check(),
                 "fixity_sample": app.jobs.fixity_sample(),
+                "mailbox_poll": app.jobs.mailbox_poll(),
             }
         )
         return

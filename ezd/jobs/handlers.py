@@ -6,9 +6,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from ezd import epuap, xmlsafe
+from ezd import eml, epuap, xmlsafe
 from ezd.channels.port import DispatchRejected
 from ezd.db.tables import Attachment, IncomingItem
+from ezd.jobs.email_content import store_email_content
 from ezd.services import archive, audit, cases, outgoing
 from ezd.services.deps import Deps
 from ezd.services.lookup import item_with_content, tenant_by_code
@@ -51,7 +52,10 @@ def validate_xml(task: TaskInput, deps: Deps) -> dict[str, Any]:
 def verify_signature(task: TaskInput, deps: Deps) -> dict[str, Any]:
     """Verify and, when valid, re-read the letter from the signed data only (anti-wrapping)."""
     tenant_id, item = _item(task, deps)
-    result = deps.verifier.verify(_original(deps, item))
+    if item.document.versions[0].media_type == eml.MEDIA_TYPE:
+        result = deps.verifier.verify_smime(_original(deps, item))
+    else:
+        result = deps.verifier.verify(_original(deps, item))
     doc = item.document
     doc.signature_verdict = result.verdict.value
     changed: dict[str, str] = {}
@@ -82,6 +86,8 @@ def store_content(task: TaskInput, deps: Deps) -> dict[str, Any]:
     """Extract base64 attachments of an ePUAP letter into storage, each with its own SHA-256."""
     tenant_id, item = _item(task, deps)
     doc = item.document
+    if not doc.attachments and doc.versions[0].media_type == eml.MEDIA_TYPE:
+        return store_email_content(task, deps, tenant_id, item)
     if doc.attachments or doc.versions[0].media_type != "application/xml":
         return {"attachments": len(doc.attachments)}
     original = _original(deps, item)

@@ -1,5 +1,5 @@
 """Periodic jobs (celery beat or ``ezd worker beat --once``): deadline reminders, retention
-checks, fixity sampling.
+checks, fixity sampling, the offices' mailboxes.
 
 :class:`PeriodicJobs` is what :class:`ezd.workers.runtime.PeriodicJobs` asks for; the Celery
 tasks in :mod:`ezd.workers.tasks_celery` call it through the app, so on the embedded default
@@ -70,6 +70,27 @@ class PeriodicJobs:
         """The daily digest e-mail of every person (EZD_SMTP_DIGEST=true)."""
         run = send_pending(self.app, digest_run=True)
         return {"emails": run.emails, "messages": run.messages, "failed": run.failed}
+
+    def mailbox_poll(self) -> dict[str, Any]:
+        """Register the unread messages of every office's mailbox; an office whose server is
+        down is reported and tried again next time, the others go on."""
+        from ezd.jobs.mailbox import MailboxUnavailable, poll
+        from ezd.services.mail_intake import offices_with_mailbox
+
+        with self.app.uow() as uow:
+            offices = offices_with_mailbox(uow.session)
+        out: dict[str, Any] = {}
+        for office in offices:
+            try:
+                r = poll(self.app, office)
+            except MailboxUnavailable as exc:
+                log.warning("mailbox of %s: %s", office, exc)
+                out[office] = {"error": str(exc)}
+                continue
+            out[office] = {"registered": r.registered, "already": r.already, "refused": len(r.refused)}
+        if self.app.settings.is_embedded and any(v.get("registered") for v in out.values()):
+            run_pending(self.app)
+        return out
 
     def retention_check(self, as_of: date | None = None) -> dict[str, Any]:
         """Closed cases due for the archiwum zakładowe on ``as_of``."""

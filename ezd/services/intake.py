@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ezd import epuap, xmlsafe
+from ezd import eml, epuap, xmlsafe
 from ezd.clock import office_date, office_today, polish_date
 from ezd.db.base import utcnow
 from ezd.db.counters import next_value
@@ -63,6 +63,21 @@ def metadata_from_epuap(letter: epuap.EpuapLetter, channel: Channel, received: d
     )
 
 
+def metadata_from_email(letter: eml.EmailLetter, received: date) -> IncomingMetadata:
+    return IncomingMetadata(
+        sender=letter.sender,
+        sender_address=letter.sender_address,
+        sender_id=letter.sender_address,
+        title=letter.title,
+        letter_date=letter.letter_date if letter.letter_date and letter.letter_date <= received else None,
+        received_date=received,
+        channel=Channel.EMAIL,
+        kind="pismo",
+        attachments=len(letter.attachments),
+        format=eml.MEDIA_TYPE,
+    )
+
+
 def register_incoming(
     deps: Deps,
     actor: Actor,
@@ -106,6 +121,13 @@ def register_incoming(
             metadata = metadata_from_epuap(
                 epuap.parse_letter(root, max_attachment_bytes=limit), channel, received
             )
+    elif eml.looks_like_email(data, media_type, filename):
+        # the .eml is the record; its body and attachments are extracted by the store-content step
+        letter = eml.parse_message(data, max_bytes=limit)
+        media_type = eml.MEDIA_TYPE
+        signed = letter.smime_signed
+        if metadata is None:
+            metadata = metadata_from_email(letter, received)
     if metadata is None:
         raise InvalidInput("a non-XML item needs its metadata (sender, title, dates)")
     if metadata.received_date != received:

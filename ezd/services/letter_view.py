@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from lxml import etree
+from lxml import html as lxml_html
 from sqlalchemy import select
 
-from ezd import epuap, xmlsafe
+from ezd import eml, epuap, xmlsafe
 from ezd.db.tables import MetrykaEntry
 from ezd.records.errors import EzdError, NotFound
 from ezd.services import audit, queries
@@ -125,6 +127,47 @@ def _letter(deps: Deps, data: bytes, signed: bool) -> tuple[LetterText | None, b
     )
 
 
+def _html_text(markup: str) -> str:
+    """The text a reader of an HTML-only message sees (scripts and styles are not text)."""
+    if not markup.strip():
+        return ""
+    try:
+        doc = lxml_html.fromstring(markup)
+    except (ValueError, etree.ParserError):
+        return ""
+    for el in list(doc.iter("script", "style")):
+        el.drop_tree()
+    return str(doc.text_content())
+
+
+def _email_letter(deps: Deps, data: bytes) -> tuple[LetterText | None, bool]:
+    """An e-mail message read as a letter: its sender, subject, date and text (an HTML-only
+    message is shown as its text, never as HTML)."""
+    try:
+        msg = eml.parse_message(data, max_bytes=deps.settings.max_upload_bytes)
+    except EzdError:
+        return None, True
+    body = msg.body
+    if msg.body_media_type == "text/html":
+        body = _html_text(body)
+    return (
+        LetterText(
+            document_name="Wiadomość e-mail",
+            title=msg.title,
+            sender=msg.sender,
+            sender_address=msg.sender_address,
+            addressees=msg.recipients,
+            letter_date=msg.letter_date,
+            place=None,
+            sender_reference=None,
+            paragraphs=tuple(p for p in body.split("\n") if p.strip()),
+            linked=(),
+            from_signed_data=False,
+        ),
+        False,
+    )
+
+
 def _report(deps: Deps, uid: str) -> SignatureReport | None:
     entry = deps.session.execute(
         select(MetrykaEntry)
@@ -158,6 +201,9 @@ def document_view(
     if ver.media_type == "application/xml":
         letter, unreadable = _letter(deps, deps.store.get(ver.sha256), doc.signed)
         show_as = "letter" if letter is not None else "xml"
+    elif ver.media_type == eml.MEDIA_TYPE:
+        letter, unreadable = _email_letter(deps, deps.store.get(ver.sha256))
+        show_as = "letter" if letter is not None else "file"
     audit.log_read(
         deps.session,
         actor=actor.login,

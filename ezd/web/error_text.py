@@ -356,6 +356,64 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ),
     ("the token has expired; sign in again", N_("Sesja wygasła — zaloguj się ponownie.")),
     ("the token was issued for another application", N_("Token wydano dla innej aplikacji.")),
+    (
+        "{x} is not an RPW number or a label code",
+        N_("%(x)s nie jest numerem RPW ani kodem z etykiety (np. RPW/12/2026)."),
+    ),
+    # e-mail intake (ezd.eml, ezd.services.mail_intake, ezd.jobs.mailbox)
+    ("the e-mail message is empty", N_("Wiadomość e-mail jest pusta.")),
+    (
+        "the e-mail message is {m} bytes; the limit is {n}",
+        N_("Wiadomość e-mail ma %(m)s bajtów; dopuszczalne jest %(n)s bajtów."),
+    ),
+    (
+        "the e-mail message has no header block followed by a body",
+        N_("Plik nie jest wiadomością e-mail: brak nagłówków oddzielonych od treści."),
+    ),
+    ("the e-mail message could not be read", N_("Nie udało się odczytać wiadomości e-mail.")),
+    (
+        "the e-mail message nests MIME parts deeper than {n} levels",
+        N_("Wiadomość e-mail ma części zagnieżdżone głębiej niż %(n)s poziomów."),
+    ),
+    (
+        "the e-mail message is malformed (broken MIME structure)",
+        N_("Wiadomość e-mail jest uszkodzona (błędna struktura MIME)."),
+    ),
+    (
+        "the e-mail message has more than {n} MIME parts",
+        N_("Wiadomość e-mail ma więcej niż %(n)s części."),
+    ),
+    ("the e-mail message names no sender (From)", N_("Wiadomość e-mail nie wskazuje nadawcy (pole From).")),
+    (
+        "this e-mail message is already registered as {x}",
+        N_("Ta wiadomość e-mail jest już zarejestrowana jako %(x)s."),
+    ),
+    (
+        "no mailbox password is set for {x}; run 'ezd mailbox set'",
+        N_("Nie zapisano hasła skrzynki pocztowej urzędu %(x)s — użyj „ezd mailbox set”."),
+    ),
+    (
+        "unknown mailbox security {x}; allowed: tls, starttls, none",
+        N_("Nieznany sposób zabezpieczenia połączenia %(x)s; dozwolone: tls, starttls, none."),
+    ),
+    (
+        "an unencrypted mailbox connection is allowed only to this machine (127.0.0.1)",
+        N_("Połączenie ze skrzynką bez szyfrowania jest dozwolone tylko z tym komputerem (127.0.0.1)."),
+    ),
+    ("the mailbox needs a server and a user name", N_("Podaj serwer i nazwę użytkownika skrzynki.")),
+    ("port {n} is not a TCP port", N_("%(n)s nie jest poprawnym numerem portu.")),
+    (
+        "the mailbox server {x} refused the login of {u}",
+        N_("Serwer poczty %(x)s odrzucił logowanie użytkownika %(u)s."),
+    ),
+    (
+        "the mailbox server {x} cannot be reached ({e})",
+        N_("Brak połączenia z serwerem poczty %(x)s — wiadomości poczekają do następnej próby."),
+    ),
+    (
+        "{x} has no mailbox set up; run 'ezd mailbox set'",
+        N_("Urząd %(x)s nie ma skonfigurowanej skrzynki pocztowej — użyj „ezd mailbox set”."),
+    ),
 )
 
 

@@ -137,3 +137,35 @@ def test_not_a_form() -> None:
     with pytest.raises(InvalidInput):
         epuap.parse_letter(xmlsafe.parse(b"<Dokument xmlns='urn:x'/>"))
     assert epuap.validate_letter(xmlsafe.parse(b"<a/>"))
+
+
+def test_a_sender_with_empty_names_is_identified_by_nip_and_address() -> None:
+    """A DT-1-like form: the sender institution has no name, only a NIP and the address."""
+    raw = _sample("Pismo ogolne (ePUAP).xml").decode()
+    raw = raw.replace(
+        "<NazwaInstytucji>Nazwa Instytucji Nadawcy 1</NazwaInstytucji>",
+        "<NazwaInstytucji></NazwaInstytucji><NIP>5260250274</NIP>",
+    )
+    letter = epuap.parse_letter(xmlsafe.parse(raw.encode()))
+    assert letter.sender == "NIP 5260250274, Kod Pocztowy, Miejscowość, Ulica, Budynek"
+    assert letter.sender_id == "NIP:5260250274"
+    assert letter.senders and letter.senders[0].identifiers == (("NIP", "5260250274"),)
+    # with neither a name nor an identifier the letter still names no sender
+    nameless = _sample("Pismo ogolne (ePUAP).xml").replace(
+        b"<NazwaInstytucji>Nazwa Instytucji Nadawcy 1</NazwaInstytucji>", b"<NazwaInstytucji/>"
+    )
+    with pytest.raises(InvalidInput, match="names no sender"):
+        epuap.parse_letter(xmlsafe.parse(nameless))
+
+
+def test_an_identifier_in_the_meta_schema_form_names_the_sender_too() -> None:
+    raw = (
+        _sample("Pismo ogolne (ePUAP).xml")
+        .decode()
+        .replace(
+            "<NazwaInstytucji>Nazwa Instytucji Nadawcy 1</NazwaInstytucji>",
+            '<NazwaInstytucji/><Identyfikator typIdentyfikatora="REGON">431019514</Identyfikator>',
+        )
+    )
+    letter = epuap.parse_letter(xmlsafe.parse(raw.encode()))
+    assert letter.sender.startswith("REGON 431019514, ") and letter.sender_id == "REGON:431019514"

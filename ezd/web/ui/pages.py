@@ -10,6 +10,7 @@ from ezd.web.ui import (
     archivist_pages,
     casework,
     disposal_pages,
+    item_labels,
     office,
     public_pages,
     spis_pages,
@@ -21,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 for sub in (
     public_pages.router,
     task_pages.router,
+    item_labels.router,
     office.router,
     casework.router,
     archive_pages.router,
