@@ -2,6 +2,7 @@
 
     python bench/bench_archive.py fixity [--files 2000] [--size-kib 512]
     python bench/bench_archive.py search [--rows 1000000] [--db sqlite|postgres|both] [--queries 300]
+                                         [--own-postgres]
     python bench/bench_archive.py ingest [--objects 10000] [--size 4096] [--threads 8]
 
 * fixity: ``ezd``'s audit (LocalObjectStore, thread pool) vs ``sha256sum`` over the same files in
@@ -409,6 +410,11 @@ def main() -> None:
     s.add_argument("--rows", type=int, default=1_000_000)
     s.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     s.add_argument("--queries", type=int, default=300)
+    s.add_argument(
+        "--own-postgres",
+        action="store_true",
+        help="start a throwaway PostgreSQL on a free port (tests/infra), not EZD_TEST_POSTGRES_URL",
+    )
     i = sub.add_parser("ingest")
     i.add_argument("--objects", type=int, default=10_000)
     i.add_argument("--size", type=int, default=4096)
@@ -416,6 +422,17 @@ def main() -> None:
     a = ap.parse_args()
     if a.cmd == "fixity":
         bench_fixity(a.files, a.size_kib, a.workers)
+    elif a.cmd == "search" and a.own_postgres:
+        # a shared machine: never the standard port's cluster, and nothing left running after
+        from tests.infra.postgres import start_postgres
+
+        with tempfile.TemporaryDirectory(prefix="ezd-bench-pg-") as logs:
+            cluster = start_postgres(Path(logs))
+            try:
+                os.environ["EZD_TEST_POSTGRES_URL"] = cluster.admin_url
+                bench_search(a.rows, a.db, a.queries)
+            finally:
+                cluster.stop()
     elif a.cmd == "search":
         bench_search(a.rows, a.db, a.queries)
     else:

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd.archive_ops.printable import render
 from ezd.archive_ops.register import entry_by_sign, entry_chain
 from ezd.db.base import utcnow
+from ezd.db.counters import next_value
 from ezd.db.tables import Attachment, Document, DocumentVersion
 from ezd.db.tables_archive import (
     ArchiveEntry,
@@ -73,11 +74,16 @@ def due_for_disposal(session: Session, as_of: date, tenant_id: int | None = None
     return [e for e in session.execute(q.order_by(ArchiveEntry.id)).scalars() if e.id not in busy]
 
 
+def _span(start: date | None, end: date | None) -> str:
+    """Daty skrajne as a person reads them (dd.mm.rrrr)."""
+    return " – ".join(f"{d:%d.%m.%Y}" for d in (start, end) if d is not None)
+
+
 def _needs_review(category: str) -> bool:
     return ArchivalCategory.parse(category).kind == "BE"
 
 
-def _request_by_number(session: Session, tenant_id: int, number: str) -> DisposalRequest:
+def request_by_number(session: Session, tenant_id: int, number: str) -> DisposalRequest:
     try:
         n, y = (int(p) for p in number.split("/"))
     except ValueError:
@@ -104,25 +110,21 @@ def request_disposal(
             f"{office_today():%d.%m.%Y})"
         )
     tenant_row = tenant_by_code(session, tenant)
+    year = as_of.year
+    # The number is taken first: on PostgreSQL the counter row's lock makes a concurrent request
+    # wait here until the first commits, so the due list read below already sees the first's
+    # items and no record lands in two requests.  A refusal below rolls the number back with it.
+    number = next_value(session, tenant_id=tenant_row.id, kind="BRAK", scope="", year=year)
     entries = due_for_disposal(session, as_of, tenant_row.id)
     if not entries:
         raise InvalidState(f"no records of {tenant} are due for disposal on {as_of}")
-    year = as_of.year
-    number = (
-        session.execute(
-            select(func.max(DisposalRequest.number)).where(
-                DisposalRequest.tenant_id == tenant_row.id, DisposalRequest.year == year
-            )
-        ).scalar_one_or_none()
-        or 0
-    ) + 1
     rows = [
         (
             i,
             e.case_sign,
             e.title,
             e.category + (" (ekspertyza)" if _needs_review(e.category) else ""),
-            f"{e.opened_on or ''} – {e.closed_on}",
+            _span(e.opened_on, e.closed_on),
             e.location.code if e.location else "",
         )
         for i, e in enumerate(entries, 1)
@@ -178,7 +180,7 @@ def record_consent(
     """Record the state archive's consent; ``excluded`` signs are kept (e.g. BE records it wants)."""
     actor.require(tenant, Role.ARCHIWISTA)
     tenant_row = tenant_by_code(session, tenant)
-    req = _request_by_number(session, tenant_row.id, request)
+    req = request_by_number(session, tenant_row.id, request)
     if req.status != "requested":
         raise InvalidState(f"disposal request {request} is {req.status}, not awaiting consent")
     if not document:
@@ -271,7 +273,7 @@ def execute_disposal(
 ) -> DisposalOutcome:
     actor.require(tenant, Role.ARCHIWISTA)
     tenant_row = tenant_by_code(session, tenant)
-    req = _request_by_number(session, tenant_row.id, request)
+    req = request_by_number(session, tenant_row.id, request)
     if req.status != "consented" or req.consent_sha256 is None or req.consent_date is None:
         raise InvalidState(f"disposal request {request} has no recorded consent of the state archive")
     entries = [i.entry for i in req.items]
@@ -286,15 +288,15 @@ def execute_disposal(
         raise InvalidState(f"records are not in the archive (lent out?): {', '.join(lent)}")
     outcome = DisposalOutcome(request=request)
     rows = [
-        (i, e.case_sign, e.title, e.category, f"{e.opened_on or ''} – {e.closed_on}", len(e.objects))
+        (i, e.case_sign, e.title, e.category, _span(e.opened_on, e.closed_on), len(e.objects))
         for i, e in enumerate(entries, 1)
     ]
     protocol = render(
         f"Protokół zniszczenia dokumentacji niearchiwalnej (wniosek {request})",
         [
             ("Jednostka", tenant_row.name),
-            ("Zgoda archiwum państwowego", f"{req.consent_ref} z {req.consent_date.isoformat()}"),
-            ("Data zniszczenia", today.isoformat()),
+            ("Zgoda archiwum państwowego", f"{req.consent_ref} z {req.consent_date:%d.%m.%Y}"),
+            ("Data zniszczenia", f"{today:%d.%m.%Y}"),
         ],
         ["Lp.", "Znak sprawy", "Tytuł", "Kategoria", "Daty skrajne", "Liczba obiektów"],
         rows,

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ezd import xsd
 from ezd.archive_ops.printable import render
 from ezd.db.base import utcnow
+from ezd.db.counters import next_value
+from ezd.db.tables import Unit
 from ezd.db.tables_archive import ArchiveEntry, TransferList
 from ezd.records.errors import EzdError, InvalidState
 from ezd.records.tenancy import Role
@@ -64,7 +66,7 @@ def spis_html(entries: Sequence[ArchiveEntry], *, office: str, unit: str, number
             e.case_sign,
             f"{e.jrwa_symbol} {e.jrwa_title}".strip(),
             e.title,
-            f"{(e.opened_on or e.closed_on).isoformat()} – {e.closed_on.isoformat()}",
+            f"{(e.opened_on or e.closed_on):%d.%m.%Y} – {e.closed_on:%d.%m.%Y}",
             e.category,
             e.documents,
         )
@@ -100,17 +102,15 @@ def create_transfer_list(
     if not entries:
         raise InvalidState(f"no archived cases of unit {unit} await a transfer list")
     year = utcnow().year
-    number = (
-        session.execute(
-            select(func.max(TransferList.number)).where(
-                TransferList.tenant_id == t.id, TransferList.year == year
-            )
-        ).scalar_one_or_none()
-        or 0
-    ) + 1
+    # gapless like every register number: a refusal below (an XSD error) rolls it back
+    number = next_value(session, tenant_id=t.id, kind="SPIS", scope="", year=year)
     label = f"{number}/{year}"
     xml_obj = store.put(spis_xml(entries), "application/xml")
-    html_obj = store.put(spis_html(entries, office=t.name, unit=unit, number=label), "text/html")
+    unit_row = session.execute(
+        select(Unit).where(Unit.tenant_id == t.id, Unit.code == unit)
+    ).scalar_one_or_none()
+    unit_name = unit_row.name if unit_row else unit
+    html_obj = store.put(spis_html(entries, office=t.name, unit=unit_name, number=label), "text/html")
     tl = TransferList(
         tenant_id=t.id,
         unit_code=unit,

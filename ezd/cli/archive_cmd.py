@@ -258,6 +258,35 @@ def spis_cmd(
     console.print(f"spis zdawczo-odbiorczy {label}: xml {xml_d}, html {html_d}")
 
 
+@archive_app.command("backfill")
+def backfill_cmd(
+    tenant: Annotated[str, typer.Option("--tenant", "-t")],
+    as_login: Annotated[str | None, typer.Option("--as")] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Add to the register the versions and attachments of cases archived before they went in.
+
+    New objects only (read back, locked until the end of retention, a new package version in the
+    metryka); nothing stored is changed. Idempotent: a second run adds nothing.
+    """
+    from ezd.archive_ops.backfill import backfill
+    from ezd.records.plural import OBIEKT, SPRAWA, count
+
+    app = make_app()
+    actor = resolve_actor(app, as_login)
+    with app.uow() as uow:
+        report = backfill(uow.session, app.store, actor, tenant=tenant)
+        uow.commit()
+    if json_out:
+        print_json(report.model_dump())
+        return
+    for case in report.cases:
+        console.print(f"{case.case_sign}: +{count(len(case.added), OBIEKT)}, wersja paczki {case.version}")
+    console.print(
+        f"sprawdzono {count(report.checked, SPRAWA)}, uzupełniono {count(len(report.cases), SPRAWA)}"
+    )
+
+
 @archive_app.command("export")
 def export_cmd(
     tenant: Annotated[str, typer.Option("--tenant", "-t")],

@@ -137,6 +137,60 @@ _TABLE: tuple[tuple[str, str], ...] = (
     ("borrower (who receives the records) is required", N_("Podaj, komu udostępniasz akta.")),
     ("due date {d} is in the past", N_("Termin zwrotu %(d)s już minął.")),
     ("the due date must be a date (YYYY-MM-DD)", N_("Termin zwrotu musi być datą (dd.mm.rrrr).")),
+    # brakowanie (disposal)
+    ("no records of {t} are due for disposal on {d}", N_("Żadna dokumentacja nie czeka na brakowanie.")),
+    ("no disposal request {r}", N_("Nie ma wniosku o brakowanie nr %(r)s.")),
+    ("disposal request number must look like N/YYYY, not {r}", N_("Numer wniosku ma postać N/RRRR.")),
+    (
+        "disposal request {r} is {s}, not awaiting consent",
+        N_("Wniosek o brakowanie nr %(r)s nie czeka już na zgodę archiwum państwowego."),
+    ),
+    (
+        "disposal request {r} has no recorded consent of the state archive",
+        N_("Wniosek o brakowanie nr %(r)s nie ma jeszcze zgody archiwum państwowego."),
+    ),
+    (
+        "disposal request {r} has no document {w}",
+        N_("Ten dokument wniosku nr %(r)s nie jest jeszcze dostępny."),
+    ),
+    ("the consent document is empty", N_("Dołącz decyzję archiwum państwowego (plik PDF albo skan).")),
+    (
+        "the consent document must be a PDF or a scan (JPEG, PNG, TIFF)",
+        N_("Decyzja archiwum państwowego musi być plikiem PDF albo skanem (JPEG, PNG, TIFF)."),
+    ),
+    (
+        "the consent reference (znak pisma archiwum państwowego) is required",
+        N_("Podaj znak pisma archiwum państwowego."),
+    ),
+    ("the consent date must be a date (YYYY-MM-DD)", N_("Data decyzji musi być datą (dd.mm.rrrr).")),
+    ("the consent cannot predate the request", N_("Zgoda nie może być wcześniejsza niż wniosek.")),
+    (
+        "zgoda archiwum państwowego nie może mieć daty z przyszłości ({d})",
+        N_("Zgoda archiwum państwowego nie może mieć daty z przyszłości (%(d)s)."),
+    ),
+    (
+        "wniosek o brakowanie nie może mieć daty z przyszłości ({d}; dziś jest {t})",
+        N_("Wniosek o brakowanie nie może mieć daty z przyszłości (%(d)s; dziś jest %(t)s)."),
+    ),
+    ("not in request {r}: {s}", N_("Tych spraw nie ma we wniosku nr %(r)s: %(s)s.")),
+    ("legal hold blocks destruction of: {s}", N_("Blokada prawna nie pozwala zniszczyć akt: %(s)s.")),
+    ("retention has not run out for: {s}", N_("Okres przechowywania jeszcze nie upłynął: %(s)s.")),
+    (
+        "records are not in the archive (lent out?): {s}",
+        N_("Akta nie są w archiwum (może wypożyczone): %(s)s."),
+    ),
+    # spis zdawczo-odbiorczy
+    (
+        "no archived cases of unit {u} await a transfer list",
+        N_("Żadna zarchiwizowana sprawa komórki %(u)s nie czeka na spis."),
+    ),
+    ("no transfer list {n}", N_("Nie ma spisu zdawczo-odbiorczego nr %(n)s.")),
+    ("transfer list {n} has no {k} form", N_("Spisu nr %(n)s nie można pobrać w tej postaci.")),
+    ("a transfer list needs at least one case", N_("Spis musi obejmować co najmniej jedną sprawę.")),
+    (
+        "transfer list does not match {s}: {e}",
+        N_("Spis nie jest zgodny ze schematem archiwów państwowych; zgłoś to administratorowi."),
+    ),
     ("{s} is already lent out", N_("Akta sprawy %(s)s są już wypożyczone.")),
     ("{s} is not lent out", N_("Akta sprawy %(s)s nie są wypożyczone.")),
     (

@@ -33,12 +33,14 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         archive,
         auth,
         cases,
+        disposal,
         files,
         form_tasks,
         intake,
         office_admin_api,
         opinions,
         public,
+        spis,
     )
     from ezd.web.ui import pages
 
@@ -64,6 +66,8 @@ def create_app(app: App, *, worker: InProcessWorker | None = None) -> FastAPI:
         intake.router,
         cases.router,
         archive.router,
+        disposal.router,
+        spis.router,
         admin.router,
         office_admin_api.router,
         approval_rules.router,

@@ -140,6 +140,7 @@ ACTION = {
     "walidacja": N_("sprawdzenie poprawności pisma"),
     "weryfikacja_podpisu": N_("weryfikacja podpisu"),
     "wlaczenie_konta": N_("włączenie konta"),
+    "uzupelnienie_paczki": N_("uzupełnienie paczki archiwalnej"),
     "wniosek_o_brakowanie": N_("wniosek o brakowanie"),
     "wydanie_kodu_dostepu": N_("wydanie kodu dostępu"),
     "wylaczenie_konta": N_("wyłączenie konta"),
@@ -287,6 +288,14 @@ NOTIFICATION = {
     "copy": N_("Do wiadomości"),
 }
 
+# a disposal request (brakowanie) on its way: filed, consented by the state archive, carried out
+DISPOSAL_STATUS = {
+    "requested": N_("czeka na zgodę archiwum państwowego"),
+    "consented": N_("zgoda archiwum państwowego"),
+    "executed": N_("wykonany — dokumentację zniszczono"),
+    "refused": N_("odmowa archiwum państwowego"),
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "process": PROCESS,
     "detail": DETAIL,
@@ -304,6 +313,7 @@ TABLES: dict[str, dict[str, str]] = {
     "action": ACTION,
     "opinion_kind": OPINION_KIND,
     "opinion_status": OPINION_STATUS,
+    "disposal_status": DISPOSAL_STATUS,
 }
 
 UNKNOWN = N_("(inna wartość)")

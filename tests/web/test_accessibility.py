@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,44 @@ FILES = (".pdf", ".csv", ".xml")  # generated files (a label, a register printou
 PER_ROLE = 40
 
 pytestmark = pytest.mark.slow
+
+
+def _disposal_request(app: Any) -> None:
+    """A disposal request awaiting consent and a transfer list: their pages (and forms) are crawled."""
+    from ezd.archive_ops import disposal
+    from ezd.services.actor import system_actor
+    from tests.archive.helpers import add_entry
+
+    for n in (1, 2):
+        add_entry(
+            app,
+            tenant=T,
+            sign=f"OR.0001.{n}.2014",
+            title="Zaproszenia",
+            category="BE5",
+            retention_until=date(2020, 1, 1),
+            store=app.store,
+        )
+    with app.uow() as uow:
+        disposal.request_disposal(
+            uow.session, app.store, system_actor("archiwista-a11y"), tenant=T, as_of=disposal.office_today()
+        )
+        uow.commit()
+    # a transfer list made (its page is crawled), then one more record: pending for the next
+    # list, and due for disposal, so both forms show too
+    from ezd.archive_ops.spis import create_transfer_list
+
+    with app.uow() as uow:
+        create_transfer_list(uow.session, app.store, system_actor("archiwista-a11y"), tenant=T, unit="OR")
+        uow.commit()
+    add_entry(
+        app,
+        tenant=T,
+        sign="OR.0001.3.2014",
+        title="Zaproszenia",
+        category="B5",
+        retention_until=date(2020, 1, 1),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +108,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[
     world.closed(T)
     world.in_transfer(T)
     world.archived(T)
+    _disposal_request(app)
     # last, a failed system step (the office's e-seal gone): the incidents page, the case page's
     # alert and the dashboard's count are crawled in that state too
     held = world.in_approval(T)

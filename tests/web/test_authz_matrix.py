@@ -84,6 +84,8 @@ def js(body: dict[str, Any]) -> Callable[[dict[str, str]], dict[str, Any]]:
 
 
 TODAY = date.today().isoformat()
+DISPOSAL = f"/api/v1/tenants/{T}/archive/disposal/requests"
+SPIS = f"/api/v1/tenants/{T}/archive/transfer-lists"
 ENDPOINTS = [
     Endpoint("me", "GET", lambda w: "/api/v1/me", EVERYONE, tenant_scoped=False),
     Endpoint("tasks", "GET", lambda w: "/api/v1/tasks", EVERYONE, tenant_scoped=False),
@@ -192,6 +194,37 @@ ENDPOINTS = [
         body=lambda w: {"json": {"case": w["archived"], "borrower": "Wydział OR", "due_on": TODAY}},
     ),
     Endpoint("loans", "GET", lambda w: f"/api/v1/tenants/{T}/archive/loans", frozenset({"archiwista"})),
+    Endpoint("spis-lists", "GET", lambda w: SPIS, frozenset({"archiwista"})),
+    Endpoint("spis-pending", "GET", lambda w: f"{SPIS}/pending", frozenset({"archiwista"})),
+    Endpoint("spis-make", "POST", lambda w: SPIS, frozenset({"archiwista"}), body=js({"unit": "OR"})),
+    Endpoint("spis-show", "GET", lambda w: f"{SPIS}/{w['spis']}", frozenset({"archiwista"})),
+    Endpoint("spis-xml", "GET", lambda w: f"{SPIS}/{w['spis']}/spis.xml", frozenset({"archiwista"})),
+    Endpoint("spis-pdf", "GET", lambda w: f"{SPIS}/{w['spis']}/spis.pdf", frozenset({"archiwista"})),
+    Endpoint("disposal-requests", "GET", lambda w: DISPOSAL, frozenset({"archiwista"})),
+    Endpoint("disposal-file", "POST", lambda w: DISPOSAL, frozenset({"archiwista"}), body=js({})),
+    Endpoint("disposal-show", "GET", lambda w: f"{DISPOSAL}/{w['requested']}", frozenset({"archiwista"})),
+    Endpoint(
+        "disposal-consent",
+        "POST",
+        lambda w: f"{DISPOSAL}/{w['requested']}/consent",
+        frozenset({"archiwista"}),
+        body=lambda w: {
+            "files": {"file": ("zgoda.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+            "data": {"reference": "AP.4131.1.2026", "consent_date": TODAY},
+        },
+    ),
+    Endpoint(
+        "disposal-execute",
+        "POST",
+        lambda w: f"{DISPOSAL}/{w['consented']}/execute",
+        frozenset({"archiwista"}),
+    ),
+    Endpoint(
+        "disposal-protocol",
+        "GET",
+        lambda w: f"{DISPOSAL}/{w['executed']}/protocol.pdf",
+        frozenset({"archiwista"}),
+    ),
     Endpoint(
         "loan-return",
         "POST",
@@ -388,7 +421,9 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
     assert r.status_code == 201, r.text
     doc = shared_site.client("sw.referent").get(case(approval)).json()["documents"][0]["uid"]
     form_task = _form_task(shared_site, registered)
+    disposals = _disposals(shared_site)
     return dict(
+        **disposals,
         form_task=form_task,
         registered=registered,
         decreed=decreed,
@@ -404,6 +439,56 @@ def world(shared_site) -> dict[str, str]:  # type: ignore[no-untyped-def]
         doc=doc,
         keys=str(shared_site.app.settings.keys_dir),
     )
+
+
+def _disposals(site) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Disposal requests awaiting consent, consented and executed (year/number), and one record due."""
+    from ezd.archive_ops import disposal
+    from ezd.services.actor import system_actor
+    from tests.archive.helpers import add_entry
+
+    arch = system_actor("archiwista-matrix")
+    today = disposal.office_today()
+    found: dict[str, str] = {}
+    for n, state in enumerate(("requested", "consented", "executed", "due"), 1):
+        add_entry(
+            site.app,
+            tenant=T,
+            sign=f"OR.0001.{n}.2014",
+            title="Zaproszenia",
+            retention_until=date(2020, 1, 1),
+        )
+        if state == "due":
+            break
+        with site.app.uow() as uow:
+            s, store = uow.session, site.app.store
+            req = disposal.request_disposal(s, store, arch, tenant=T, as_of=today)
+            number = f"{req.number}/{req.year}"
+            if state != "requested":
+                disposal.record_consent(
+                    s,
+                    store,
+                    arch,
+                    tenant=T,
+                    request=number,
+                    document=b"%PDF-1.4",
+                    media_type="application/pdf",
+                    consent_date=today,
+                    reference="AP.1",
+                )
+            if state == "executed":
+                disposal.execute_disposal(s, store, arch, tenant=T, request=number, today=today)
+            uow.commit()
+        found[state] = f"{req.year}/{req.number}"
+    # a transfer list of every OR case archived so far; the records added after it await the next
+    from ezd.archive_ops.spis import create_transfer_list
+
+    with site.app.uow() as uow:
+        tl = create_transfer_list(uow.session, site.app.store, arch, tenant=T, unit="OR")
+        found["spis"] = f"{tl.year}/{tl.number}"
+        uow.commit()
+    add_entry(site.app, tenant=T, sign="OR.0001.9.2014", title="Zaproszenia")
+    return found
 
 
 FORM_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -501,6 +586,7 @@ def test_the_matrix_covers_every_api_operation(shared_site) -> None:  # type: ig
         )
     }
     sample.update(registered="RPW/1/2026", decreed="RPW/1/2026", assigned="RPW/1/2026")
+    sample.update(requested="2026/1", consented="2026/2", executed="2026/3", spis="2026/1")
     import re
 
     for ep in ENDPOINTS:

@@ -1,4 +1,4 @@
-"""Archiwista pages: search (live with htmx), export, disposal list, starting transfers.
+"""Archiwista pages: search (live with htmx), export, starting transfers (brakowanie: disposal_pages).
 
 Search uses :func:`ezd.services.queries.search_archive` (the archive's Polish full-text index);
 lending goes through ``ezd.archive_ops.lending``.
@@ -112,14 +112,6 @@ async def give_back(request: Request, me: Me, uow: UoW) -> Response:
     form = await request.form()
     lending.give_back(uow.session, me.actor, tenant=tenant, case_sign=str(form.get("case", "")).strip()[:100])
     return back("/archiwum#loans")
-
-
-@router.get("/archiwum/brakowanie")
-def disposal_page(request: Request, me: Me, uow: UoW) -> Response:
-    tenant = tenant_of(me, request)
-    as_of = date.today()
-    rows = queries.disposal_list(uow.session, me.actor, tenant=tenant, as_of=as_of)
-    return render(request, "disposal.html", rows=rows, as_of=as_of)
 
 
 @router.post("/archiwum/przekazania")
