@@ -52,7 +52,11 @@ def _near(p: Point, box: Box) -> bool:
 def _diagram(path: Path) -> tuple[dict[str, Box], dict[str, tuple[str, str, list[Point]]]]:
     root = xmlsafe.parse(path.read_bytes())
     shapes: dict[str, Box] = {}
+    # pools and lanes contain their flows: only the elements a flow passes are obstacles
+    containers = {el.get("id") for tag in ("participant", "lane") for el in root.iter(f"{{{BPMN}}}{tag}")}
     for shape in root.iter(f"{{{BPMNDI}}}BPMNShape"):
+        if shape.get("bpmnElement") in containers:
+            continue
         b = shape.find(f"{{{DC}}}Bounds")
         assert b is not None
         x, y, w, h = (float(b.get(k) or 0) for k in ("x", "y", "width", "height"))
