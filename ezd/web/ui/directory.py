@@ -1,4 +1,4 @@
-"""People by full name and offices by name, for one page.
+"""People by full name, offices and units by name, for one page.
 
 Stored records name people by login (``sw.referent``, ``system:ezd.sign``) and offices by code
 (``sp-swidnik``); a page shows neither.  A :class:`Directory` looks the names up lazily in the
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ezd.db.tables import Tenant, User
+from ezd.db.tables import Tenant, Unit, User
 from ezd.web.labels import N_, SYSTEM_ACTOR
 
 SYSTEM = N_("system")
@@ -25,6 +25,7 @@ class Directory:
         self._t = t
         self._people: dict[str, str] = {}
         self._offices: dict[str, str] = {}
+        self._units: dict[tuple[str, str], str] = {}
 
     def person(self, login: str | None) -> str:
         if not login:
@@ -48,3 +49,20 @@ class Directory:
                 self._offices = dict(self._session.execute(select(Tenant.code, Tenant.name)).tuples().all())
             self._offices.setdefault(code, code)
         return self._offices[code]
+
+    def unit(self, tenant: str | None, code: str | None) -> str:
+        """A unit as people know it, "Wydział Organizacyjny (OR)": the name, with the code that
+        appears in case signs."""
+        if not code:
+            return "—"
+        key = (tenant or "", code)
+        if key not in self._units:
+            name = None
+            if self._session is not None and tenant:
+                name = self._session.execute(
+                    select(Unit.name).join(Tenant, Tenant.id == Unit.tenant_id).where(
+                        Tenant.code == tenant, Unit.code == code
+                    )
+                ).scalar()
+            self._units[key] = f"{name} ({code})" if name else code
+        return self._units[key]

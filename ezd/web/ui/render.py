@@ -79,6 +79,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
         "explain": lambda message, topic: explain_step(message, topic, t),
         "person": names.person,
         "office": names.office,
+        "unit_name": names.unit,
         "form": form,
         # the header shows how many inbox messages are unread (every page, so a new task is seen)
         "unread": notifications.unread_count(uow.session, principal.actor)
