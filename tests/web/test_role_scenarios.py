@@ -270,10 +270,11 @@ def test_administrator_adds_a_user_and_retries_a_failed_step(
         admin = _person(office, browser, "sw.admin", _shots(tmp_path, "administrator"))
         _go(admin, admin.page.get_by_role("link", name="Administracja"))
         _shot(admin, "01-administracja")
-        admin.page.get_by_label("Login", exact=True).fill("sw.nowy")
-        admin.page.get_by_label("Imię i nazwisko").fill("Ewa Nowicka")
-        admin.page.get_by_label("Hasło").fill("Nowe-haslo-2026")
-        _go(admin, admin.page.get_by_role("button", name="Dodaj").first)
+        _go(admin, admin.page.get_by_role("link", name="Użytkownicy i role").first)
+        admin.page.locator("#u-login").fill("sw.nowy")
+        admin.page.locator("#u-name").fill("Ewa Nowicka")
+        admin.page.locator("#u-pass").fill("Nowe-haslo-2026")
+        _go(admin, admin.page.get_by_role("button", name="Dodaj konto"))
         _shot(admin, "02-nowy-uzytkownik")
         expect(admin.page.get_by_role("cell", name="Ewa Nowicka")).to_have_count(1)
         _go(admin, admin.page.get_by_role("link", name="Incydenty"))
@@ -287,7 +288,7 @@ def test_administrator_adds_a_user_and_retries_a_failed_step(
     admin.page.reload()
     expect(admin.page.locator("#no-incidents")).to_have_count(1)
     _shot(admin, "04-ponowiono")
-    assert world.case_state(T, sign) == "in_approval"  # waits for the delivery receipt only
+    assert world.case_state(T, sign) == "sent"  # "wysłana": waits for the delivery receipt only
     assert world.demo.step(lambda d: cases.current_draft(d.session, _case(d, sign)).status) == "dispatched"
 
 
