@@ -443,8 +443,9 @@ def _regex(english: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$", re.DOTALL)
 
 
+# the KPA pages' patterns first: their messages are the ones the pages' field map knows
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (_regex(en), pl) for en, pl in (*_TABLE, *errors_kpa.TABLE)
+    (_regex(en), pl) for en, pl in (*errors_kpa.TABLE, *_TABLE)
 )
 
 

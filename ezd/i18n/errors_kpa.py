@@ -88,10 +88,7 @@ TABLE: tuple[tuple[str, str], ...] = (
         "nowy termin ({d}) musi przypadać po dniu dzisiejszym",
         N_("Nowy termin (%(d)s) musi przypadać po dniu dzisiejszym."),
     ),
-    (
-        "niepoprawna data {x}; podaj ją jako dd.mm.rrrr, np. 11.10.2026",
-        N_("Niepoprawna data %(x)s — podaj ją jako dd.mm.rrrr, np. 11.10.2026."),
-    ),
+    # "niepoprawna data {x}; ..." is in ezd.i18n.errors_pl (one pattern per line)
     ("sprawa {s} jest już zawieszona", N_("Sprawa %(s)s jest już zawieszona.")),
     ("sprawa {s} nie jest zawieszona", N_("Sprawa %(s)s nie jest zawieszona.")),
     (
@@ -123,5 +120,5 @@ FIELDS: dict[str, str] = {
     "Opinię wydaje inna komórka niż ta, która prowadzi sprawę.": "opinions",
     "Podaj przyczynę niezałatwienia sprawy w terminie.": "extend_reason",
     "Nowy termin (%(d)s) musi przypadać po dniu dzisiejszym.": "until",
-    "Niepoprawna data %(x)s — podaj ją jako dd.mm.rrrr, np. 11.10.2026.": "until",
+    "Niepoprawna data %(x)s; podaj ją jako dd.mm.rrrr, np. 11.10.2026.": "until",
 }

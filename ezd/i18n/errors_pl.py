@@ -326,4 +326,9 @@ POLISH_LINES: tuple[tuple[str, str], ...] = (
     ),
     ("data początkowa jest późniejsza niż końcowa", N_("Data początkowa jest późniejsza niż końcowa.")),
     ("numer strony zaczyna się od 1", N_("Numer strony zaczyna się od 1.")),
+    (
+        "reguła klasy JRWA {s} nie została zapisana",
+        N_("Klasa JRWA %(s)s nie ma zapisanej reguły akceptacji."),
+    ),
+    ("no case of {x}", N_("Pismo wychodzące %(x)s nie należy do żadnej sprawy.")),
 )

@@ -214,7 +214,7 @@ def test_prepare_stops_on_a_damaged_object_before_writing_metadata(
         return prepare(task, deps)
 
     monkeypatch.setitem(HANDLERS, "ezd.archive-prepare", damage_then_prepare)
-    with pytest.raises(InvalidState, match="Task_AcceptTransfer"):
+    with pytest.raises(InvalidState, match="accept_transfer"):
         Demo(app).run(1)  # the archivist finds nothing to accept: preparation failed
     assert damaged
     calls = store.of("ezd.archive-prepare")

@@ -74,7 +74,7 @@ def test_a_pdf_reply_is_sealed_with_pades_and_the_case_goes_on(seeded_app: App, 
 
     state, versions, entries = _case(app, sign)
     # the case waits for the delivery receipt (it closes then), not for a seal that never comes
-    assert state == "in_approval" and versions[-1][2] == "dispatched", versions
+    assert state == "sent" and versions[-1][2] == "dispatched", versions  # "wysłana"
     assert [m for m, _, _ in versions] == ["application/pdf", "application/pdf"]
     (seal,) = [e for e in entries if e.action == "podpis"]
     assert seal.details["format"] == "PAdES" and OFFICE_NAME in str(seal.details["signer"])

@@ -47,7 +47,7 @@ def test_lending_over_the_api_is_logged(site) -> None:  # type: ignore[no-untype
     again = arch.post(
         "/api/v1/tenants/sp-swidnik/archive/loans", json={"case": sign, "borrower": "X", "due_on": due}
     )
-    assert again.status_code == 409 and "already lent" in again.text
+    assert again.status_code == 409 and "są już wypożyczone" in again.text
     assert [x["case"] for x in arch.get("/api/v1/tenants/sp-swidnik/archive/loans").json()] == [sign]
     assert arch.post(f"/api/v1/tenants/sp-swidnik/archive/loans/{sign}/return").status_code == 200
     assert arch.get("/api/v1/tenants/sp-swidnik/archive/loans").json() == []

@@ -185,7 +185,7 @@ def test_main_job_clicked_through_in_chromium(server, browser, tmp_path: Path) -
     reply.write_bytes(
         letters.reply_letter("Starostwo Powiatowe w Świdniku", sign, "Jan Kowalski", "pismo", date.today())
     )
-    ref.page.get_by_label("Plik (XML, PDF)").set_input_files(str(reply))
+    ref.page.get_by_label("Plik (PDF, XML)").set_input_files(str(reply))
     ref.page.get_by_role("button", name="Wyślij do akceptacji").click()
     assert ref.page.locator("#case-state").inner_text() == "w akceptacji"
     ref.shot("07-referent-projekt")

@@ -61,7 +61,7 @@ def no_seal(shared_site: Site) -> Iterator[tuple[Site, str]]:
 
 
 def _rows(html: str) -> list[str]:
-    table = re.search(r'<table id="incidents">.*?<tbody>(.*?)</tbody>', html, re.S)
+    table = re.search(r'<table id="incidents"[^>]*>.*?<tbody>(.*?)</tbody>', html, re.S)
     return re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S) if table else []
 
 

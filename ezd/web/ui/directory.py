@@ -60,9 +60,9 @@ class Directory:
             name = None
             if self._session is not None and tenant:
                 name = self._session.execute(
-                    select(Unit.name).join(Tenant, Tenant.id == Unit.tenant_id).where(
-                        Tenant.code == tenant, Unit.code == code
-                    )
+                    select(Unit.name)
+                    .join(Tenant, Tenant.id == Unit.tenant_id)
+                    .where(Tenant.code == tenant, Unit.code == code)
                 ).scalar()
             self._units[key] = f"{name} ({code})" if name else code
         return self._units[key]
