@@ -13,6 +13,10 @@ what makes repeated verification cheap.  Answers: ("good" | "revoked" | "unknown
 
 :class:`RevocationChain` tries checkers in order (OCSP first, then CRL) and returns the first
 definite answer.
+
+Hand-written for the same reason as :mod:`ezd.signatures.revocation` (time-of-POE answers and
+per-call cost); the parsing and signature checks use ``cryptography``'s OCSP support, not our own
+ASN.1.
 """
 
 from __future__ import annotations
